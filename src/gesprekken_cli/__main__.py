@@ -1,0 +1,3 @@
+from gesprekken_cli.cli import main
+
+main()

@@ -1,0 +1,72 @@
+"""One exception family for input a person can fix; each fault carries its location.
+
+The CLI prints ``FILE:LINE:COL: key.path: message`` (or ``FILE:rij N, kolom X: message``
+for tabular input) and exits 1 for bad input, 2 for usage and I/O faults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One fault (or warning) found in an input file.
+
+    ``line`` and ``column`` are 1-based; for tabular input ``line`` is the row number the
+    user sees (header = row 1) and ``column`` the column's header name in ``key``.
+    """
+
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    key: str = ""
+    code: str = ""
+    severity: str = "error"  # "error" or "warning"
+
+    def render(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        key = f" {self.key}:" if self.key else ""
+        label = "waarschuwing: " if self.severity == "warning" else ""
+        code = f" [{self.code}]" if self.code else ""
+        return f"{where}:{key} {label}{self.message}{code}"
+
+
+@dataclass
+class GesprekkenError(Exception):
+    """Base of every error caused by input the user can fix.
+
+    ``exit_code`` is 1 for wrong content, 2 for usage or I/O faults.
+    """
+
+    problems: list[Problem] = field(default_factory=list)
+    exit_code: int = 1
+
+    def __str__(self) -> str:
+        return "\n".join(p.render() for p in self.problems)
+
+
+class RulesError(GesprekkenError):
+    """The rules file is invalid."""
+
+
+class RosterError(GesprekkenError):
+    """The roster (CSV, xlsx, EDEXML) or a file beside it is invalid."""
+
+
+class CalendarError(GesprekkenError):
+    """The school year cannot be built (unknown year, bad dates)."""
+
+
+class OutputError(GesprekkenError):
+    """An output file cannot be written (exists without --force, unwritable folder)."""
+
+
+def io_error(file: str, message: str) -> GesprekkenError:
+    """An I/O fault (missing, unreadable, not UTF-8): exit code 2."""
+    return GesprekkenError([Problem(file=file, message=message)], exit_code=2)

@@ -1,0 +1,203 @@
+"""Safe YAML loading that remembers where every value came from.
+
+PyYAML's ``safe_load`` keeps the last of two equal keys silently and expands alias bombs
+without limit; this loader composes the node tree itself, refuses duplicate keys, custom
+tags and oversized input, bounds the work aliases can cause, and returns a map from key path
+to (line, column) so every later fault can point at its YAML node.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from gesprekken_cli.errors import Problem
+
+MAX_BYTES = 1_000_000
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+Path = tuple[str | int, ...]
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+
+
+@dataclass
+class Loaded:
+    """The plain data of a YAML file, positions per key path, and every fault found."""
+
+    data: Any
+    positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def position(self, path: Path) -> tuple[int, int] | None:
+        """Position of ``path``, or of its nearest ancestor that exists in the file.
+
+        List indexes added by normalisation (a single mapping read as a one-item list) are
+        skipped, so the position still lands on the user's own node.
+        """
+        parts = list(path)
+        found: tuple[int, int] | None = self.positions.get(())
+        prefix: list[str | int] = []
+        for part in parts:
+            candidate = (*prefix, part)
+            if candidate in self.positions:
+                prefix.append(part)
+                found = self.positions[tuple(prefix)]
+            elif isinstance(part, int):
+                continue
+            else:
+                break
+        return found
+
+
+class _Budget(Exception):
+    pass
+
+
+class _Builder:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.positions: dict[Path, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+        self.count = 0
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def problem(self, node: yaml.Node, path: Path, message: str, code: str) -> None:
+        self.problems.append(
+            Problem(
+                file=self.file,
+                line=node.start_mark.line + 1,
+                column=node.start_mark.column + 1,
+                key=format_path(path),
+                message=message,
+                code=code,
+            )
+        )
+
+    def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES or depth > MAX_DEPTH:
+            raise _Budget
+        self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if node.tag not in _STANDARD_TAGS:
+            self.problem(node, path, f"onbekende of onveilige YAML-tag {node.tag!r}", "yaml-tag")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            seen: dict[Any, yaml.Node] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.problem(key_node, path, "een sleutel moet een gewone tekst zijn", "yaml")
+                    continue
+                key = self.build(key_node, (*path, "<sleutel>"), depth + 1)
+                if key == "<<" or key_node.tag == "tag:yaml.org,2002:merge":
+                    self.problem(key_node, path, "samenvoegen met '<<' wordt niet ondersteund", "yaml")
+                    continue
+                key = str(key) if not isinstance(key, str | int) else key
+                child = (*path, key)
+                if key in seen:
+                    first = seen[key].start_mark.line + 1
+                    self.problem(
+                        key_node,
+                        child,
+                        f"sleutel {key!r} komt twee keer voor (eerder op regel {first})",
+                        "dubbele-sleutel",
+                    )
+                    continue
+                seen[key] = key_node
+                self.positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                result[key] = self.build(value_node, child, depth + 1)
+            self.positions.pop((*path, "<sleutel>"), None)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [
+                self.build(item, (*path, index), depth + 1) for index, item in enumerate(node.value)
+            ]
+        return self.constructor.construct_object(node)
+
+
+def format_path(path: Path) -> str:
+    """``('gesprekken', 3, 'groepen')`` → ``gesprekken[3].groepen``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def load_yaml(raw: bytes, file: str) -> Loaded:
+    """Parse ``raw`` safely; never raises for bad content, reports it in ``problems``."""
+    if len(raw) > MAX_BYTES:
+        return Loaded(
+            None,
+            problems=[
+                Problem(file, f"bestand is te groot ({len(raw)} bytes; maximaal {MAX_BYTES})")
+            ],
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return Loaded(
+            None,
+            problems=[Problem(file, f"bestand is geen UTF-8 (byte {exc.start + 1})", code="io")],
+        )
+    if "\x00" in text:
+        return Loaded(None, problems=[Problem(file, "bestand is binair, geen YAML", code="io")])
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        what = exc.problem or exc.context or "ongeldige YAML"
+        return Loaded(None, problems=[Problem(file, f"ongeldige YAML: {what}", line, col, code="yaml")])
+    except yaml.YAMLError as exc:
+        return Loaded(None, problems=[Problem(file, f"ongeldige YAML: {exc}", code="yaml")])
+    except RecursionError:
+        return Loaded(None, problems=[Problem(file, "YAML is te diep genest", code="yaml")])
+    if not nodes or nodes[0] is None:
+        return Loaded(None, problems=[Problem(file, "bestand is leeg", 1, 1, code="leeg")])
+    if len(nodes) > 1:
+        return Loaded(
+            None,
+            problems=[Problem(file, "meer dan één YAML-document in het bestand", code="yaml")],
+        )
+    builder = _Builder(file)
+    try:
+        data = builder.build(nodes[0], (), 0)
+    except (_Budget, RecursionError):
+        return Loaded(
+            None,
+            problems=[
+                Problem(
+                    file,
+                    "YAML is te groot na het uitvouwen van aliassen (&/*) of te diep genest",
+                    code="yaml-bom",
+                )
+            ],
+        )
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        return Loaded(
+            None,
+            problems=[
+                Problem(
+                    file,
+                    f"ongeldige waarde: {exc.problem}",
+                    mark.line + 1 if mark else None,
+                    mark.column + 1 if mark else None,
+                    code="yaml",
+                )
+            ],
+        )
+    except ValueError as exc:
+        return Loaded(None, problems=[Problem(file, f"ongeldige waarde: {exc}", code="yaml")])
+    return Loaded(data, builder.positions, builder.problems)
