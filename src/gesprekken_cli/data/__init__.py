@@ -1,0 +1,1 @@
+"""Shipped data: school vacations and public holidays (see ``vakanties``)."""
