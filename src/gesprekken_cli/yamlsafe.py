@@ -31,6 +31,7 @@ _STANDARD_TAGS = {
 class Loaded:
     """The plain data of a YAML file, positions per key path, and every fault found."""
 
+    file: str
     data: Any
     positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -97,7 +98,9 @@ class _Builder:
                     continue
                 key = self.build(key_node, (*path, "<sleutel>"), depth + 1)
                 if key == "<<" or key_node.tag == "tag:yaml.org,2002:merge":
-                    self.problem(key_node, path, "samenvoegen met '<<' wordt niet ondersteund", "yaml")
+                    self.problem(
+                        key_node, path, "samenvoegen met '<<' wordt niet ondersteund", "yaml"
+                    )
                     continue
                 key = str(key) if not isinstance(key, str | int) else key
                 child = (*path, key)
@@ -111,7 +114,10 @@ class _Builder:
                     )
                     continue
                 seen[key] = key_node
-                self.positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                self.positions[child] = (
+                    key_node.start_mark.line + 1,
+                    key_node.start_mark.column + 1,
+                )
                 result[key] = self.build(value_node, child, depth + 1)
             self.positions.pop((*path, "<sleutel>"), None)
             return result
@@ -137,6 +143,7 @@ def load_yaml(raw: bytes, file: str) -> Loaded:
     """Parse ``raw`` safely; never raises for bad content, reports it in ``problems``."""
     if len(raw) > MAX_BYTES:
         return Loaded(
+            file,
             None,
             problems=[
                 Problem(file, f"bestand is te groot ({len(raw)} bytes; maximaal {MAX_BYTES})")
@@ -146,11 +153,14 @@ def load_yaml(raw: bytes, file: str) -> Loaded:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return Loaded(
+            file,
             None,
             problems=[Problem(file, f"bestand is geen UTF-8 (byte {exc.start + 1})", code="io")],
         )
     if "\x00" in text:
-        return Loaded(None, problems=[Problem(file, "bestand is binair, geen YAML", code="io")])
+        return Loaded(
+            file, None, problems=[Problem(file, "bestand is binair, geen YAML", code="io")]
+        )
     try:
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
@@ -158,15 +168,18 @@ def load_yaml(raw: bytes, file: str) -> Loaded:
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
         what = exc.problem or exc.context or "ongeldige YAML"
-        return Loaded(None, problems=[Problem(file, f"ongeldige YAML: {what}", line, col, code="yaml")])
+        return Loaded(
+            file, None, problems=[Problem(file, f"ongeldige YAML: {what}", line, col, code="yaml")]
+        )
     except yaml.YAMLError as exc:
-        return Loaded(None, problems=[Problem(file, f"ongeldige YAML: {exc}", code="yaml")])
+        return Loaded(file, None, problems=[Problem(file, f"ongeldige YAML: {exc}", code="yaml")])
     except RecursionError:
-        return Loaded(None, problems=[Problem(file, "YAML is te diep genest", code="yaml")])
+        return Loaded(file, None, problems=[Problem(file, "YAML is te diep genest", code="yaml")])
     if not nodes or nodes[0] is None:
-        return Loaded(None, problems=[Problem(file, "bestand is leeg", 1, 1, code="leeg")])
+        return Loaded(file, None, problems=[Problem(file, "bestand is leeg", 1, 1, code="leeg")])
     if len(nodes) > 1:
         return Loaded(
+            file,
             None,
             problems=[Problem(file, "meer dan één YAML-document in het bestand", code="yaml")],
         )
@@ -175,6 +188,7 @@ def load_yaml(raw: bytes, file: str) -> Loaded:
         data = builder.build(nodes[0], (), 0)
     except (_Budget, RecursionError):
         return Loaded(
+            file,
             None,
             problems=[
                 Problem(
@@ -187,6 +201,7 @@ def load_yaml(raw: bytes, file: str) -> Loaded:
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         return Loaded(
+            file,
             None,
             problems=[
                 Problem(
@@ -199,5 +214,5 @@ def load_yaml(raw: bytes, file: str) -> Loaded:
             ],
         )
     except ValueError as exc:
-        return Loaded(None, problems=[Problem(file, f"ongeldige waarde: {exc}", code="yaml")])
-    return Loaded(data, builder.positions, builder.problems)
+        return Loaded(file, None, problems=[Problem(file, f"ongeldige waarde: {exc}", code="yaml")])
+    return Loaded(file, data, builder.positions, builder.problems)

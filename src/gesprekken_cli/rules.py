@@ -1,0 +1,494 @@
+"""The rules file: a school's conversation cycle as data, with Dutch keys teachers can edit.
+
+``load_cycle(path)`` reads and validates a rules file and returns a frozen :class:`Cycle`;
+every fault comes back at once, each with the line and column of its YAML node. The model
+is also the source of ``gesprekken schema`` (JSON Schema for editors).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    model_validator,
+)
+
+MONTHS_NL: tuple[str, ...] = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+_MONTH_ALIASES = {
+    **{name: index + 1 for index, name in enumerate(MONTHS_NL)},
+    **{name[:3]: index + 1 for index, name in enumerate(MONTHS_NL)},
+    "mrt": 3,
+    "sept": 9,
+}
+WEEKDAY_KEYS: tuple[str, ...] = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag")
+_WEEKDAY_ALIASES = {
+    **{name: index for index, name in enumerate(WEEKDAY_KEYS)},
+    **{name[:2]: index for index, name in enumerate(WEEKDAY_KEYS)},
+}
+ALL_GRADES: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8)
+
+
+def _parse_month(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"onbekende maand {value!r} (verwacht januari … december)")
+    if isinstance(value, int):
+        if 1 <= value <= 12:
+            return value
+        raise ValueError(f"maand {value} bestaat niet (1 t/m 12)")
+    if isinstance(value, str):
+        key = value.strip().lower().rstrip(".")
+        if key in _MONTH_ALIASES:
+            return _MONTH_ALIASES[key]
+    raise ValueError(f"onbekende maand {value!r} (verwacht januari … december)")
+
+
+def _parse_weekday(value: Any) -> int:
+    if isinstance(value, str):
+        key = value.strip().lower()
+        if key in _WEEKDAY_ALIASES:
+            return _WEEKDAY_ALIASES[key]
+    raise ValueError(f"onbekende schooldag {value!r} (verwacht maandag … vrijdag)")
+
+
+def _grade(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"groep {value!r} is geen getal")
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int):
+        raise ValueError(f"groep {value!r} is geen getal (1 t/m 8)")
+    if not 1 <= value <= 8:
+        raise ValueError(f"groep {value} bestaat niet (1 t/m 8)")
+    return value
+
+
+_RANGE = re.compile(r"^\s*(\w+)\s*(?:t/m|tm|tot en met|-|–)\s*(\w+)\s*$")
+
+
+def _parse_grades(value: Any) -> tuple[int, ...]:
+    """``3``, ``"3 t/m 8"``, ``"4/5/6/8"``, ``[4, 5, 6, 8]``, ``"1/2"`` or ``alle``."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in {"alle", "alle groepen", "*"}:
+            return ALL_GRADES
+        match = _RANGE.match(text)
+        if match:
+            low, high = _grade(match.group(1)), _grade(match.group(2))
+            if low > high:
+                raise ValueError(f"groepen {low} t/m {high}: begin na eind")
+            return tuple(range(low, high + 1))
+        parts = [part for part in re.split(r"[/,;\s]+", text) if part]
+        if not parts:
+            raise ValueError("geen groepen opgegeven (bijvoorbeeld 3 t/m 8 of 4/5/6/8)")
+        value = parts
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (_grade(value),)
+    if isinstance(value, list):
+        if not value:
+            raise ValueError("geen groepen opgegeven (bijvoorbeeld 3 t/m 8 of 4/5/6/8)")
+        grades = [_grade(item) for item in value]
+        if len(set(grades)) != len(grades):
+            raise ValueError("een groep staat twee keer in de lijst")
+        return tuple(sorted(grades))
+    raise ValueError(f"onbekende groepen {value!r} (verwacht bijvoorbeeld 3 t/m 8 of 4/5/6/8)")
+
+
+_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(?:uur)?\s*$")
+
+
+def _parse_time(value: Any) -> time:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        # YAML 1.1 reads 08:30 as sexagesimal 510: take it as minutes.
+        return time(value // 60, value % 60)
+    if isinstance(value, float):
+        value = f"{value:.2f}"
+    if isinstance(value, str):
+        match = _TIME.match(value)
+        if match:
+            hour, minute = int(match.group(1)), int(match.group(2))
+            if hour < 24 and minute < 60:
+                return time(hour, minute)
+    raise ValueError(f"ongeldige tijd {value!r} (verwacht bijvoorbeeld 8.30 of 17:00)")
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, dict) else value
+
+
+def _yes_no(value: Any) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, str):
+        key = value.strip().lower()
+        if key in {"ja", "yes", "true", "waar"}:
+            return True
+        if key in {"nee", "no", "false", "onwaar"}:
+            return False
+        if key in {"schoolregel", "volgens schoolregel", "regel"}:
+            return None
+    raise ValueError(f"verwacht ja, nee of schoolregel, niet {value!r}")
+
+
+def _time_kind(value: Any) -> str:
+    return "tijden" if isinstance(value, dict) else "deel"
+
+
+Month = Annotated[int, BeforeValidator(_parse_month)]
+Weekday = Annotated[int, BeforeValidator(_parse_weekday)]
+Grades = Annotated[tuple[int, ...], BeforeValidator(_parse_grades)]
+ClockTime = Annotated[time, BeforeValidator(_parse_time)]
+YesNo = Annotated[bool | None, BeforeValidator(_yes_no)]
+Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+
+Participant = Literal["ouders", "kind", "leerkracht", "locatieleider", "ib", "directie"]
+Requester = Literal["ouders", "leerkracht", "kind", "ib"]
+Status = Literal["verplicht", "facultatief", "op_verzoek"]
+Audience = Literal["alle", "nieuwe_leerkracht", "nieuwe_leerlingen", "voorwaarde", "aanmelders"]
+Form = Literal["individueel", "groep", "terugkerend"]
+GroupPer = Literal["klas", "groep", "school"]
+DayPart = Literal["na_schooltijd", "schooltijd", "avond", "ochtend"]
+TaskKind = Literal[
+    "uitnodiging",
+    "formulier",
+    "inzage",
+    "onderwerpen",
+    "opvang",
+    "document",
+    "verslag",
+    "overig",
+]
+Who = Literal["leerkracht", "ouders", "kind", "locatieleider", "ib", "administratie", "directie"]
+TeacherMode = Literal["wie_werkt", "beide"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class TimeRange(_Model):
+    """A part of the day: ``begin`` and ``eind`` (either may be left to the default)."""
+
+    begin: ClockTime | None = None
+    eind: ClockTime | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> TimeRange:
+        if self.begin and self.eind and self.begin >= self.eind:
+            raise ValueError(f"begin {self.begin:%H.%M} ligt niet voor eind {self.eind:%H.%M}")
+        return self
+
+
+class SchoolHours(_Model):
+    begin: ClockTime
+    eind: ClockTime
+
+    @model_validator(mode="after")
+    def _order(self) -> SchoolHours:
+        if self.begin >= self.eind:
+            raise ValueError(f"begin {self.begin:%H.%M} ligt niet voor eind {self.eind:%H.%M}")
+        return self
+
+
+class ConversationTimes(_Model):
+    """Default times per part of the day; ``na_schooltijd`` starts when school ends."""
+
+    na_schooltijd: TimeRange = TimeRange(eind=time(17, 0))
+    avond: TimeRange = TimeRange(begin=time(19, 0), eind=time(21, 0))
+    ochtend: TimeRange = TimeRange(begin=time(8, 30), eind=time(9, 30))
+    schooltijd: TimeRange = TimeRange()
+
+
+class ChildPresentRule(_Model):
+    """School-wide rule: the child attends from ``vanaf_maand`` of ``vanaf_groep`` on."""
+
+    vanaf_groep: Annotated[int, BeforeValidator(_grade)]
+    vanaf_maand: Month = 8
+
+
+def _default_hours() -> dict[int, SchoolHours]:
+    return {day: SchoolHours(begin=time(8, 30), eind=time(14, 30)) for day in range(5)}
+
+
+class School(_Model):
+    naam: str = Field(min_length=1)
+    regio: Literal["noord", "midden", "zuid"]
+    locatie: str = ""
+    schooltijden: dict[Weekday, SchoolHours] = Field(default_factory=_default_hours)
+    gesprekstijden: ConversationTimes = ConversationTimes()
+    pauze_minuten: int = Field(default=0, ge=0, le=120)
+    max_gesprekken_per_dag: int | None = Field(default=None, ge=1, le=100)
+    max_wachttijd_gezin_minuten: int = Field(default=15, ge=0, le=240)
+    kind_aanwezig: ChildPresentRule | None = None
+    bevrijdingsdag_vrij: bool = False
+    herinneringen_minuten: list[Annotated[int, Field(ge=0, le=40320)]] = []
+    domein: str = Field(default="gesprekken.invalid", pattern=r"^[A-Za-z0-9.-]+$")
+
+
+class Event(_Model):
+    """A named moment in the year another conversation can follow (e.g. IEP middenscreening)."""
+
+    id: Ident
+    naam: str
+    maand: Month
+
+
+class StudyDayRule(_Model):
+    """A named studiedag; its date per school year lives under ``schooljaren``."""
+
+    id: Ident
+    naam: str
+    groepen: Grades = ALL_GRADES
+    maand: Month | None = None
+
+
+class Period(_Model):
+    van: date
+    tot: date
+    naam: str = ""
+
+    @model_validator(mode="after")
+    def _order(self) -> Period:
+        if self.tot < self.van:
+            raise ValueError(f"tot {self.tot.isoformat()} ligt voor van {self.van.isoformat()}")
+        return self
+
+
+class DayOffRule(_Model):
+    naam: str
+    datum: date | None = None
+    van: date | None = None
+    tot: date | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> DayOffRule:
+        if (self.datum is None) == (self.van is None):
+            raise ValueError("geef óf 'datum', óf 'van' en 'tot'")
+        if self.van is not None and (self.tot is None or self.tot < self.van):
+            raise ValueError("'tot' ontbreekt of ligt voor 'van'")
+        return self
+
+    @property
+    def start(self) -> date:
+        return self.datum or self.van or date.min
+
+    @property
+    def end(self) -> date:
+        return self.datum or self.tot or date.min
+
+
+class YearData(_Model):
+    """School-year data: own advisory vacations, extra days off, studiedag and event dates."""
+
+    herfstvakantie: Period | None = None
+    voorjaarsvakantie: Period | None = None
+    vrije_dagen: list[DayOffRule] = []
+    studiedagen: dict[str, date] = {}
+    gebeurtenissen: dict[str, date] = {}
+
+
+class Weekly(_Model):
+    dag: Weekday
+    begin: ClockTime
+    eind: ClockTime
+
+    @model_validator(mode="after")
+    def _order(self) -> Weekly:
+        if self.begin >= self.eind:
+            raise ValueError(f"begin {self.begin:%H.%M} ligt niet voor eind {self.eind:%H.%M}")
+        return self
+
+
+class WeeksBeforeStart(_Model):
+    """Window relative to a new pupil's own start date, in weeks before it (``van`` ≥ ``tot``)."""
+
+    van: int = Field(ge=0, le=26)
+    tot: int = Field(ge=0, le=26)
+
+    @model_validator(mode="after")
+    def _order(self) -> WeeksBeforeStart:
+        if self.van < self.tot:
+            raise ValueError(
+                f"van {self.van} weken ligt na tot {self.tot} weken voor de start "
+                "(van moet het grootste aantal weken zijn)"
+            )
+        return self
+
+
+class When(_Model):
+    """When a round happens. Anchors combine: ``maanden`` + ``na`` = those months, after ``na``."""
+
+    maanden: list[Month] | None = Field(default=None, min_length=1)
+    na_weken_onderwijs: int | None = Field(default=None, ge=0, le=40)
+    weken: int | None = Field(default=None, ge=1, le=40)
+    weken_voor_start: WeeksBeforeStart | None = None
+    studiedag: Ident | None = None
+    wekelijks: Weekly | None = None
+    na: Ident | None = None
+    altijd: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _month_alias(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "maand" in data:
+            data = dict(data)
+            month = data.pop("maand")
+            if "maanden" in data:
+                raise ValueError("gebruik 'maand' óf 'maanden', niet allebei")
+            data["maanden"] = month if isinstance(month, list) else [month]
+        elif isinstance(data, dict) and isinstance(data.get("maanden"), str | int):
+            data = dict(data)
+            data["maanden"] = [part for part in re.split(r"[/,\s]+", str(data["maanden"])) if part]
+        return data
+
+    @model_validator(mode="after")
+    def _anchors(self) -> When:
+        anchors = [
+            name
+            for name in ("maanden", "na_weken_onderwijs", "weken_voor_start", "studiedag", "na")
+            if getattr(self, name) is not None
+        ]
+        if self.altijd and (anchors or self.wekelijks):
+            raise ValueError("'altijd' gaat niet samen met een ander moment")
+        if self.wekelijks and anchors:
+            raise ValueError("'wekelijks' gaat niet samen met een ander moment")
+        if not anchors and not self.altijd and not self.wekelijks:
+            raise ValueError(
+                "geen moment opgegeven: gebruik maanden, na_weken_onderwijs, weken_voor_start, "
+                "studiedag, wekelijks, na of altijd"
+            )
+        if self.weken is not None and self.na_weken_onderwijs is None:
+            raise ValueError("'weken' hoort bij 'na_weken_onderwijs'")
+        if self.studiedag and (self.maanden or self.na_weken_onderwijs is not None):
+            raise ValueError("een gesprek op een studiedag heeft geen maanden of weken")
+        return self
+
+
+class Task(_Model):
+    """A preparation (or follow-up) task with its offset from the round."""
+
+    taak: str = Field(min_length=1)
+    soort: TaskKind = "overig"
+    wie: Who = "leerkracht"
+    dagen_voor: int | None = Field(default=None, ge=0, le=180)
+    weken_voor: int | None = Field(default=None, ge=0, le=26)
+    dagen_na: int | None = Field(default=None, ge=0, le=180)
+    kanaal: str = ""
+
+    @model_validator(mode="after")
+    def _one_offset(self) -> Task:
+        given = [
+            name
+            for name in ("dagen_voor", "weken_voor", "dagen_na")
+            if getattr(self, name) is not None
+        ]
+        if len(given) > 1:
+            raise ValueError(f"geef één termijn, niet {' en '.join(given)}")
+        return self
+
+    @property
+    def days_before(self) -> int | None:
+        """Days before the conversation (negative: after it); ``None`` = no due date."""
+        if self.dagen_voor is not None:
+            return self.dagen_voor
+        if self.weken_voor is not None:
+            return 7 * self.weken_voor
+        if self.dagen_na is not None:
+            return -self.dagen_na
+        return None
+
+
+class ConversationType(_Model):
+    id: Ident
+    naam: str = Field(min_length=1)
+    doel: list[str] = []
+    beschrijving: str = ""
+    groepen: Grades
+    wanneer: Annotated[list[When], BeforeValidator(_as_list), Field(min_length=1)]
+    status: Status
+    op_verzoek_van: list[Requester] = []
+    deelnemers: list[Participant] = Field(min_length=1)
+    kind_aanwezig: YesNo = None
+    doelgroep: Audience = "alle"
+    voorwaarde: Ident | None = None
+    vorm: Form = "individueel"
+    per: GroupPer | None = None
+    duur_minuten: int = Field(default=15, ge=5, le=480)
+    tijd: Annotated[
+        Annotated[DayPart, Tag("deel")] | Annotated[TimeRange, Tag("tijden")],
+        Discriminator(_time_kind),
+    ] = "na_schooltijd"
+    leerkrachten: TeacherMode = "wie_werkt"
+    voorbereiding: list[Task] = []
+    kanaal: str = ""
+    notities: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ConversationType:
+        faults: list[str] = []
+        child = "kind" in self.deelnemers
+        if self.kind_aanwezig is True and not child:
+            faults.append("kind_aanwezig is ja, maar 'kind' staat niet bij de deelnemers")
+        if self.kind_aanwezig is False and child:
+            faults.append("kind_aanwezig is nee, maar 'kind' staat bij de deelnemers")
+        if self.doelgroep == "voorwaarde" and not self.voorwaarde:
+            faults.append("doelgroep 'voorwaarde' vraagt om een 'voorwaarde'")
+        if self.voorwaarde and self.doelgroep != "voorwaarde":
+            faults.append("'voorwaarde' hoort bij doelgroep 'voorwaarde'")
+        if self.op_verzoek_van and self.status != "op_verzoek":
+            faults.append("'op_verzoek_van' hoort bij status 'op_verzoek'")
+        if self.vorm == "groep" and self.per is None:
+            faults.append("een groepsbijeenkomst vraagt om 'per' (klas, groep of school)")
+        if self.vorm == "individueel" and self.per is not None:
+            faults.append("'per' hoort bij vorm 'groep'")
+        weekly = any(item.wekelijks for item in self.wanneer)
+        if weekly and self.vorm != "terugkerend":
+            faults.append("'wekelijks' hoort bij vorm 'terugkerend'")
+        if self.vorm == "terugkerend" and not weekly:
+            faults.append("vorm 'terugkerend' vraagt om 'wanneer: wekelijks'")
+        before_start = any(item.weken_voor_start for item in self.wanneer)
+        if before_start and self.doelgroep != "nieuwe_leerlingen":
+            faults.append("'weken_voor_start' hoort bij doelgroep 'nieuwe_leerlingen'")
+        if faults:
+            raise ValueError("; ".join(faults))
+        return self
+
+
+class Cycle(_Model):
+    """A whole rules file."""
+
+    versie: Literal[1] = 1
+    school: School
+    studiedagen: list[StudyDayRule] = []
+    gebeurtenissen: list[Event] = []
+    schooljaren: dict[str, YearData] = {}
+    kolommen: dict[str, str] = {}
+    gesprekken: list[ConversationType] = Field(min_length=1)
+
+    def type_by_id(self, type_id: str) -> ConversationType | None:
+        for item in self.gesprekken:
+            if item.id == type_id:
+                return item
+        return None
