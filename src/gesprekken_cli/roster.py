@@ -524,6 +524,7 @@ def roster_from_table(
     i_grade = col.get("groep")
     i_class = col.get("klas")
     grade_header = header[i_grade].strip() if i_grade is not None else "groep"
+    fill_grade = "voeg een kolom 'groep' (of 'leerjaar') toe"
     optional = [(c, col[c]) for c in ("tussenvoegsel", "gezin") if c in col]
     email_cols = [(c, col[c]) for c in ("email1", "email2") if c in col]
     date_cols = [(c, col[c]) for c in ("geboortedatum", "startdatum") if c in col]
@@ -619,10 +620,11 @@ def roster_from_table(
                 problems.append(
                     Problem(
                         source,
-                        f"groep onbekend: {what}; vul {grade_header} in",
+                        f"groep onbekend: {what}; "
+                        + (f"vul {grade_header} in" if i_grade is not None else fill_grade),
                         line=row,
-                        column=None if i_grade is None else i_grade + 1,
-                        key=grade_header if i_class is None else header[i_class].strip(),
+                        column=(i_grade if i_grade is not None else col["klas"]) + 1,
+                        key=grade_header if i_grade is not None else header[col["klas"]].strip(),
                         code="roster.unknown-grade",
                     )
                 )
