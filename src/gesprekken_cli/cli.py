@@ -95,6 +95,145 @@ def schema() -> None:
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
+class PlanFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+RulesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--rules",
+        "-r",
+        help="Regelbestand (standaard rules/cycle.yaml hier, anders de meegeleverde cyclus).",
+        show_default=False,
+    ),
+]
+YearOption = Annotated[
+    str | None,
+    typer.Option(
+        "--schooljaar",
+        "-j",
+        help="Schooljaar, bijv. 2026-2027 (standaard het huidige).",
+        show_default=False,
+    ),
+]
+ClassesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--klassen",
+        help="Klassenbestand (CSV of YAML): leerkrachten, werkdagen van duo's, nieuwe leerkracht.",
+        show_default=False,
+    ),
+]
+ColumnOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kolom",
+        help="Eigen kolomnaam koppelen, bijv. --kolom 'Stamgroep=klas' (herhaalbaar).",
+        show_default=False,
+    ),
+]
+SheetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--blad", help="Werkblad in een .xlsx-rooster (standaard het eerste).", show_default=False
+    ),
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Bestaande bestanden vervangen.")]
+
+
+def header_map(pairs: list[str] | None) -> dict[str, str]:
+    """``['Stamgroep=klas']`` → ``{'Stamgroep': 'klas'}``; a malformed pair is a usage error."""
+    from gesprekken_cli.errors import Problem
+
+    mapping: dict[str, str] = {}
+    for pair in pairs or []:
+        own, sep, ours = pair.partition("=")
+        if not sep or not own.strip() or not ours.strip():
+            raise GesprekkenError(
+                [Problem("--kolom", f"{pair!r}: verwacht 'eigen kolomnaam=onze naam'")],
+                exit_code=2,
+            )
+        mapping[own.strip()] = ours.strip()
+    return mapping
+
+
+@app.command()
+def plan(
+    roster: Annotated[
+        Path, typer.Argument(help="Rooster: CSV, .xlsx of EDEXML.", show_default=False)
+    ],
+    rules: RulesOption = None,
+    schooljaar: YearOption = None,
+    fmt: Annotated[
+        PlanFormat, typer.Option("--format", "-f", help="table, json, csv of md.")
+    ] = PlanFormat.table,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Schrijf naar dit bestand in plaats van het scherm.",
+            show_default=False,
+        ),
+    ] = None,
+    force: ForceOption = False,
+    klassen: ClassesOption = None,
+    kolom: ColumnOption = None,
+    blad: SheetOption = None,
+) -> None:
+    """Het plan voor een klas of school: welk gesprek, wanneer, met wie, wat voorbereiden."""
+    from gesprekken_cli.plan import make_plan
+
+    result = make_plan(
+        roster,
+        rules_path=rules,
+        school_year=schooljaar,
+        classes_file=klassen,
+        header_map=header_map(kolom),
+        sheet=blad,
+    )
+    if fmt is PlanFormat.table and out is None:
+        from rich.console import Console
+
+        from gesprekken_cli.render.plan_table import render_table
+
+        render_table(result, Console())
+        return
+    data: str | bytes
+    if fmt is PlanFormat.json:
+        from gesprekken_cli.render.plan_json import render_json
+
+        data = render_json(result.conversations)
+    elif fmt is PlanFormat.csv:
+        from gesprekken_cli.render.plan_text import render_csv
+
+        data = render_csv(result.conversations)
+    else:
+        from gesprekken_cli.render.plan_text import render_markdown
+
+        if fmt is PlanFormat.table:
+            from gesprekken_cli.render.plan_table import summary_lines
+
+            data = "\n".join(summary_lines(result)) + "\n"
+        else:
+            data = render_markdown(result.conversations, f"Gesprekkenplan {result.year.label}")
+    if out is not None:
+        from gesprekken_cli.output import write_atomic
+
+        write_atomic(out, data, force=force)
+        sys.stderr.write(f"Geschreven: {out} ({len(result.conversations)} gesprekken)\n")
+    elif isinstance(data, bytes):
+        sys.stdout.buffer.write(data)
+    else:
+        sys.stdout.write(data)
+    for warning in result.warnings:
+        sys.stderr.write(f"waarschuwing: {warning}\n")
+
+
 def main() -> None:
     """Console entry point."""
     try:

@@ -243,6 +243,7 @@ class School(_Model):
     max_wachttijd_gezin_minuten: int = Field(default=15, ge=0, le=240)
     kind_aanwezig: ChildPresentRule | None = None
     bevrijdingsdag_vrij: bool = False
+    goede_vrijdag_vrij: bool = True
     herinneringen_minuten: list[Annotated[int, Field(ge=0, le=40320)]] = []
     domein: str = Field(default="gesprekken.invalid", pattern=r"^[A-Za-z0-9.-]+$")
 

@@ -1,0 +1,100 @@
+"""The plan in the terminal: per month and conversation type, then a short summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from gesprekken_cli.expand import Conversation
+from gesprekken_cli.render.plan_text import STATUS_NL, grouped, when_text, window_text
+from gesprekken_cli.rules import MONTHS_NL
+
+if TYPE_CHECKING:
+    from gesprekken_cli.plan import Plan
+
+_STATUS_STYLE = {"verplicht": "bold", "facultatief": "", "op_verzoek": "italic"}
+
+
+def summary_lines(plan: Plan) -> list[str]:
+    """The plan's summary as plain lines (also printed to stderr for other formats)."""
+    convs = plan.conversations
+    individual = [c for c in convs if c.pupil_id is not None]
+    mandatory = [c for c in individual if c.status == "verplicht"]
+    without_slot = [c for c in mandatory if c.start is None]
+    per_type = Counter(c.type_name for c in individual)
+    lines = [
+        f"Regels: {plan.rules_file}  ·  rooster: {plan.roster.source}  ·  "
+        f"schooljaar {plan.year.label} (regio {plan.calendar.region})",
+        f"{len(plan.roster.pupils)} leerlingen in {len(plan.roster.classes)} klas(sen); "
+        f"{len(individual)} gesprekken met leerlingen, waarvan {len(mandatory)} verplicht",
+    ]
+    for name, count in per_type.items():
+        lines.append(f"  {name}: {count}")
+    groups = [c for c in convs if c.pupil_id is None]
+    if groups:
+        lines.append(f"{len(groups)} bijeenkomsten, terugkerende momenten en open vensters")
+    if without_slot:
+        lines.append(f"{len(without_slot)} verplichte gesprekken hebben nog geen tijd")
+    for item in plan.unplaced:
+        lines.append(f"  niet ingepland: {item.uid}: {item.reason}")
+    for key, value in plan.quality.items():
+        lines.append(f"  {key}: {value}")
+    lines.extend(f"waarschuwing: {w}" for w in plan.warnings)
+    return lines
+
+
+def render_table(plan: Plan, console: Console) -> None:
+    """Print the plan: a heading per month, a table per conversation round."""
+    month = None
+    for group in grouped(plan.conversations):
+        first = group[0]
+        key = (first.first_day.year, first.first_day.month)
+        if key != month:
+            month = key
+            console.rule(f"[bold]{MONTHS_NL[key[1] - 1].capitalize()} {key[0]}")
+        console.print(_round_table(group))
+    console.print(Panel("\n".join(summary_lines(plan)), title="Samenvatting", expand=False))
+
+
+def _round_table(group: list[Conversation]) -> RenderableType:
+    first = group[0]
+    window = window_text(group)
+    teachers = {c.teachers for c in group}
+    title = Text.assemble(
+        (first.type_name, "bold"),
+        f"  {window}  ",
+        (STATUS_NL.get(first.status, first.status), _STATUS_STYLE.get(first.status, "")),
+    )
+    if len(teachers) == 1 and first.teachers:
+        title.append(f"  ·  {', '.join(first.teachers)}", style="dim")
+    table = Table(title=title, title_justify="left", expand=False)
+    columns = ["Naam", "Klas", "Groep", "Wanneer", "Kind"]
+    if len(teachers) > 1:
+        columns.append("Leerkracht(en)")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for c in group:
+        name = c.name + (f" (huishouden {c.household})" if c.household else "")
+        when = when_text(c) if c.start or window_text([c]) != window else "in venster"
+        row = [
+            name,
+            c.class_name or "",
+            str(c.grade) if c.grade is not None else "/".join(map(str, c.grades)),
+            when,
+            "ja" if c.child_present else "nee",
+        ]
+        if len(teachers) > 1:
+            row.append(", ".join(c.teachers))
+        table.add_row(*row)
+    if not first.tasks:
+        return table
+    lines = Text("Voorbereiding: ", style="dim")
+    lines.append(
+        "; ".join(f"{t.task} ({t.who}, {t.due:%d-%m})" if t.due else t.task for t in first.tasks)
+    )
+    return Group(table, lines)
