@@ -7,7 +7,7 @@ school days of the calendar.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -19,7 +19,7 @@ from gesprekken_cli.calendar import (
     StudyDay,
 )
 from gesprekken_cli.calendar import SchoolYear as SchoolYear
-from gesprekken_cli.model import Klass, Pupil, Roster
+from gesprekken_cli.model import Pupil, Roster
 from gesprekken_cli.rules import (
     MONTHS_NL,
     ConversationType,
@@ -87,6 +87,7 @@ class Conversation:
     start: datetime | None = None
     end: datetime | None = None
     note: str = ""
+    sequence: int = 0
 
     @property
     def is_individual(self) -> bool:
@@ -552,5 +553,20 @@ def expand(cycle: Cycle, roster: Roster, cal: SchoolCalendar) -> Expansion:
     return Expansion(conversations, expander.warnings)
 
 
-def klass_of(roster: Roster, name: str | None) -> Klass | None:
-    return roster.klass(name) if name else None
+WindowFinder = Callable[[ConversationType, int, "int | None"], "tuple[date, date] | None"]
+
+
+def windows(cycle: Cycle, cal: SchoolCalendar) -> WindowFinder:
+    """``finder(type, round_index, grade)`` → the round's window in ``cal``, without a roster.
+
+    For views of the cycle itself (the year overview); windows relative to a pupil's own
+    start date are not known without one and come back as None.
+    """
+    expander = _Expander(cycle, Roster("", (), ()), cal)
+
+    def finder(kind: ConversationType, index: int, grade: int | None) -> tuple[date, date] | None:
+        if kind.wanneer[index].weken_voor_start is not None:
+            return None
+        return expander.window(kind, index, grade)
+
+    return finder

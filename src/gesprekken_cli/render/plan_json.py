@@ -4,7 +4,7 @@ Fields (never renamed; new ones may be added): ``id``, ``leerling``, ``naam``, `
 ``groep``, ``groepen``, ``gezin``, ``gesprek``, ``gesprek_naam``, ``ronde``, ``status``,
 ``vorm``, ``aangevraagd``, ``kind_aanwezig``, ``deelnemers``, ``leerkrachten``, ``van``,
 ``tot``, ``start``, ``eind``, ``duur_minuten``, ``dagdeel``, ``huishouden``, ``locatie``,
-``herhaling``, ``voorbereiding``, ``opmerking``.
+``herhaling``, ``voorbereiding``, ``opmerking``, ``volgnummer`` (ICS SEQUENCE).
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ def record(c: Conversation) -> dict[str, Any]:
             for t in c.tasks
         ],
         "opmerking": c.note,
+        "volgnummer": c.sequence,
     }
 
 
