@@ -6,6 +6,7 @@ position. :func:`load_cycle` is the strict entry point the other commands use.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -68,7 +69,8 @@ def check_rules(raw: bytes, file: str) -> Report:
     try:
         cycle = Cycle.model_validate(loaded.data)
     except ValidationError as exc:
-        report.problems.extend(_schema_problems(exc, loaded))
+        reported = {p.key for p in loaded.problems}
+        report.problems.extend(p for p in _schema_problems(exc, loaded) if p.key not in reported)
     else:
         for check in CHECKS:
             report.problems.extend(check(cycle, loaded))
@@ -157,6 +159,31 @@ def _dutch_or(expected: str) -> str:
     return expected.replace("' or '", "', '")
 
 
+_WORD = re.compile(r"[a-z_]+")
+
+
+def _pinpoint(loaded: Loaded, path: tuple[str | int, ...], message: str) -> tuple[str | int, ...]:
+    """For a fault of a whole mapping, the first key the message names that the user wrote.
+
+    ``kind_aanwezig is ja, maar ...`` on a conversation type points at its ``kind_aanwezig``.
+    """
+    for word in _WORD.findall(message):
+        if (*path, word) in loaded.positions:
+            return (*path, word)
+    return path
+
+
+def _is_mapping(loaded: Loaded, path: tuple[str | int, ...]) -> bool:
+    node: Any = loaded.data
+    for part in path:
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_list or (isinstance(node, dict) and part in node):
+            node = node[part]
+        elif not (isinstance(node, dict) and isinstance(part, int)):
+            return False
+    return isinstance(node, dict)
+
+
 def _schema_problems(exc: ValidationError, loaded: Loaded) -> Iterator[Problem]:
     seen: set[tuple[Any, ...]] = set()
     for error in exc.errors(include_url=False):
@@ -164,17 +191,25 @@ def _schema_problems(exc: ValidationError, loaded: Loaded) -> Iterator[Problem]:
         kind = error["type"]
         if kind == "value_error":
             message = str(error.get("ctx", {}).get("error", error["msg"]))
+            # a model check joins its faults with "; ": report each at its own key
+            messages = message.split("; ") if _is_mapping(loaded, path) else [message]
         elif kind in _MESSAGES:
-            message = _MESSAGES[kind](dict(error))
+            messages = [_MESSAGES[kind](dict(error))]
         else:
-            message = f"ongeldige waarde ({error['msg']})"
+            messages = [f"ongeldige waarde ({error['msg']})"]
         if kind == "extra_forbidden" and path:
-            message = f"onbekende sleutel {path[-1]!r} (zie 'gesprekken schema' voor wat kan)"
-        key = (path, message)
-        if key in seen:
-            continue
-        seen.add(key)
-        yield Problem(loaded.file, message, line, column, format_path(path), "schema")
+            messages = [f"onbekende sleutel {path[-1]!r} (zie 'gesprekken schema' voor wat kan)"]
+        for message in messages:
+            where, at_line, at_column = path, line, column
+            if kind == "value_error":
+                where = _pinpoint(loaded, path, message)
+                if where != path:
+                    at_line, at_column = loaded.positions[where]
+            key = (where, message)
+            if key in seen:
+                continue
+            seen.add(key)
+            yield Problem(loaded.file, message, at_line, at_column, format_path(where), "schema")
 
 
 # --- checks beyond the schema: each yields problems with a code a teacher can look up ---
@@ -261,7 +296,8 @@ def check_references(cycle: Cycle, loaded: Loaded) -> Iterator[Problem]:
 def _cycles(cycle: Cycle, loaded: Loaded) -> Iterator[Problem]:
     after = {t.id: {w.na for w in t.wanneer if w.na} for t in cycle.gesprekken}
     for index, kind in enumerate(cycle.gesprekken):
-        stack, seen = list(after.get(kind.id, ())), set()
+        # a type directly after itself is reported by check_references already
+        stack, seen = list(after.get(kind.id, set()) - {kind.id}), set()
         while stack:
             current = stack.pop()
             if current == kind.id:

@@ -87,7 +87,13 @@ class _Builder:
             raise _Budget
         self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if node.tag not in _STANDARD_TAGS:
-            self.problem(node, path, f"onbekende of onveilige YAML-tag {node.tag!r}", "yaml-tag")
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.problem(
+                node,
+                path,
+                f"onbekende of onveilige YAML-tag {tag!r}; gebruik gewone YAML zonder '!!'",
+                "yaml-tag",
+            )
             return None
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
