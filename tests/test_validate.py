@@ -492,3 +492,16 @@ def test_second_seed_columns_and_months_are_in_example() -> None:
         if kind["id"].endswith("-ouders") or kind["id"] in {"kennismakingsgesprek", "zorggesprek"}:
             assert kind["kind_aanwezig"] in {"nee", False}, kind["id"]
             assert "kind" not in kind["deelnemers"]
+
+
+def test_pre_commit_hook_runs_validate_on_rules_files() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in hooks if h["id"] == "gesprekken-validate")
+    assert hook["entry"] == "gesprekken validate"
+    assert hook["language"] == "python"
+    assert hook["pass_filenames"] is True
+    files = re.compile(hook["files"])
+    assert files.search("rules/cycle.yaml")
+    assert files.search("rules/school-b.yml")
+    assert not files.search("rooster/groep5.csv")
+    assert not files.search("examples/ouder-kindgesprekken.yaml")
