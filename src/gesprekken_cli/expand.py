@@ -570,3 +570,15 @@ def windows(cycle: Cycle, cal: SchoolCalendar) -> WindowFinder:
         return expander.window(kind, index, grade)
 
     return finder
+
+
+ChildRule = Callable[[ConversationType, "int | None", date], bool]
+
+
+def child_presence(cycle: Cycle, cal: SchoolCalendar) -> ChildRule:
+    """``present(type, grade, first_day)`` → whether the child attends, by expand()'s own rule.
+
+    For views of the cycle (the year overview), so they never disagree with the plan; pass
+    ``grade=None`` for group meetings, as expand() does.
+    """
+    return _Expander(cycle, Roster("", (), ()), cal).child_present
