@@ -102,12 +102,12 @@ class _Builder:
                 if not isinstance(key_node, yaml.ScalarNode):
                     self.problem(key_node, path, "een sleutel moet een gewone tekst zijn", "yaml")
                     continue
-                key = self.build(key_node, (*path, "<sleutel>"), depth + 1)
-                if key == "<<" or key_node.tag == "tag:yaml.org,2002:merge":
+                if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
                     self.problem(
                         key_node, path, "samenvoegen met '<<' wordt niet ondersteund", "yaml"
                     )
                     continue
+                key = self.build(key_node, (*path, "<sleutel>"), depth + 1)
                 key = str(key) if not isinstance(key, str | int) else key
                 child = (*path, key)
                 if key in seen:
@@ -131,7 +131,16 @@ class _Builder:
             return [
                 self.build(item, (*path, index), depth + 1) for index, item in enumerate(node.value)
             ]
-        return self.constructor.construct_object(node)
+        try:
+            return self.constructor.construct_object(node)
+        except ValueError:
+            # e.g. 2027-02-30: a timestamp YAML recognises but no calendar has
+            if node.tag.endswith(":timestamp"):
+                message = f"datum {node.value!r} bestaat niet"
+            else:
+                message = f"ongeldige waarde {node.value!r}"
+            self.problem(node, path, message, "yaml")
+            return None
 
 
 def format_path(path: Path) -> str:
