@@ -13,7 +13,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -96,8 +96,11 @@ _DATE_FORMATS = "dd-mm-jjjj, d-m-jjjj, dd/mm/jjjj, dd.mm.jjjj of jjjj-mm-dd"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 _GRADE = re.compile(r"(?:groep\s*)?(\d{1,3})")
 _CLASS_GRADES = re.compile(r"\s*(?:groep\s*)?(\d+)((?:\s*[/&+-]\s*\d+)*)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_GRADE_TEXT = {str(n): n for n in range(1, 9)}
 _YES = frozenset({"ja", "j", "yes", "y", "true", "waar", "1", "x"})
 _NO = frozenset({"nee", "n", "no", "false", "onwaar", "0", ""})
+_BOOL = {**dict.fromkeys(_YES, True), **dict.fromkeys(_NO, False)}
 
 
 def _show(value: str, limit: int = 30) -> str:
@@ -121,12 +124,7 @@ def parse_date(text: str) -> date | None:
 
 
 def _parse_bool(text: str) -> bool | None:
-    low = text.strip().lower()
-    if low in _YES:
-        return True
-    if low in _NO:
-        return False
-    return None
+    return _BOOL.get(text.strip().lower())
 
 
 def class_grades(name: str) -> tuple[int, ...]:
@@ -270,7 +268,7 @@ def _decode(raw: bytes, source: str) -> str:
                     ]
                 ) from None
     sample = text[:65536]
-    controls = sum(1 for char in sample if char < " " and char not in "\r\n\t")
+    controls = len(_CONTROL.findall(sample))
     if "\x00" in text or controls > len(sample) // 20:
         raise RosterError(
             [
@@ -302,21 +300,21 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ";"
 
 
-def _records(text: str, source: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+def _records(text: str, source: str, problems: list[Problem]) -> list[tuple[int, list[str]]]:
+    """Numbered CSV records (row 1 = first record, as a spreadsheet counts them)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=False)
-    number = 0
     try:
-        for number, cells in enumerate(reader, start=1):
-            yield number, cells
+        return list(enumerate(reader, start=1))
     except csv.Error as exc:
         problems.append(
             Problem(
                 source,
-                f"rij {number + 1}: CSV niet te lezen ({exc})",
-                line=number + 1,
+                f"regel {reader.line_num}: CSV niet te lezen ({exc})",
+                line=reader.line_num,
                 code="roster.csv",
             )
         )
+        return []
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -334,7 +332,7 @@ def _table(raw: bytes, source: str) -> tuple[int, list[str], list[tuple[int, lis
     """Header row number, header and data rows of CSV bytes; empty files raise."""
     problems: list[Problem] = []
     text = _decode(raw, source)
-    rows = list(_records(text, source, problems))
+    rows = _records(text, source, problems)
     if problems:
         raise RosterError(problems)
     for position, (number, cells) in enumerate(rows):
@@ -450,35 +448,10 @@ def _derived_id(first: str, infix: str, last: str, born: date | None) -> str:
     return "ll-" + hashlib.sha256(key.encode()).hexdigest()[:10]
 
 
-class _Rec:
-    __slots__ = (
-        "born",
-        "class_name",
-        "emails",
-        "first",
-        "gezin",
-        "grade",
-        "households",
-        "infix",
-        "last",
-        "new_teacher",
-        "pupil_id",
-        "row",
-        "start",
-        "traits",
-    )
-
-    def __init__(self, row: int) -> None:
-        self.row = row
-        self.pupil_id = ""
-        self.first = self.last = self.infix = self.class_name = self.gezin = ""
-        self.grade = 0
-        self.born: date | None = None
-        self.start: date | None = None
-        self.emails: tuple[str, ...] = ()
-        self.new_teacher: bool | None = None
-        self.households = 1
-        self.traits: frozenset[str] = frozenset()
+# Positions in the per-row value list; the order is Pupil's field order, so a finished
+# list becomes ``Pupil(*values)`` (keyword construction of the frozen dataclass costs twice).
+_P_ID, _P_FIRST, _P_LAST, _P_GRADE, _P_CLASS, _P_INFIX, _P_BORN, _P_EMAILS, _P_FAMILY = range(9)
+_P_START, _P_NEW, _P_HOUSEHOLDS, _P_TRAITS, _P_ROW = range(9, 14)
 
 
 def roster_from_table(
@@ -501,40 +474,41 @@ def roster_from_table(
 
     def bad(row: int, canon: str, message: str, code: str) -> None:
         index = col[canon]
-        problems.append(
-            Problem(
-                source,
-                message,
-                line=row,
-                column=index + 1,
-                key=header[index].strip(),
-                code=code,
-            )
-        )
+        problems.append(Problem(source, message, row, index + 1, header[index].strip(), code))
 
     dates: dict[str, date | None] = {}
     teacher_cache: dict[str, tuple[Teacher, ...] | str] = {}
     grade_cache: dict[str, tuple[int, ...]] = {}
+    email_ok: dict[str, bool] = {}
     class_teachers: dict[str, tuple[tuple[Teacher, ...], int]] = {}
     class_new: dict[str, bool] = {}
-    class_order: dict[str, set[int]] = {}
+    class_grades_seen: dict[str, set[int]] = {}
     seen_ids: dict[str, int] = {}
-    recs: list[_Rec] = []
+    records: list[list[Any]] = []
+    gezins: list[str] = []
     i_id = col.get("leerlingnummer")
+    i_first, i_last = col["roepnaam"], col["achternaam"]
+    i_infix = col.get("tussenvoegsel")
+    i_gezin = col.get("gezin")
+    i_born = col.get("geboortedatum")
+    i_start = col.get("startdatum")
     i_grade = col.get("groep")
     i_class = col.get("klas")
-    grade_header = header[i_grade].strip() if i_grade is not None else "groep"
-    fill_grade = "voeg een kolom 'groep' (of 'leerjaar') toe"
-    optional = [(c, col[c]) for c in ("tussenvoegsel", "gezin") if c in col]
-    email_cols = [(c, col[c]) for c in ("email1", "email2") if c in col]
-    date_cols = [(c, col[c]) for c in ("geboortedatum", "startdatum") if c in col]
     i_teacher = col.get("leerkracht")
     i_new = col.get("nieuwe_leerkracht")
     i_house = col.get("huishoudens")
     i_traits = col.get("kenmerken")
+    email_cols = [(c, col[c]) for c in ("email1", "email2") if c in col]
+    date_cols = [
+        (c, i, v)
+        for c, i, v in (("geboortedatum", i_born, _P_BORN), ("startdatum", i_start, _P_START))
+        if i is not None
+    ]
+    grade_header = header[i_grade].strip() if i_grade is not None else "groep"
+    fill_grade = "voeg een kolom 'groep' (of 'leerjaar') toe"
 
     for row, raw_cells in rows:
-        cells = [cell.strip() for cell in raw_cells]
+        cells = list(map(str.strip, raw_cells))
         if not any(cells):
             continue
         if len(cells) != width:
@@ -548,16 +522,40 @@ def roster_from_table(
                     )
                 )
                 continue
-            cells = cells[:width]
-        rec = _Rec(row)
-        rec.first = cells[col["roepnaam"]]
-        rec.last = cells[col["achternaam"]]
-        for canon in ("roepnaam", "achternaam"):
-            if not cells[col[canon]]:
-                bad(row, canon, f"{canon} is leeg; elke leerling heeft een {canon}", "roster.empty")
-        for canon, index in optional:
-            setattr(rec, "infix" if canon == "tussenvoegsel" else "gezin", cells[index])
-        for canon, index in date_cols:
+            del cells[width:]
+        first, last = cells[i_first], cells[i_last]
+        infix = cells[i_infix] if i_infix is not None else ""
+        values: list[Any] = [
+            "",
+            first,
+            last,
+            0,
+            "",
+            infix,
+            None,
+            (),
+            None,
+            None,
+            None,
+            1,
+            frozenset(),
+            row,
+        ]
+        if not first:
+            bad(
+                row,
+                "roepnaam",
+                "roepnaam is leeg; elke leerling heeft een roepnaam",
+                "roster.empty",
+            )
+        if not last:
+            bad(
+                row,
+                "achternaam",
+                "achternaam is leeg; elke leerling heeft een achternaam",
+                "roster.empty",
+            )
+        for canon, index, slot in date_cols:
             text = cells[index]
             if not text:
                 continue
@@ -572,59 +570,66 @@ def roster_from_table(
                     f"datum {_show(text)} niet te lezen; verwacht {_DATE_FORMATS}",
                     "roster.bad-date",
                 )
-            elif canon == "geboortedatum":
-                rec.born = value
-            else:
-                rec.start = value
-        emails: list[str] = []
-        for canon, index in email_cols:
-            text = cells[index].lower()
-            if not text:
-                continue
-            if not _EMAIL.fullmatch(text):
-                bad(
-                    row,
-                    canon,
-                    "ongeldig e-mailadres; verwacht één adres als naam@domein.nl",
-                    "roster.bad-email",
-                )
-            elif text not in emails:
-                emails.append(text)
-        rec.emails = tuple(emails)
+            values[slot] = value
+        if email_cols:
+            emails: list[str] = []
+            for canon, index in email_cols:
+                text = cells[index]
+                if not text:
+                    continue
+                text = text.lower()
+                ok = email_ok.get(text)
+                if ok is None:
+                    ok = email_ok[text] = _EMAIL.fullmatch(text) is not None
+                if not ok:
+                    bad(
+                        row,
+                        canon,
+                        "ongeldig e-mailadres; verwacht één adres als naam@domein.nl",
+                        "roster.bad-email",
+                    )
+                elif text not in emails:
+                    emails.append(text)
+            values[_P_EMAILS] = tuple(emails)
         # class and groep
         klass = cells[i_class] if i_class is not None else ""
         grade_text = cells[i_grade] if i_grade is not None else ""
+        grade = 0
         if grade_text:
-            m = _GRADE.fullmatch(grade_text.lower())
-            if m is None or not 1 <= int(m[1]) <= 8:
-                bad(
-                    row,
-                    "groep",
-                    f"groep {_show(grade_text)} bestaat niet; verwacht een getal van 1 t/m 8",
-                    "roster.bad-grade",
-                )
+            if grade_text in _GRADE_TEXT:
+                grade = _GRADE_TEXT[grade_text]
             else:
-                rec.grade = int(m[1])
+                m = _GRADE.fullmatch(grade_text.lower())
+                if m is None or not 1 <= int(m[1]) <= 8:
+                    bad(
+                        row,
+                        "groep",
+                        f"groep {_show(grade_text)} bestaat niet; verwacht een getal van 1 t/m 8",
+                        "roster.bad-grade",
+                    )
+                else:
+                    grade = int(m[1])
         elif klass:
             grades = grade_cache.get(klass)
             if grades is None:
                 grades = grade_cache[klass] = class_grades(klass)
             if len(grades) == 1:
-                rec.grade = grades[0]
+                grade = grades[0]
             else:
                 what = (
                     f"klas {klass} combineert groep {' en '.join(map(str, grades))}"
                     if grades
                     else f"klas {_show(klass)} noemt geen groep"
                 )
+                at = i_grade if i_grade is not None else col["klas"]
                 problems.append(
                     Problem(
                         source,
                         f"groep onbekend: {what}; "
                         + (f"vul {grade_header} in" if i_grade is not None else fill_grade),
                         line=row,
-                        column=(i_grade if i_grade is not None else col["klas"]) + 1,
-                        key=grade_header if i_grade is not None else header[col["klas"]].strip(),
+                        column=at + 1,
+                        key=header[at].strip(),
                         code="roster.unknown-grade",
                     )
                 )
@@ -638,30 +643,35 @@ def roster_from_table(
                     code="roster.unknown-grade",
                 )
             )
-        if not klass and rec.grade:
-            klass = f"Groep {rec.grade}"
-        rec.class_name = klass
+        if not klass and grade:
+            klass = f"Groep {grade}"
+        values[_P_GRADE] = grade
+        values[_P_CLASS] = klass
         # identity
-        if i_id is not None and cells[i_id]:
-            rec.pupil_id = cells[i_id]
-        elif rec.born is not None and rec.first and rec.last:
-            rec.pupil_id = _derived_id(rec.first, rec.infix, rec.last, rec.born)
-        elif i_id is not None:
-            bad(row, "leerlingnummer", "leerlingnummer is leeg", "roster.empty")
-        elif "geboortedatum" in col and not cells[col["geboortedatum"]]:
-            bad(
-                row,
-                "geboortedatum",
-                "geboortedatum is leeg; zonder leerlingnummer is die nodig om de leerling"
-                " te herkennen",
-                "roster.empty",
-            )
-        if rec.pupil_id:
-            first_row = seen_ids.setdefault(rec.pupil_id, row)
+        own_id = cells[i_id] if i_id is not None else ""
+        born = values[_P_BORN]
+        if own_id:
+            pupil_id = own_id
+        elif born is not None and first and last:
+            pupil_id = _derived_id(first, infix, last, born)
+        else:
+            pupil_id = ""
+            if i_id is not None:
+                bad(row, "leerlingnummer", "leerlingnummer is leeg", "roster.empty")
+            elif i_born is not None and not cells[i_born]:
+                bad(
+                    row,
+                    "geboortedatum",
+                    "geboortedatum is leeg; zonder leerlingnummer is die nodig om de leerling"
+                    " te herkennen",
+                    "roster.empty",
+                )
+        if pupil_id:
+            first_row = seen_ids.setdefault(pupil_id, row)
             if first_row != row:
-                if i_id is not None and cells[i_id]:
+                if own_id:
                     message = (
-                        f"leerlingnummer {_show(rec.pupil_id)} staat dubbel: rij {first_row}"
+                        f"leerlingnummer {_show(pupil_id)} staat dubbel: rij {first_row}"
                         f" en rij {row}"
                     )
                     bad(row, "leerlingnummer", message, "roster.duplicate-id")
@@ -675,6 +685,7 @@ def roster_from_table(
                             code="roster.duplicate-id",
                         )
                     )
+        values[_P_ID] = pupil_id
         # teachers, new teacher, households, traits
         if i_teacher is not None and cells[i_teacher]:
             text = cells[i_teacher]
@@ -694,7 +705,7 @@ def roster_from_table(
                         f"rij {row}: leerkracht wijkt af van rij {known[1]} in klas {klass};"
                         f" die van rij {known[1]} wordt gebruikt"
                     )
-        if i_new is not None:
+        if i_new is not None and cells[i_new]:
             flag = _parse_bool(cells[i_new])
             if flag is None:
                 bad(
@@ -703,14 +714,14 @@ def roster_from_table(
                     f"{_show(cells[i_new])} is geen ja of nee",
                     "roster.bad-bool",
                 )
-            elif cells[i_new]:
-                rec.new_teacher = flag
+            else:
+                values[_P_NEW] = flag
                 if flag:
                     class_new[klass] = True
         if i_house is not None and cells[i_house]:
             text = cells[i_house].lower()
             if text in ("1", "2"):
-                rec.households = int(text)
+                values[_P_HOUSEHOLDS] = int(text)
             else:
                 flag = _parse_bool(text)
                 if flag is None:
@@ -721,18 +732,22 @@ def roster_from_table(
                         "roster.bad-households",
                     )
                 else:
-                    rec.households = 2 if flag else 1
+                    values[_P_HOUSEHOLDS] = 2 if flag else 1
         if i_traits is not None and cells[i_traits]:
-            rec.traits = frozenset(
+            values[_P_TRAITS] = frozenset(
                 _SPACES.sub("_", t.strip().lower())
                 for t in re.split(r"[,;]", cells[i_traits])
                 if t.strip()
             )
         if klass:
-            class_order.setdefault(klass, set()).add(rec.grade)
-        recs.append(rec)
+            seen = class_grades_seen.get(klass)
+            if seen is None:
+                seen = class_grades_seen[klass] = set()
+            seen.add(grade)
+        records.append(values)
+        gezins.append(cells[i_gezin] if i_gezin is not None else "")
 
-    if not recs and not problems:
+    if not records and not problems:
         problems.append(
             Problem(
                 source,
@@ -743,41 +758,28 @@ def roster_from_table(
         )
     if problems:
         raise RosterError(problems)
-    families, unlinked = _families(recs)
+    unlinked = _families(records, gezins)
     if unlinked:
         warnings.append(
             f"{unlinked} leerling(en) zonder gezinskoppeling (geen gezin en geen e-mailadres)"
         )
-    pupils = tuple(
-        Pupil(
-            pupil_id=r.pupil_id,
-            first_name=r.first,
-            last_name=r.last,
-            grade=r.grade,
-            class_name=r.class_name,
-            infix=r.infix,
-            birth_date=r.born,
-            guardian_emails=r.emails,
-            family_id=family,
-            start_date=r.start,
-            new_teacher=r.new_teacher,
-            households=r.households,
-            traits=r.traits,
-            row=r.row,
-        )
-        for r, family in zip(recs, families, strict=True)
-    )
     return Roster(
         source=source,
-        pupils=pupils,
-        classes=_classes(class_order, class_teachers, class_new, classes, warnings),
+        pupils=tuple(Pupil(*values) for values in records),
+        classes=_classes(class_grades_seen, class_teachers, class_new, classes, warnings),
         warnings=tuple(warnings),
     )
 
 
-def _families(recs: Sequence[_Rec]) -> tuple[list[str | None], int]:
-    """Family id per pupil: ``g-<gezin>``, else ``f-<hash>`` of parents' shared e-mails."""
-    parent = list(range(len(recs)))
+def _families(records: list[list[Any]], gezins: list[str]) -> int:
+    """Fill in each pupil's family id; return how many pupils have no family link.
+
+    ``g-<gezin>`` when the roster says so, else pupils sharing a parent e-mail (also through
+    a chain of siblings) share ``f-<hash of their e-mails>``; a pupil linked by e-mail to a
+    pupil with a gezin joins that gezin.
+    """
+    count = len(records)
+    parent = list(range(count))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -786,33 +788,43 @@ def _families(recs: Sequence[_Rec]) -> tuple[list[str | None], int]:
         return i
 
     owner: dict[str, int] = {}
-    for index, rec in enumerate(recs):
-        for email in rec.emails:
+    for index in range(count):
+        for email in records[index][_P_EMAILS]:
             other = owner.setdefault(email, index)
             if other != index:
-                parent[find(index)] = find(other)
+                a, b = find(index), find(other)
+                if a != b:
+                    parent[a] = b
+    roots = [find(i) for i in range(count)]
     gezin: dict[int, str] = {}
     mails: dict[int, set[str]] = {}
-    for index, rec in enumerate(recs):
-        root = find(index)
-        if rec.gezin and (root not in gezin or rec.gezin < gezin[root]):
-            gezin[root] = rec.gezin
-        mails.setdefault(root, set()).update(rec.emails)
-    result: list[str | None] = []
+    for index, root in enumerate(roots):
+        own = gezins[index]
+        if own and (root not in gezin or own < gezin[root]):
+            gezin[root] = own
+        emails = records[index][_P_EMAILS]
+        if emails:
+            mails.setdefault(root, set()).update(emails)
+    family_of: dict[int, str] = {}
     unlinked = 0
-    for index, rec in enumerate(recs):
-        root = find(index)
-        if rec.gezin:
-            result.append("g-" + rec.gezin)
-        elif root in gezin:
-            result.append("g-" + gezin[root])
-        elif mails[root]:
-            digest = hashlib.sha256("\n".join(sorted(mails[root])).encode()).hexdigest()
-            result.append("f-" + digest[:10])
-        else:
-            result.append(None)
-            unlinked += 1
-    return result, unlinked
+    for index, root in enumerate(roots):
+        own = gezins[index]
+        if own:
+            records[index][_P_FAMILY] = "g-" + own
+            continue
+        family = family_of.get(root)
+        if family is None:
+            if root in gezin:
+                family = "g-" + gezin[root]
+            elif root in mails:
+                digest = hashlib.sha256("\n".join(sorted(mails[root])).encode()).hexdigest()
+                family = "f-" + digest[:10]
+            else:
+                unlinked += 1
+                continue
+            family_of[root] = family
+        records[index][_P_FAMILY] = family
+    return unlinked
 
 
 def _classes(
@@ -1025,7 +1037,7 @@ def _yaml_dates(value: Any, path: tuple[str | int, ...], bad: _Report) -> frozen
     days: set[date] = set()
     for item in values:
         if isinstance(item, date):
-            days.add(item)
+            days.add(item.date() if isinstance(item, datetime) else item)
             continue
         parsed = _away(str(item))
         if parsed is None:
