@@ -10,14 +10,27 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
 from gesprekken_cli.errors import GesprekkenError
 
+
+class _Group(TyperGroup):
+    """Maps every GesprekkenError of every command to its messages and exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GesprekkenError as error:
+            fail(error)
+
+
 app = typer.Typer(
     name="gesprekken",
+    cls=_Group,
     help=(
         "De gesprekkencyclus van de school als data: controleer de regels, maak het plan per "
         "klas, agenda's (ICS), checklists en het jaaroverzicht.\n\n"

@@ -290,6 +290,20 @@ class _Expander:
         klass = self._classes.get(class_name)
         return tuple(t.name for t in klass.teachers) if klass else ()
 
+    def pupil_window(
+        self, kind: ConversationType, index: int, pupil: Pupil
+    ) -> tuple[date, date] | None:
+        """The round's window for one pupil: a pupil who starts later in the year gets only
+        what is left of the window from the start date on (nothing if it ended before)."""
+        window = self.window(kind, index, pupil.grade)
+        start = pupil.start_date
+        if window is None or start is None or start <= window[0]:
+            return window
+        if start > window[1]:
+            return None
+        days = self.cal.school_days(start, window[1])
+        return (days[0], days[-1]) if days else None
+
     def invited(self, kind: ConversationType, pupil: Pupil) -> bool:
         if pupil.grade not in kind.groepen:
             return False
@@ -379,7 +393,7 @@ class _Expander:
                     )
                     continue
             else:
-                window = self.window(kind, index, pupil.grade)
+                window = self.pupil_window(kind, index, pupil)
                 if window is None:
                     continue
             base = self._base(kind, index, pupil.grade, window)
@@ -402,7 +416,7 @@ class _Expander:
     def _on_request(self, kind: ConversationType, index: int) -> Iterable[Conversation]:
         by_class: dict[str, list[Pupil]] = {}
         for pupil in self.roster.pupils:
-            if self.invited(kind, pupil):
+            if self.invited(kind, pupil) and self.pupil_window(kind, index, pupil):
                 by_class.setdefault(pupil.class_name, []).append(pupil)
         when = kind.wanneer[index]
         for class_name, pupils in by_class.items():
@@ -426,8 +440,10 @@ class _Expander:
                 **base,  # type: ignore[arg-type]
             )
             for pupil in asked:
-                window = self.window(kind, index, pupil.grade) or window
-                base = self._base(kind, index, pupil.grade, window)
+                own = self.pupil_window(kind, index, pupil)
+                if own is None:
+                    continue
+                base = self._base(kind, index, pupil.grade, own)
                 yield Conversation(
                     uid=f"{kind.id}.{index + 1}.{pupil.pupil_id}",
                     name=pupil.display_name,

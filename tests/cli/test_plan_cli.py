@@ -1,0 +1,237 @@
+"""`gesprekken plan` end to end on the shipped rules and example rosters."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+from support import DATA, DUIF, EXAMPLES, OKG, ROOT, YEAR, check_golden
+from typer.testing import CliRunner
+
+from gesprekken_cli.calendar import build_calendar, parse_school_year
+from gesprekken_cli.cli import app
+from gesprekken_cli.expand import calendar_settings
+from gesprekken_cli.plan import load_rules
+
+CONTRACT = {
+    "leerling",
+    "naam",
+    "klas",
+    "groep",
+    "gezin",
+    "gesprek",
+    "status",
+    "kind_aanwezig",
+    "deelnemers",
+    "leerkrachten",
+    "van",
+    "tot",
+    "start",
+    "eind",
+}
+MINI = DATA / "roster" / "mini.csv"
+BAD = DATA / "bad" / "roster"
+
+
+def run_json(runner: CliRunner, *args: str) -> list[dict[str, object]]:
+    result = runner.invoke(app, ["plan", *args, "-j", YEAR, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert isinstance(data, list)
+    return data
+
+
+def test_table_view_shows_months_types_and_summary(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["plan", str(EXAMPLES / "groep5.csv"), "-r", str(DUIF), "-j", YEAR])
+    assert result.exit_code == 0, result.output
+    for text in ("September 2026", "Startgesprek", "Voortgangsgesprek", "Samenvatting"):
+        assert text in result.stdout
+    assert "cycle.yaml" in result.stdout
+
+
+def test_json_has_every_contract_field(runner: CliRunner) -> None:
+    items = run_json(runner, str(EXAMPLES / "groep5.csv"), "-r", str(DUIF))
+    assert items
+    for item in items:
+        assert set(item) >= CONTRACT, CONTRACT - set(item)
+        assert item["status"] in {"verplicht", "facultatief", "op_verzoek"}
+        assert isinstance(item["kind_aanwezig"], bool)
+        date.fromisoformat(str(item["van"]))
+        date.fromisoformat(str(item["tot"]))
+
+
+def test_groep5_gets_de_duif_mandatory_rounds_in_the_right_months(runner: CliRunner) -> None:
+    items = run_json(runner, str(EXAMPLES / "groep5.csv"), "-r", str(DUIF))
+    rows_in = list(
+        csv.DictReader(
+            io.StringIO((EXAMPLES / "groep5.csv").read_text(encoding="utf-8-sig")), delimiter=";"
+        )
+    )
+    started = {r["leerlingnummer"] for r in rows_in if not r["startdatum"]}
+    late = {r["leerlingnummer"]: r["startdatum"] for r in rows_in if r["startdatum"]}
+    assert late, "the example should have a pupil who starts during the year"
+    expected_months = {
+        "startgesprek": {9},
+        "voortgangsgesprek": {11},
+        "eerste-portfoliogesprek": {3},
+    }
+    _, cycle = load_rules(DUIF)
+    year = parse_school_year(YEAR)
+    cal = build_calendar(year, calendar_settings(cycle, year))
+    for type_id, months in expected_months.items():
+        rows = [i for i in items if i["gesprek"] == type_id]
+        got = {r["leerling"] for r in rows}
+        assert started <= got <= started | set(late), type_id
+        for row in rows:
+            first, last = date.fromisoformat(str(row["van"])), date.fromisoformat(str(row["tot"]))
+            assert {first.month, last.month} <= months, (type_id, first, last)
+            assert cal.is_school_day(first) and cal.is_school_day(last)
+            if row["start"]:
+                start = str(row["start"])
+                assert cal.is_school_day(date.fromisoformat(start[:10]))
+                assert start[-6:] in {"+01:00", "+02:00"}
+    mandatory = {i["gesprek"] for i in items if i["status"] == "verplicht" and i["leerling"]}
+    assert mandatory == set(expected_months)
+
+
+def test_same_roster_under_the_second_school(runner: CliRunner) -> None:
+    items = run_json(runner, str(EXAMPLES / "groep5.csv"), "-r", str(OKG))
+    types = {i["gesprek"] for i in items}
+    assert "kind-kennismakingsgesprek" in types
+    assert "voortgangsgesprek-februari-kind" in types
+    assert "startgesprek" not in types
+    feb = [i for i in items if i["gesprek"] == "voortgangsgesprek-februari-kind"]
+    assert all(i["kind_aanwezig"] and str(i["van"]).startswith("2027-02") for i in feb)
+
+
+@pytest.mark.parametrize(("rules", "name"), [(DUIF, "mini-duif.json"), (OKG, "mini-okg.json")])
+def test_golden_plan_for_a_small_roster(runner: CliRunner, rules: Path, name: str) -> None:
+    result = runner.invoke(
+        app, ["plan", str(MINI), "-r", str(rules), "-j", YEAR, "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    check_golden(f"plan/{name}", result.stdout)
+
+
+def test_csv_is_for_dutch_excel(runner: CliRunner, tmp_path: Path) -> None:
+    roster = tmp_path / "r.csv"
+    text = MINI.read_text(encoding="utf-8").replace("Thijs;van;Dam", "=HYPERLINK(1);van;Dam")
+    roster.write_text(text, encoding="utf-8")
+    out = tmp_path / "plan.csv"
+    result = runner.invoke(app, ["plan", str(roster), "-j", YEAR, "-f", "csv", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Gesprek"
+    names = [row[1] for row in rows[1:]]
+    assert "'=HYPERLINK(1) van Dam" in names
+    assert not any(cell.startswith("=") for row in rows for cell in row)
+
+
+def test_markdown_has_a_section_per_round(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["plan", str(MINI), "-r", str(DUIF), "-j", YEAR, "-f", "md"])
+    assert result.exit_code == 0, result.output
+    assert "## Startgesprek" in result.stdout
+    assert "| Naam | Klas |" in result.stdout
+
+
+def test_out_refuses_to_overwrite_without_force(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    out.write_text("oud", encoding="utf-8")
+    args = ["plan", str(MINI), "-j", YEAR, "-f", "json", "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "--force" in result.output
+    assert out.read_text(encoding="utf-8") == "oud"
+    result = runner.invoke(app, [*args, "--force"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text(encoding="utf-8"))
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]
+
+
+def _expected(path: Path) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, _, value = line.partition(":")
+        fields.setdefault(key.strip(), value.strip())
+    return fields
+
+
+@pytest.mark.parametrize("case", sorted(BAD.glob("*.csv")), ids=lambda p: p.stem)
+def test_bad_roster_exits_1_names_row_and_column_writes_nothing(
+    runner: CliRunner, tmp_path: Path, case: Path
+) -> None:
+    expected = _expected(case.with_suffix(".expected"))
+    out = tmp_path / "plan.json"
+    result = runner.invoke(app, ["plan", str(case), "-j", YEAR, "-f", "json", "-o", str(out)])
+    assert result.exit_code == int(expected.get("exit", "1")), result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert expected["message"] in result.output
+    if expected.get("line"):
+        assert f":{expected['line']}" in result.output
+    if expected.get("key"):
+        assert expected["key"] in result.output
+    assert not out.exists()
+
+
+def test_missing_roster_is_an_io_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["plan", str(tmp_path / "nee.csv"), "-j", YEAR])
+    assert result.exit_code == 2
+    assert "nee.csv" in result.output and "niet gevonden" in result.output
+
+
+def test_bad_school_year_is_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["plan", str(MINI), "-j", "2026-2028"])
+    assert result.exit_code == 2
+    assert "schooljaar" in result.output
+
+
+def test_broken_rules_stop_the_plan_with_positions(runner: CliRunner, tmp_path: Path) -> None:
+    rules = tmp_path / "cycle.yaml"
+    rules.write_text(
+        DUIF.read_text(encoding="utf-8").replace("groepen: 3 t/m 8", "groepen: 3 t/m 9")
+    )
+    result = runner.invoke(app, ["plan", str(MINI), "-r", str(rules), "-j", YEAR])
+    assert result.exit_code == 1
+    assert "groep 9 bestaat niet" in result.output
+    assert f"{rules}:" in result.output
+
+
+def test_packaged_cycle_is_the_shipped_rules_file() -> None:
+    packaged = ROOT / "src" / "gesprekken_cli" / "data" / "cycle.yaml"
+    assert packaged.read_bytes() == DUIF.read_bytes(), "copy rules/cycle.yaml to the package data"
+
+
+def test_without_rules_outside_the_repo_uses_the_packaged_cycle(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = runner.invoke(app, ["plan", str(MINI), "-j", YEAR])
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0, result.output
+    assert "meegeleverd" in result.stdout
+
+
+def test_header_mapping_option(runner: CliRunner, tmp_path: Path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text(
+        MINI.read_text(encoding="utf-8").replace("klas;", "Lokaalgroep;", 1), encoding="utf-8"
+    )
+    result = runner.invoke(app, ["plan", str(roster), "-j", YEAR, "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert "1/2A" not in {i["klas"] for i in json.loads(result.stdout)}
+    result = runner.invoke(
+        app, ["plan", str(roster), "-j", YEAR, "-f", "json", "--kolom", "Lokaalgroep=klas"]
+    )
+    assert result.exit_code == 0, result.output
+    assert {i["klas"] for i in json.loads(result.stdout) if i["leerling"]} >= {"1/2A", "7/8"}
