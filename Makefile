@@ -14,7 +14,8 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/gesprekken validate rules/cycle.yaml examples/ouder-kindgesprekken.yaml
+	$(BIN)/gesprekken validate rules/cycle.yaml
+	$(BIN)/gesprekken plan examples/groep5.csv --rules rules/cycle.yaml
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -9,3 +9,16 @@ from typer.testing import CliRunner
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+def _hypothesis_profile() -> None:
+    """No per-example deadline: CI's 2-core machine is shared and slow now and then."""
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile(
+        "gesprekken", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    settings.load_profile("gesprekken")
+
+
+_hypothesis_profile()
