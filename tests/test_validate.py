@@ -505,3 +505,37 @@ def test_pre_commit_hook_runs_validate_on_rules_files() -> None:
     assert files.search("rules/school-b.yml")
     assert not files.search("rooster/groep5.csv")
     assert not files.search("examples/ouder-kindgesprekken.yaml")
+
+
+DOCS = ROOT / "docs" / "regels.md"
+CODES = (
+    "schema",
+    "dubbele-id",
+    "onbekende-verwijzing",
+    "kringverwijzing",
+    "schooljaar",
+    "weekend",
+    "zomermaand",
+    "schooltijden",
+    "geen-verplicht-gesprek",
+    "groep-ontbreekt",
+    "studiedag-groepen",
+    "dubbele-sleutel",
+    "yaml-tag",
+    "yaml-bom",
+)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_docs_explain_every_code(code: str) -> None:
+    assert f"### `{code}`" in DOCS.read_text(encoding="utf-8")
+
+
+def test_docs_complete_example_validates() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", text, flags=re.DOTALL)
+    complete = [b for b in blocks if b.startswith("versie: 1\n")]
+    assert complete
+    for block in complete:
+        report = check_rules(block.encode("utf-8"), "docs/regels.md")
+        assert report.problems == [], [p.render() for p in report.problems]

@@ -59,9 +59,9 @@ def check_rules(raw: bytes, file: str) -> Report:
     """Validate the bytes of a rules file; every fault and warning is in the report."""
     loaded = load_yaml(raw, file)
     report = Report(file, problems=list(loaded.problems))
-    if loaded.data is None:
+    if loaded.data is None and loaded.problems:
         return report
-    if not isinstance(loaded.data, dict):
+    if not isinstance(loaded.data, dict):  # a list, a scalar, or only "null" / "---"
         report.problems.append(
             Problem(file, "verwacht een YAML-mapping met 'school' en 'gesprekken'", 1, 1)
         )
@@ -220,9 +220,8 @@ Check = Callable[[Cycle, Loaded], Iterator[Problem]]
 def _at(
     loaded: Loaded, path: tuple[str | int, ...], message: str, code: str, severity: str = "error"
 ) -> Problem:
-    position = loaded.position(path)
-    line, column = position if position else (None, None)
-    return Problem(loaded.file, message, line, column, format_path(path), code, severity)
+    written, line, column = _resolve(loaded, path)
+    return Problem(loaded.file, message, line, column, format_path(written), code, severity)
 
 
 def check_duplicate_ids(cycle: Cycle, loaded: Loaded) -> Iterator[Problem]:
