@@ -197,8 +197,31 @@ def plan(
     klassen: ClassesOption = None,
     kolom: ColumnOption = None,
     blad: SheetOption = None,
+    vorig: Annotated[
+        Path | None,
+        typer.Option(
+            "--vorig",
+            help="Eerder gepubliceerd plan (JSON): geldige tijden blijven staan.",
+            show_default=False,
+        ),
+    ] = None,
+    wensen: Annotated[
+        Path | None,
+        typer.Option(
+            "--wensen",
+            help="Wensen van gezinnen en leerkrachten (CSV of YAML).",
+            show_default=False,
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 als een gesprek niet ingepland kon worden.")
+    ] = False,
 ) -> None:
-    """Het plan voor een klas of school: welk gesprek, wanneer, met wie, wat voorbereiden."""
+    """Het plan voor een klas of school: welk gesprek, wanneer, met wie, wat voorbereiden.
+
+    Geeft elk individueel gesprek een tijd; wat niet past staat met de reden in het plan
+    (exit 0, of 1 met --strict).
+    """
     from gesprekken_cli.plan import make_plan
 
     result = make_plan(
@@ -208,6 +231,8 @@ def plan(
         classes_file=klassen,
         header_map=header_map(kolom),
         sheet=blad,
+        previous=vorig,
+        wishes=wensen,
     )
     if fmt is PlanFormat.table and out is None:
         from rich.console import Console
@@ -215,6 +240,8 @@ def plan(
         from gesprekken_cli.render.plan_table import render_table
 
         render_table(result, Console())
+        if strict and result.unplaced:
+            raise typer.Exit(1)
         return
     data: str | bytes
     if fmt is PlanFormat.json:
@@ -245,6 +272,10 @@ def plan(
         sys.stdout.write(data)
     for warning in result.warnings:
         sys.stderr.write(f"waarschuwing: {warning}\n")
+    for item in result.unplaced:
+        sys.stderr.write(f"niet ingepland: {item.uid}: {item.reason}\n")
+    if strict and result.unplaced:
+        raise typer.Exit(1)
 
 
 def main() -> None:

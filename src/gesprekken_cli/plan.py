@@ -83,12 +83,21 @@ def read_roster_file(
     classes_file: Path | None = None,
     header_map: Mapping[str, str] | None = None,
     sheet: str | None = None,
+    families_file: Path | None = None,
 ) -> Roster:
-    """Read a roster in whatever form the school has it (CSV today)."""
-    from gesprekken_cli.roster import read_roster
+    """Read a roster in whatever form the school has it: CSV, .xlsx or EDEXML (by content).
 
-    _ = sheet
-    return read_roster(path, classes_file=classes_file, header_map=header_map)
+    ``families_file`` adds families, parents' e-mails and class data an export lacks.
+    """
+    from gesprekken_cli.families import read_any_roster
+
+    return read_any_roster(
+        path,
+        classes_file=classes_file,
+        header_map=header_map,
+        sheet=sheet,
+        families_file=families_file,
+    )
 
 
 def school_year_of(text: str | None, today: date | None = None) -> SchoolYear:
@@ -103,17 +112,45 @@ def build_plan(
     year: SchoolYear,
     *,
     rules_file: str = "",
+    previous: Path | None = None,
+    wishes: Path | None = None,
 ) -> Plan:
-    """Expand ``cycle`` for ``roster`` in ``year`` (windows only, no slots)."""
+    """Expand ``cycle`` for ``roster`` in ``year`` and give individual conversations a slot.
+
+    ``previous`` is a plan published before (JSON): its still-valid slots are kept.
+    ``wishes`` is a wishes file (CSV or YAML) of families and teachers.
+    """
     calendar = build_calendar(year, calendar_settings(cycle, year, rules_file))
     expansion = expand(cycle, roster, calendar)
+    conversations = tuple(expansion.conversations)
+    warnings = tuple(roster.warnings) + tuple(expansion.warnings)
+    if not any(c.is_individual and c.start is None for c in conversations):
+        return Plan(rules_file, cycle, roster, calendar, conversations, warnings)
+    from gesprekken_cli.schedule import schedule, unmet_wishes
+
+    wished = None
+    if wishes is not None:
+        from gesprekken_cli.wishes import read_wishes
+
+        wished = read_wishes(wishes)
+    published = None
+    if previous is not None:
+        from gesprekken_cli.schedule_previous import read_previous
+
+        published = read_previous(previous)
+    result = schedule(cycle, calendar, roster, conversations, wishes=wished, previous=published)
+    notes = result.notes
+    if wished is not None:
+        notes += tuple(unmet_wishes(result.conversations, wished))
     return Plan(
         rules_file=rules_file,
         cycle=cycle,
         roster=roster,
         calendar=calendar,
-        conversations=tuple(expansion.conversations),
-        warnings=tuple(roster.warnings) + tuple(expansion.warnings),
+        conversations=result.conversations,
+        warnings=warnings + notes,
+        unplaced=tuple(Unplaced(uid, reason) for uid, reason in result.unplaced),
+        quality=result.quality,
     )
 
 
@@ -126,11 +163,25 @@ def make_plan(
     header_map: Mapping[str, str] | None = None,
     sheet: str | None = None,
     today: date | None = None,
+    previous: Path | None = None,
+    wishes: Path | None = None,
+    families_file: Path | None = None,
 ) -> Plan:
     """Read rules and roster from disk and build the plan: the CLI's one entry point."""
     rules_file, cycle = load_rules(rules_path)
     mapping = {**cycle.kolommen, **(header_map or {})}
     roster = read_roster_file(
-        roster_path, classes_file=classes_file, header_map=mapping or None, sheet=sheet
+        roster_path,
+        classes_file=classes_file,
+        header_map=mapping or None,
+        sheet=sheet,
+        families_file=families_file,
     )
-    return build_plan(cycle, roster, school_year_of(school_year, today), rules_file=rules_file)
+    return build_plan(
+        cycle,
+        roster,
+        school_year_of(school_year, today),
+        rules_file=rules_file,
+        previous=previous,
+        wishes=wishes,
+    )

@@ -412,9 +412,10 @@ class _Placer:
             if not wish_day:
                 return "gezinswensen laten geen dag in het venster vrij"
             days = "de dag" if c.first_day == c.last_day else "de werkdagen"
+            verb = "is" if c.first_day == c.last_day else "zijn"
             return (
                 f"geen plek meer: {days} van de leerkracht in het venster "
-                f"{c.first_day:%d-%m}–{c.last_day:%d-%m} zijn vol "
+                f"{c.first_day:%d-%m}–{c.last_day:%d-%m} {verb} vol "
                 f"(max {sched.cap} gesprekken per dag, pauze {sched.pause} min)"
             )
         _, day, s, holders = best
