@@ -278,6 +278,69 @@ def plan(
         raise typer.Exit(1)
 
 
+@app.command()
+def overzicht(
+    rules: RulesOption = None,
+    schooljaar: YearOption = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            help="Schrijf ook een HTML-pagina (één A4 liggend) voor de schoolgids.",
+            show_default=False,
+        ),
+    ] = None,
+    force: ForceOption = False,
+    rooster: Annotated[
+        Path | None,
+        typer.Option(
+            "--rooster",
+            help="Rooster: vul het overzicht met aantallen en toon de drukte per leerkracht.",
+            show_default=False,
+        ),
+    ] = None,
+    klassen: ClassesOption = None,
+    kolom: ColumnOption = None,
+    blad: SheetOption = None,
+) -> None:
+    """Het jaaroverzicht: welk gesprek in welke maand voor welke groep (groepen × maanden)."""
+    from rich.console import Console
+
+    from gesprekken_cli.render.overview_table import render_overview
+
+    if rooster is not None:
+        from gesprekken_cli.overview import plan_overview
+        from gesprekken_cli.plan import make_plan
+
+        view = plan_overview(
+            make_plan(
+                rooster,
+                rules_path=rules,
+                school_year=schooljaar,
+                classes_file=klassen,
+                header_map=header_map(kolom),
+                sheet=blad,
+            )
+        )
+    else:
+        from gesprekken_cli.calendar import build_calendar
+        from gesprekken_cli.expand import calendar_settings
+        from gesprekken_cli.overview import cycle_overview
+        from gesprekken_cli.plan import load_rules, school_year_of
+
+        rules_file, cycle = load_rules(rules)
+        year = school_year_of(schooljaar)
+        calendar = build_calendar(year, calendar_settings(cycle, year, rules_file))
+        view = cycle_overview(cycle, calendar, rules_file=rules_file)
+    if html is not None:
+        from gesprekken_cli.output import write_atomic
+        from gesprekken_cli.render.overview_html import render_html
+
+        write_atomic(html, render_html(view), force=force)
+        sys.stderr.write(f"Geschreven: {html}\n")
+    render_overview(view, Console())
+
+
 def main() -> None:
     """Console entry point."""
     try:
