@@ -18,6 +18,7 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    field_validator,
     model_validator,
 )
 
@@ -246,6 +247,14 @@ class School(_Model):
     goede_vrijdag_vrij: bool = True
     herinneringen_minuten: list[Annotated[int, Field(ge=0, le=40320)]] = []
     domein: str = Field(default="gesprekken.invalid", pattern=r"^[A-Za-z0-9.-]+$")
+
+    @field_validator("schooltijden")
+    @classmethod
+    def _every_school_day(cls, hours: dict[int, SchoolHours]) -> dict[int, SchoolHours]:
+        missing = [WEEKDAY_KEYS[day] for day in range(5) if day not in hours]
+        if missing:
+            raise ValueError(f"schooltijden ontbreken voor {', '.join(missing)}")
+        return hours
 
 
 class Event(_Model):

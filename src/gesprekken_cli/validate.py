@@ -427,7 +427,12 @@ def check_coverage(cycle: Cycle, loaded: Loaded) -> Iterator[Problem]:
     """geen-verplicht-gesprek / groep-ontbreekt: gaps a school probably did not mean."""
     covered: set[tuple[int, int]] = set()
     months_of_event = {e.id: e.maand for e in cycle.gebeurtenissen}
-    months_of_day = {s.id: s.maand for s in cycle.studiedagen}
+    months_of_day: dict[str, set[int]] = {
+        s.id: {s.maand} if s.maand else set() for s in cycle.studiedagen
+    }
+    for year in cycle.schooljaren.values():
+        for ident, day in year.studiedagen.items():
+            months_of_day.setdefault(ident, set()).add(day.month)
     for kind in cycle.gesprekken:
         if kind.status != "verplicht" or kind.doelgroep != "alle" or kind.vorm != "individueel":
             continue
@@ -435,8 +440,8 @@ def check_coverage(cycle: Cycle, loaded: Loaded) -> Iterator[Problem]:
             months: list[int] = list(when.maanden or ())
             if when.na_weken_onderwijs is not None:
                 months.append(9)
-            if when.studiedag and months_of_day.get(when.studiedag):
-                months.append(months_of_day[when.studiedag] or 9)
+            if when.studiedag:
+                months.extend(months_of_day.get(when.studiedag, ()))
             if when.na and not months and when.na in months_of_event:
                 months.append(months_of_event[when.na])
             for month in months:
