@@ -448,10 +448,14 @@ def _derived_id(first: str, infix: str, last: str, born: date | None) -> str:
     return "ll-" + hashlib.sha256(key.encode()).hexdigest()[:10]
 
 
-# Positions in the per-row value list; the order is Pupil's field order, so a finished
-# list becomes ``Pupil(*values)`` (keyword construction of the frozen dataclass costs twice).
-_P_ID, _P_FIRST, _P_LAST, _P_GRADE, _P_CLASS, _P_INFIX, _P_BORN, _P_EMAILS, _P_FAMILY = range(9)
-_P_START, _P_NEW, _P_HOUSEHOLDS, _P_TRAITS, _P_ROW = range(9, 14)
+def _grade_value(text: str) -> int:
+    """Groep 1-8 from a cell, 0 for an empty cell, -1 when it is no groep."""
+    if not text:
+        return 0
+    m = _GRADE.fullmatch(text.lower())
+    if m is None or not 1 <= int(m[1]) <= 8:
+        return -1
+    return int(m[1])
 
 
 def roster_from_table(
@@ -465,54 +469,21 @@ def roster_from_table(
 ) -> Roster:
     """Normalise a table (header + numbered rows) into a Roster; raises RosterError.
 
-    ``rows`` are ``(row number as the user sees it, cells)``; all faults are collected.
+    ``rows`` are ``(row number as the user sees it, cells)``; all faults are collected and
+    reported in row order. Work is done per column over its distinct values, so a
+    12,000-row roster costs little more than reading it.
     """
     problems: list[Problem] = []
     warnings: list[str] = []
     col = _map_header(header, source, header_map, header_row, warnings)
     width = len(header)
-
-    def bad(row: int, canon: str, message: str, code: str) -> None:
-        index = col[canon]
-        problems.append(Problem(source, message, row, index + 1, header[index].strip(), code))
-
-    dates: dict[str, date | None] = {}
-    teacher_cache: dict[str, tuple[Teacher, ...] | str] = {}
-    grade_cache: dict[str, tuple[int, ...]] = {}
-    email_ok: dict[str, bool] = {}
-    class_teachers: dict[str, tuple[tuple[Teacher, ...], int]] = {}
-    class_new: dict[str, bool] = {}
-    class_grades_seen: dict[str, set[int]] = {}
-    seen_ids: dict[str, int] = {}
-    records: list[list[Any]] = []
-    gezins: list[str] = []
-    i_id = col.get("leerlingnummer")
-    i_first, i_last = col["roepnaam"], col["achternaam"]
-    i_infix = col.get("tussenvoegsel")
-    i_gezin = col.get("gezin")
-    i_born = col.get("geboortedatum")
-    i_start = col.get("startdatum")
-    i_grade = col.get("groep")
-    i_class = col.get("klas")
-    i_teacher = col.get("leerkracht")
-    i_new = col.get("nieuwe_leerkracht")
-    i_house = col.get("huishoudens")
-    i_traits = col.get("kenmerken")
-    email_cols = [(c, col[c]) for c in ("email1", "email2") if c in col]
-    date_cols = [
-        (c, i, v)
-        for c, i, v in (("geboortedatum", i_born, _P_BORN), ("startdatum", i_start, _P_START))
-        if i is not None
-    ]
-    grade_header = header[i_grade].strip() if i_grade is not None else "groep"
-    fill_grade = "voeg een kolom 'groep' (of 'leerjaar') toe"
-
-    for row, raw_cells in rows:
-        cells = list(map(str.strip, raw_cells))
-        if not any(cells):
-            continue
+    data: list[Sequence[str]] = []
+    numbers: list[int] = []
+    for row, cells in rows:
         if len(cells) != width:
-            if len(cells) < width or any(cells[width:]):
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) < width or any(cell.strip() for cell in cells[width:]):
                 problems.append(
                     Problem(
                         source,
@@ -522,232 +493,13 @@ def roster_from_table(
                     )
                 )
                 continue
-            del cells[width:]
-        first, last = cells[i_first], cells[i_last]
-        infix = cells[i_infix] if i_infix is not None else ""
-        values: list[Any] = [
-            "",
-            first,
-            last,
-            0,
-            "",
-            infix,
-            None,
-            (),
-            None,
-            None,
-            None,
-            1,
-            frozenset(),
-            row,
-        ]
-        if not first:
-            bad(
-                row,
-                "roepnaam",
-                "roepnaam is leeg; elke leerling heeft een roepnaam",
-                "roster.empty",
-            )
-        if not last:
-            bad(
-                row,
-                "achternaam",
-                "achternaam is leeg; elke leerling heeft een achternaam",
-                "roster.empty",
-            )
-        for canon, index, slot in date_cols:
-            text = cells[index]
-            if not text:
-                continue
-            if text in dates:
-                value = dates[text]
-            else:
-                value = dates[text] = parse_date(text)
-            if value is None:
-                bad(
-                    row,
-                    canon,
-                    f"datum {_show(text)} niet te lezen; verwacht {_DATE_FORMATS}",
-                    "roster.bad-date",
-                )
-            values[slot] = value
-        if email_cols:
-            emails: list[str] = []
-            for canon, index in email_cols:
-                text = cells[index]
-                if not text:
-                    continue
-                text = text.lower()
-                ok = email_ok.get(text)
-                if ok is None:
-                    ok = email_ok[text] = _EMAIL.fullmatch(text) is not None
-                if not ok:
-                    bad(
-                        row,
-                        canon,
-                        "ongeldig e-mailadres; verwacht één adres als naam@domein.nl",
-                        "roster.bad-email",
-                    )
-                elif text not in emails:
-                    emails.append(text)
-            values[_P_EMAILS] = tuple(emails)
-        # class and groep
-        klass = cells[i_class] if i_class is not None else ""
-        grade_text = cells[i_grade] if i_grade is not None else ""
-        grade = 0
-        if grade_text:
-            if grade_text in _GRADE_TEXT:
-                grade = _GRADE_TEXT[grade_text]
-            else:
-                m = _GRADE.fullmatch(grade_text.lower())
-                if m is None or not 1 <= int(m[1]) <= 8:
-                    bad(
-                        row,
-                        "groep",
-                        f"groep {_show(grade_text)} bestaat niet; verwacht een getal van 1 t/m 8",
-                        "roster.bad-grade",
-                    )
-                else:
-                    grade = int(m[1])
-        elif klass:
-            grades = grade_cache.get(klass)
-            if grades is None:
-                grades = grade_cache[klass] = class_grades(klass)
-            if len(grades) == 1:
-                grade = grades[0]
-            else:
-                what = (
-                    f"klas {klass} combineert groep {' en '.join(map(str, grades))}"
-                    if grades
-                    else f"klas {_show(klass)} noemt geen groep"
-                )
-                at = i_grade if i_grade is not None else col["klas"]
-                problems.append(
-                    Problem(
-                        source,
-                        f"groep onbekend: {what}; "
-                        + (f"vul {grade_header} in" if i_grade is not None else fill_grade),
-                        line=row,
-                        column=at + 1,
-                        key=header[at].strip(),
-                        code="roster.unknown-grade",
-                    )
-                )
-        else:
-            problems.append(
-                Problem(
-                    source,
-                    "klas en groep zijn allebei leeg; vul er minstens één in",
-                    line=row,
-                    key=grade_header,
-                    code="roster.unknown-grade",
-                )
-            )
-        if not klass and grade:
-            klass = f"Groep {grade}"
-        values[_P_GRADE] = grade
-        values[_P_CLASS] = klass
-        # identity
-        own_id = cells[i_id] if i_id is not None else ""
-        born = values[_P_BORN]
-        if own_id:
-            pupil_id = own_id
-        elif born is not None and first and last:
-            pupil_id = _derived_id(first, infix, last, born)
-        else:
-            pupil_id = ""
-            if i_id is not None:
-                bad(row, "leerlingnummer", "leerlingnummer is leeg", "roster.empty")
-            elif i_born is not None and not cells[i_born]:
-                bad(
-                    row,
-                    "geboortedatum",
-                    "geboortedatum is leeg; zonder leerlingnummer is die nodig om de leerling"
-                    " te herkennen",
-                    "roster.empty",
-                )
-        if pupil_id:
-            first_row = seen_ids.setdefault(pupil_id, row)
-            if first_row != row:
-                if own_id:
-                    message = (
-                        f"leerlingnummer {_show(pupil_id)} staat dubbel: rij {first_row}"
-                        f" en rij {row}"
-                    )
-                    bad(row, "leerlingnummer", message, "roster.duplicate-id")
-                else:
-                    problems.append(
-                        Problem(
-                            source,
-                            f"dezelfde leerling (naam en geboortedatum) staat dubbel: rij"
-                            f" {first_row} en rij {row}",
-                            line=row,
-                            code="roster.duplicate-id",
-                        )
-                    )
-        values[_P_ID] = pupil_id
-        # teachers, new teacher, households, traits
-        if i_teacher is not None and cells[i_teacher]:
-            text = cells[i_teacher]
-            parsed = teacher_cache.get(text)
-            if parsed is None:
-                try:
-                    parsed = parse_teachers(text)
-                except ValueError as exc:
-                    parsed = str(exc)
-                teacher_cache[text] = parsed
-            if isinstance(parsed, str):
-                bad(row, "leerkracht", parsed, "roster.bad-teacher")
-            elif klass:
-                known = class_teachers.setdefault(klass, (parsed, row))
-                if known[0] != parsed:
-                    warnings.append(
-                        f"rij {row}: leerkracht wijkt af van rij {known[1]} in klas {klass};"
-                        f" die van rij {known[1]} wordt gebruikt"
-                    )
-        if i_new is not None and cells[i_new]:
-            flag = _parse_bool(cells[i_new])
-            if flag is None:
-                bad(
-                    row,
-                    "nieuwe_leerkracht",
-                    f"{_show(cells[i_new])} is geen ja of nee",
-                    "roster.bad-bool",
-                )
-            else:
-                values[_P_NEW] = flag
-                if flag:
-                    class_new[klass] = True
-        if i_house is not None and cells[i_house]:
-            text = cells[i_house].lower()
-            if text in ("1", "2"):
-                values[_P_HOUSEHOLDS] = int(text)
-            else:
-                flag = _parse_bool(text)
-                if flag is None:
-                    bad(
-                        row,
-                        "huishoudens",
-                        f"{_show(cells[i_house])} niet te lezen; verwacht ja/nee of 1/2",
-                        "roster.bad-households",
-                    )
-                else:
-                    values[_P_HOUSEHOLDS] = 2 if flag else 1
-        if i_traits is not None and cells[i_traits]:
-            values[_P_TRAITS] = frozenset(
-                _SPACES.sub("_", t.strip().lower())
-                for t in re.split(r"[,;]", cells[i_traits])
-                if t.strip()
-            )
-        if klass:
-            seen = class_grades_seen.get(klass)
-            if seen is None:
-                seen = class_grades_seen[klass] = set()
-            seen.add(grade)
-        records.append(values)
-        gezins.append(cells[i_gezin] if i_gezin is not None else "")
-
-    if not records and not problems:
+            cells = cells[:width]
+        elif not any(cells) or not "".join(cells).strip():
+            continue
+        data.append(cells)
+        numbers.append(row)
+    count = len(data)
+    if not count and not problems:
         problems.append(
             Problem(
                 source,
@@ -756,29 +508,319 @@ def roster_from_table(
                 code="roster.no-rows",
             )
         )
-    if problems:
+    if not count:
         raise RosterError(problems)
-    unlinked = _families(records, gezins)
+
+    transposed = list(zip(*data, strict=True))
+
+    def column(canon: str, lower: bool = False) -> list[str]:
+        index = col.get(canon)
+        if index is None:
+            return [""] * count
+        if lower:
+            return list(map(str.lower, map(str.strip, transposed[index])))
+        return list(map(str.strip, transposed[index]))
+
+    def bad(position: int, canon: str, message: str, code: str) -> None:
+        index = col[canon]
+        problems.append(
+            Problem(source, message, numbers[position], index + 1, header[index].strip(), code)
+        )
+
+    def bad_values(values: list[str], wrong: set[str], canon: str, message: Any, code: str) -> None:
+        if wrong:
+            for position, value in enumerate(values):
+                if value in wrong:
+                    bad(position, canon, message(value), code)
+
+    firsts, lasts, infixes = column("roepnaam"), column("achternaam"), column("tussenvoegsel")
+    for position in range(count):
+        if not firsts[position]:
+            bad(
+                position, "roepnaam", "roepnaam is leeg; elke leerling heeft er een", "roster.empty"
+            )
+        if not lasts[position]:
+            bad(
+                position,
+                "achternaam",
+                "achternaam is leeg; elke leerling heeft er een",
+                "roster.empty",
+            )
+
+    parsed_dates: dict[str, list[date | None]] = {}
+    for canon in ("geboortedatum", "startdatum"):
+        values = column(canon)
+        known = {value: parse_date(value) for value in set(values) if value}
+        bad_values(
+            values,
+            {value for value, day in known.items() if day is None},
+            canon,
+            lambda value: f"datum {_show(value)} niet te lezen; verwacht {_DATE_FORMATS}",
+            "roster.bad-date",
+        )
+        parsed_dates[canon] = [known.get(value) for value in values]
+    borns, starts = parsed_dates["geboortedatum"], parsed_dates["startdatum"]
+
+    mails = (column("email1", lower=True), column("email2", lower=True))
+    for canon, values in zip(("email1", "email2"), mails, strict=True):
+        bad_values(
+            values,
+            {value for value in set(values) if value and not _EMAIL.fullmatch(value)},
+            canon,
+            lambda _: "ongeldig e-mailadres; verwacht één adres als naam@domein.nl",
+            "roster.bad-email",
+        )
+    emails = [
+        (a, b) if a and b and a != b else (a,) if a else (b,) if b else ()
+        for a, b in zip(*mails, strict=True)
+    ]
+
+    klasses = column("klas")
+    grade_texts = column("groep")
+    grade_of = {text: _grade_value(text) for text in set(grade_texts)}
+    bad_values(
+        grade_texts,
+        {text for text, grade in grade_of.items() if grade < 0},
+        "groep",
+        lambda text: f"groep {_show(text)} bestaat niet; verwacht een getal van 1 t/m 8",
+        "roster.bad-grade",
+    )
+    named = {name: class_grades(name) for name in set(klasses)}
+    grades = [
+        grade_of[text] if text else (named[name][0] if len(named[name]) == 1 else 0)
+        for text, name in zip(grade_texts, klasses, strict=True)
+    ]
+    for position, grade in enumerate(grades):
+        if grade == 0 and not grade_texts[position]:
+            problems.append(
+                _unknown_grade(source, header, col, klasses[position], numbers[position])
+            )
+    if "" in named:
+        klasses = [name or f"Groep {grade}" for name, grade in zip(klasses, grades, strict=True)]
+
+    ids = column("leerlingnummer")
+    seen: dict[str, int] = {}
+    for position in range(count):
+        own = ids[position]
+        if not own:
+            born = borns[position]
+            if born is not None and firsts[position] and lasts[position]:
+                ids[position] = _derived_id(
+                    firsts[position], infixes[position], lasts[position], born
+                )
+            elif "leerlingnummer" in col:
+                bad(position, "leerlingnummer", "leerlingnummer is leeg", "roster.empty")
+                continue
+            elif "geboortedatum" in col and born is None:
+                if not data[position][col["geboortedatum"]].strip():
+                    bad(
+                        position,
+                        "geboortedatum",
+                        "geboortedatum is leeg; zonder leerlingnummer is die nodig om de"
+                        " leerling te herkennen",
+                        "roster.empty",
+                    )
+                continue
+            else:
+                continue
+        first = seen.setdefault(ids[position], position)
+        if first != position:
+            row, first_row = numbers[position], numbers[first]
+            if own:
+                bad(
+                    position,
+                    "leerlingnummer",
+                    f"leerlingnummer {_show(own)} staat dubbel: rij {first_row} en rij {row}",
+                    "roster.duplicate-id",
+                )
+            else:
+                problems.append(
+                    Problem(
+                        source,
+                        f"dezelfde leerling (naam en geboortedatum) staat dubbel: rij"
+                        f" {first_row} en rij {row}",
+                        line=row,
+                        code="roster.duplicate-id",
+                    )
+                )
+
+    class_teachers = _row_teachers(
+        column("leerkracht"),
+        klasses,
+        numbers,
+        warnings,
+        lambda p, m: bad(p, "leerkracht", m, "roster.bad-teacher"),
+    )
+
+    flags = column("nieuwe_leerkracht", lower=True)
+    news = [_BOOL.get(flag) if flag else None for flag in flags]
+    bad_values(
+        flags,
+        {flag for flag in set(flags) if flag and flag not in _BOOL},
+        "nieuwe_leerkracht",
+        lambda flag: f"{_show(flag)} is geen ja of nee",
+        "roster.bad-bool",
+    )
+    class_new = {name for name, new in zip(klasses, news, strict=True) if new}
+
+    house_texts = column("huishoudens", lower=True)
+    house_of = {text: _households(text) for text in set(house_texts)}
+    bad_values(
+        house_texts,
+        {text for text, value in house_of.items() if value == 0},
+        "huishoudens",
+        lambda text: f"{_show(text)} niet te lezen; verwacht ja/nee of 1/2",
+        "roster.bad-households",
+    )
+    households = [house_of[text] for text in house_texts]
+
+    trait_texts = column("kenmerken")
+    trait_of = {
+        text: frozenset(
+            _SPACES.sub("_", part.strip().lower())
+            for part in re.split(r"[,;]", text)
+            if part.strip()
+        )
+        for text in set(trait_texts)
+    }
+    traits = [trait_of[text] for text in trait_texts]
+
+    if problems:
+        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+        raise RosterError(problems)
+    families, unlinked = _families(emails, column("gezin"))
     if unlinked:
         warnings.append(
             f"{unlinked} leerling(en) zonder gezinskoppeling (geen gezin en geen e-mailadres)"
         )
+    class_grades_seen: dict[str, set[int]] = {}
+    for name, grade in set(zip(klasses, grades, strict=True)):
+        class_grades_seen.setdefault(name, set()).add(grade)
+    order = {name: None for name in klasses}
+    pupils = tuple(
+        map(
+            Pupil,
+            ids,
+            firsts,
+            lasts,
+            grades,
+            klasses,
+            infixes,
+            borns,
+            emails,
+            families,
+            starts,
+            news,
+            households,
+            traits,
+            numbers,
+        )
+    )
     return Roster(
         source=source,
-        pupils=tuple(Pupil(*values) for values in records),
-        classes=_classes(class_grades_seen, class_teachers, class_new, classes, warnings),
+        pupils=pupils,
+        classes=_classes(
+            {name: class_grades_seen[name] for name in order},
+            class_teachers,
+            class_new,
+            classes,
+            warnings,
+        ),
         warnings=tuple(warnings),
     )
 
 
-def _families(records: list[list[Any]], gezins: list[str]) -> int:
-    """Fill in each pupil's family id; return how many pupils have no family link.
+def _households(text: str) -> int:
+    """1 or 2 from ``1``/``2``/``ja``/``nee``/empty; 0 when unreadable."""
+    if text in ("1", "2"):
+        return int(text)
+    flag = _BOOL.get(text)
+    return 0 if flag is None else 2 if flag else 1
+
+
+def _unknown_grade(
+    source: str, header: Sequence[str], col: Mapping[str, int], klass: str, row: int
+) -> Problem:
+    i_grade = col.get("groep")
+    if not klass:
+        return Problem(
+            source,
+            "klas en groep zijn allebei leeg; vul er minstens één in",
+            line=row,
+            key=header[i_grade].strip() if i_grade is not None else "groep",
+            code="roster.unknown-grade",
+        )
+    grades = class_grades(klass)
+    what = (
+        f"klas {klass} combineert groep {' en '.join(map(str, grades))}"
+        if grades
+        else f"klas {_show(klass)} noemt geen groep"
+    )
+    at = i_grade if i_grade is not None else col["klas"]
+    fill = (
+        f"vul {header[i_grade].strip()} in"
+        if i_grade is not None
+        else "voeg een kolom 'groep' (of 'leerjaar') toe"
+    )
+    return Problem(
+        source,
+        f"groep onbekend: {what}; {fill}",
+        line=row,
+        column=at + 1,
+        key=header[at].strip(),
+        code="roster.unknown-grade",
+    )
+
+
+def _row_teachers(
+    texts: list[str],
+    klasses: list[str],
+    numbers: list[int],
+    warnings: list[str],
+    bad: Callable[[int, str], None],
+) -> dict[str, tuple[tuple[Teacher, ...], int]]:
+    """Teachers per class from the first row naming them; later differing rows warn."""
+    first_at: dict[tuple[str, str], int] = {}
+    for position, pair in enumerate(zip(klasses, texts, strict=True)):
+        if pair[1] and pair not in first_at:
+            first_at[pair] = position
+    parsed: dict[str, tuple[Teacher, ...] | str] = {}
+    for _, text in first_at:
+        if text not in parsed:
+            try:
+                parsed[text] = parse_teachers(text)
+            except ValueError as exc:
+                parsed[text] = str(exc)
+    wrong = {text for text, value in parsed.items() if isinstance(value, str)}
+    if wrong:
+        for position, text in enumerate(texts):
+            if text in wrong:
+                bad(position, str(parsed[text]))
+    result: dict[str, tuple[tuple[Teacher, ...], int]] = {}
+    for (name, text), position in first_at.items():
+        value = parsed[text]
+        if isinstance(value, str) or not name:
+            continue
+        row = numbers[position]
+        known = result.setdefault(name, (value, row))
+        if known[0] != value:
+            warnings.append(
+                f"rij {row}: leerkracht wijkt af van rij {known[1]} in klas {name};"
+                f" die van rij {known[1]} wordt gebruikt"
+            )
+    return result
+
+
+def _families(emails: Sequence[tuple[str, ...]], gezins: list[str]) -> tuple[list[str | None], int]:
+    """Family id per pupil, and how many pupils have no family link.
 
     ``g-<gezin>`` when the roster says so, else pupils sharing a parent e-mail (also through
     a chain of siblings) share ``f-<hash of their e-mails>``; a pupil linked by e-mail to a
     pupil with a gezin joins that gezin.
     """
-    count = len(records)
+    count = len(emails)
+    if all(gezins):
+        return ["g-" + own for own in gezins], 0
     parent = list(range(count))
 
     def find(i: int) -> int:
@@ -788,8 +830,8 @@ def _families(records: list[list[Any]], gezins: list[str]) -> int:
         return i
 
     owner: dict[str, int] = {}
-    for index in range(count):
-        for email in records[index][_P_EMAILS]:
+    for index, mine in enumerate(emails):
+        for email in mine:
             other = owner.setdefault(email, index)
             if other != index:
                 a, b = find(index), find(other)
@@ -802,35 +844,35 @@ def _families(records: list[list[Any]], gezins: list[str]) -> int:
         own = gezins[index]
         if own and (root not in gezin or own < gezin[root]):
             gezin[root] = own
-        emails = records[index][_P_EMAILS]
-        if emails:
-            mails.setdefault(root, set()).update(emails)
-    family_of: dict[int, str] = {}
+        if emails[index]:
+            mails.setdefault(root, set()).update(emails[index])
+    family_of: dict[int, str | None] = {}
+    result: list[str | None] = []
     unlinked = 0
     for index, root in enumerate(roots):
         own = gezins[index]
         if own:
-            records[index][_P_FAMILY] = "g-" + own
+            result.append("g-" + own)
             continue
-        family = family_of.get(root)
-        if family is None:
+        if root not in family_of:
             if root in gezin:
-                family = "g-" + gezin[root]
+                family_of[root] = "g-" + gezin[root]
             elif root in mails:
                 digest = hashlib.sha256("\n".join(sorted(mails[root])).encode()).hexdigest()
-                family = "f-" + digest[:10]
+                family_of[root] = "f-" + digest[:10]
             else:
-                unlinked += 1
-                continue
-            family_of[root] = family
-        records[index][_P_FAMILY] = family
-    return unlinked
+                family_of[root] = None
+        family = family_of[root]
+        if family is None:
+            unlinked += 1
+        result.append(family)
+    return result, unlinked
 
 
 def _classes(
     grades: dict[str, set[int]],
     row_teachers: dict[str, tuple[tuple[Teacher, ...], int]],
-    row_new: dict[str, bool],
+    row_new: set[str],
     configured: Sequence[Klass],
     warnings: list[str],
 ) -> tuple[Klass, ...]:
@@ -854,7 +896,7 @@ def _classes(
                 name=name,
                 grades=tuple(sorted(all_grades)),
                 teachers=teachers,
-                new_teacher=bool(conf and conf.new_teacher) or row_new.get(name, False),
+                new_teacher=bool(conf and conf.new_teacher) or name in row_new,
             )
         )
     if missing:
