@@ -156,6 +156,18 @@ SheetOption = Annotated[
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Bestaande bestanden vervangen.")]
+FamiliesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--gezinnen",
+        help=(
+            "Gezinnenbestand (CSV of YAML) bij een export zonder gezinnen: op leerlingnummer "
+            "gezin, e-mail ouder 1/2, huishoudens, kenmerken; per klas leerkrachten met "
+            "werkdagen en nieuwe leerkracht. Bij EDEXML standaard <naam>.gezinnen.yaml ernaast."
+        ),
+        show_default=False,
+    ),
+]
 
 
 def header_map(pairs: list[str] | None) -> dict[str, str]:
@@ -197,6 +209,7 @@ def plan(
     klassen: ClassesOption = None,
     kolom: ColumnOption = None,
     blad: SheetOption = None,
+    gezinnen: FamiliesOption = None,
     vorig: Annotated[
         Path | None,
         typer.Option(
@@ -231,6 +244,7 @@ def plan(
         classes_file=klassen,
         header_map=header_map(kolom),
         sheet=blad,
+        families_file=gezinnen,
         previous=vorig,
         wishes=wensen,
     )
@@ -302,6 +316,7 @@ def overzicht(
     klassen: ClassesOption = None,
     kolom: ColumnOption = None,
     blad: SheetOption = None,
+    gezinnen: FamiliesOption = None,
 ) -> None:
     """Het jaaroverzicht: welk gesprek in welke maand voor welke groep (groepen × maanden)."""
     from rich.console import Console
@@ -320,6 +335,7 @@ def overzicht(
                 classes_file=klassen,
                 header_map=header_map(kolom),
                 sheet=blad,
+                families_file=gezinnen,
             )
         )
     else:
@@ -339,6 +355,39 @@ def overzicht(
         write_atomic(html, render_html(view), force=force)
         sys.stderr.write(f"Geschreven: {html}\n")
     render_overview(view, Console())
+
+
+@app.command()
+def rooster(
+    roster: Annotated[
+        Path, typer.Argument(help="Rooster: CSV, .xlsx of EDEXML.", show_default=False)
+    ],
+    schooljaar: YearOption = None,
+    klassen: ClassesOption = None,
+    gezinnen: FamiliesOption = None,
+    kolom: ColumnOption = None,
+    blad: SheetOption = None,
+) -> None:
+    """Laat zien wat er uit een rooster gelezen is, om de import te controleren vóór het plan.
+
+    Leerlingen per klas en groep, leerkrachten en duo's met werkdagen, gezinnen met meer
+    kinderen, nieuwe leerlingen met hun startdatum, en elke waarschuwing. Exit 1 bij fouten.
+    """
+    from rich.console import Console
+
+    from gesprekken_cli.families import load_roster
+    from gesprekken_cli.plan import school_year_of
+    from gesprekken_cli.render.roster_summary import render_summary
+
+    year = school_year_of(schooljaar)
+    result = load_roster(
+        roster,
+        classes_file=klassen,
+        header_map=header_map(kolom),
+        sheet=blad,
+        families_file=gezinnen,
+    )
+    render_summary(result, Console(), year)
 
 
 def main() -> None:
