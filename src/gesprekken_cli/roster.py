@@ -292,7 +292,8 @@ def _delimiter(text: str) -> str:
     counts = {d: _outside_quotes(first).count(d) for d in ";,\t"}
     best = max(counts, key=lambda d: counts[d])
     try:
-        sniffed = csv.Sniffer().sniff(text[:8192], delimiters=";,\t").delimiter
+        sample = "\n".join(text[:4096].splitlines()[:10])  # the sniffer is O(chars x lines)
+        sniffed = csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
     except csv.Error:
         sniffed = best
     if counts.get(sniffed, 0) >= counts[best]:
