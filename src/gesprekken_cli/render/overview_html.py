@@ -9,6 +9,7 @@ teachers' load per week follows on its own page.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from gesprekken_cli.overview import (
@@ -27,8 +28,10 @@ _CSS = """
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { font-family: "Segoe UI", "Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans",
-       sans-serif; color: #000; background: #fff; margin: 1.5rem auto; max-width: 80rem;
-       padding: 0 1rem; font-size: 15px; line-height: 1.3; }
+       sans-serif; color: #000; background: #fff; margin: 1.5rem auto; max-width: 110rem;
+       padding: 0 1rem; font-size: 14px; line-height: 1.3; }
+.scroll { overflow-x: auto; }
+table.grid tbody tr { height: 3.4em; }
 h1 { font-size: 1.5em; margin: 0 0 .15em; }
 .sub { margin: 0 0 .8em; color: #333; }
 table { border-collapse: collapse; width: 100%; }
@@ -68,10 +71,21 @@ table.week .druk { font-weight: 700; text-decoration: underline; }
   .sub { margin-bottom: .4em; }
   th, td { padding: .22em .3em; }
   section.belasting { break-before: page; margin-top: 0; }
+  .scroll { overflow: visible; }
   table.week th, table.week td { font-size: 7pt; padding: .1em .15em; }
   tr, td, th { break-inside: avoid; }
 }
 """
+
+
+_COMPOUND = re.compile(r"(?<=[a-zé]{4})(gesprek|avond|ochtend|informatie)", re.IGNORECASE)
+
+
+def _breakable(label: str) -> str:
+    """Escaped, with break chances in long Dutch compounds (a soft hyphen before "gesprek",
+    "avond", …) and after "/", so narrow columns wrap at a sensible place."""
+    text = escape(label).replace("/", "/<wbr>")
+    return _COMPOUND.sub("&shy;\\1", text)
 
 
 def _entry(entry: Entry) -> str:
@@ -79,7 +93,7 @@ def _entry(entry: Entry) -> str:
     parts = [
         f'<div class="e {escape(entry.status)}">'
         f'<abbr class="m" title="{escape(status)}">{STATUS_MARK.get(entry.status, "·")}</abbr>'
-        f'<span><span class="n">{escape(entry.label).replace("/", "/<wbr>")}</span>'
+        f'<span><span class="n">{_breakable(entry.label)}</span>'
     ]
     if entry.child:
         parts.append(f' <abbr class="k" title="met kind">{escape(CHILD_MARK)}</abbr>')
@@ -114,7 +128,9 @@ def _grid(overview: Overview) -> str:
     caption = f"Gesprekken per groep en maand, schooljaar {overview.year_label}" + (
         " (aantallen uit het rooster)" if overview.counted else ""
     )
-    out = [f'<table class="grid">\n<caption>{escape(caption)}</caption>\n<thead><tr>']
+    out = [
+        f'<div class="scroll">\n<table class="grid">\n<caption>{escape(caption)}</caption>\n<thead><tr>'
+    ]
     out.append('<th scope="col">Groep</th>')
     for column in columns:
         extra = ' class="kolom-extra"' if column in ("startdatum", "wekelijks", "altijd") else ""
@@ -137,7 +153,7 @@ def _grid(overview: Overview) -> str:
         out.append('<tfoot><tr><th scope="row">Totaal</th>')
         out.extend(f"<td>{overview.total(c) or ''}</td>" for c in columns)
         out.append("</tr></tfoot>\n")
-    out.append("</table>\n")
+    out.append("</table>\n</div>\n")
     return "".join(out)
 
 
