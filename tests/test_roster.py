@@ -108,6 +108,12 @@ def test_encodings_and_delimiters_keep_names_intact(encoding: str, sep: str) -> 
     assert roster.classes[0].teachers[1] == Teacher("Pieter Jansen", frozenset({2, 3, 4}))
 
 
+def test_excel_sep_hint_line_sets_delimiter_and_is_not_a_row() -> None:
+    raw = ("sep=,\r\n" + _csv(ROSTER, ",")).encode("utf-8-sig")
+    roster = roster_from_bytes(raw, source="r.csv")
+    assert [p.row for p in roster.pupils] == [2, 3, 4]
+
+
 def test_undecodable_bytes_are_an_error() -> None:
     raw = b"roepnaam;achternaam\n" + b"\x81\x8d\xc3;x\n"
     with pytest.raises(RosterError) as caught:

@@ -301,9 +301,19 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ";"
 
 
+_SEP_HINT = re.compile(r"sep=([;,\t|])?\r?\n", re.IGNORECASE)
+
+
 def _records(text: str, source: str, problems: list[Problem]) -> list[tuple[int, list[str]]]:
-    """Numbered CSV records (row 1 = first record, as a spreadsheet counts them)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=False)
+    """Numbered CSV records (row 1 = first record, as a spreadsheet counts them).
+
+    Excel's ``sep=;`` hint line is honoured and, as in Excel, not counted as a row.
+    """
+    hint = _SEP_HINT.match(text)
+    if hint:
+        text = text[hint.end() :]
+    delimiter = (hint[1] if hint else "") or _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     try:
         return list(enumerate(reader, start=1))
     except csv.Error as exc:
