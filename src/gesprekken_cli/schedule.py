@@ -392,12 +392,17 @@ class _Placer:
                     holders, ordinal, it.family, bounds[0], bounds[1], it.duration, it.hard,
                     day, c.day_part,
                 )  # fmt: skip
-                if s is None:
-                    continue
-                penalty = _penalty(it, day, s)
-                if best is None or penalty < best[0]:
-                    best = (penalty, day, s, holders)
-                if penalty == 0:
+                while s is not None:
+                    penalty = _penalty(it, day, s)
+                    if best is None or penalty < best[0]:
+                        best = (penalty, day, s, holders)
+                    if penalty == 0 or not it.soft:
+                        break
+                    s = sched.earliest(
+                        holders, ordinal, it.family, s + GRID, bounds[1], it.duration, it.hard,
+                        day, c.day_part,
+                    )  # fmt: skip
+                if best is not None and best[0] == 0:
                     break
             if best is not None and best[0] == 0:
                 break

@@ -1,0 +1,145 @@
+"""`gesprekken plan` gives slots: the whole-school example, --strict, --vorig, --wensen."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from support import EXAMPLES, YEAR
+from typer.testing import CliRunner
+
+from gesprekken_cli.cli import app
+
+SCHOOL = str(EXAMPLES / "school.csv")
+
+
+def run_json(runner: CliRunner, *args: str) -> tuple[list[dict], str, int]:
+    result = runner.invoke(app, ["plan", SCHOOL, "-j", YEAR, "-f", "json", *args])
+    return json.loads(result.stdout), result.stderr, result.exit_code
+
+
+@pytest.fixture(scope="module")
+def school_plan() -> tuple[list[dict], str, int]:
+    return run_json(CliRunner())
+
+
+def test_every_mandatory_individual_conversation_has_a_slot_or_a_reason(school_plan) -> None:
+    items, stderr, code = school_plan
+    assert code == 0
+    mandatory = [i for i in items if i["leerling"] and i["status"] == "verplicht"]
+    placed = [i for i in mandatory if i["start"]]
+    assert len(placed) > 0.9 * len(mandatory)
+    for item in mandatory:
+        if item["start"] is None:
+            assert "niet ingepland" in item["opmerking"]
+            assert f"niet ingepland: {item['id']}: " in stderr
+        else:
+            assert item["eind"] and item["van"] <= item["start"][:10] <= item["tot"]
+            assert len(item["leerkrachten"]) >= 1
+
+
+def test_no_teacher_or_family_is_double_booked(school_plan) -> None:
+    items, _, _ = school_plan
+    teacher: dict[tuple[str, str], list[tuple[datetime, datetime]]] = {}
+    family: dict[tuple[str, str], list[tuple[datetime, datetime]]] = {}
+    for item in items:
+        if not item["leerling"] or not item["start"]:
+            continue
+        slot = (datetime.fromisoformat(item["start"]), datetime.fromisoformat(item["eind"]))
+        for name in item["leerkrachten"]:
+            teacher.setdefault((name, item["start"][:10]), []).append(slot)
+        family.setdefault((item["gezin"] or item["leerling"], item["start"][:10]), []).append(slot)
+    for books in (teacher, family):
+        for slots in books.values():
+            slots.sort()
+            for (_, end), (start, _) in itertools.pairwise(slots):
+                assert end <= start
+
+
+def test_siblings_are_back_to_back_in_the_same_round(school_plan) -> None:
+    items, _, _ = school_plan
+    rounds: dict[tuple, list[dict]] = {}
+    for item in items:
+        if item["leerling"] and item["start"] and item["gezin"] and not item["huishouden"]:
+            rounds.setdefault((item["gezin"], item["gesprek"], item["ronde"]), []).append(item)
+    families = [group for group in rounds.values() if len(group) > 1]
+    assert len(families) > 20
+    for group in families:
+        group.sort(key=lambda i: i["start"])
+        assert len({i["start"][:10] for i in group}) == 1
+        for a, b in itertools.pairwise(group):
+            gap = datetime.fromisoformat(b["start"]) - datetime.fromisoformat(a["eind"])
+            assert 0 <= gap.total_seconds() <= 15 * 60
+
+
+def test_strict_exits_1_when_something_is_unplaced_and_still_writes(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    out = tmp_path / "plan.json"
+    result = runner.invoke(
+        app, ["plan", SCHOOL, "-j", YEAR, "-f", "json", "--strict", "-o", str(out)]
+    )
+    assert result.exit_code == 1
+    assert json.loads(out.read_text(encoding="utf-8"))
+    groep5 = runner.invoke(
+        app, ["plan", str(EXAMPLES / "groep5.csv"), "-j", YEAR, "-f", "json", "--strict"]
+    )
+    assert groep5.exit_code == 0, groep5.stderr
+
+
+def test_summary_shows_quality_figures(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["plan", str(EXAMPLES / "groep5.csv"), "-j", YEAR, "-f", "md"])
+    table = runner.invoke(app, ["plan", str(EXAMPLES / "groep5.csv"), "-j", YEAR])
+    assert result.exit_code == 0 and table.exit_code == 0
+    for key in ("ingepland", "aansluitend", "wachttijd gezinnen", "tussen gesprekken", "dagen"):
+        assert key in table.stdout
+
+
+def test_vorig_keeps_published_slots_and_reports_moved(runner: CliRunner, tmp_path: Path) -> None:
+    first, _, _ = run_json(runner)
+    published = tmp_path / "plan.json"
+    published.write_text(json.dumps(first), encoding="utf-8")
+    again, stderr, code = run_json(runner, "--vorig", str(published))
+    assert code == 0 and "verplaatst" not in stderr
+    assert [(i["id"], i["start"]) for i in again] == [(i["id"], i["start"]) for i in first]
+    # hand-move one slot onto a Saturday: it is no longer valid, so it moves and is reported
+    victim = next(i for i in first if i["start"] and i["gesprek"] == "voortgangsgesprek")
+    victim["start"] = "2026-11-14T15:00:00+01:00"
+    victim["eind"] = "2026-11-14T15:15:00+01:00"
+    published.write_text(json.dumps(first), encoding="utf-8")
+    moved, stderr, _ = run_json(runner, "--vorig", str(published))
+    assert f"{victim['id']}: verplaatst" in stderr
+    new = next(i for i in moved if i["id"] == victim["id"])
+    assert new["volgnummer"] == victim["volgnummer"] + 1
+    kept = {i["id"]: i["start"] for i in first if i["id"] != victim["id"]}
+    assert all(kept[i["id"]] == i["start"] for i in moved if i["id"] in kept and i["start"])
+
+
+def test_wensen_file_is_honoured(runner: CliRunner, tmp_path: Path) -> None:
+    first, _, _ = run_json(runner)
+    pupil = next(i for i in first if i["gesprek"] == "startgesprek" and i["start"])
+    wishes = tmp_path / "wensen.yaml"
+    wishes.write_text(
+        "wensen:\n"
+        f"  - {{wie: leerling, id: '{pupil['leerling']}', gesprek: startgesprek, "
+        f"niet: '{pupil['start'][:10][8:]}-{pupil['start'][5:7]}-{pupil['start'][:4]}', "
+        "liever: 'na 16.00', duur: 30}\n",
+        encoding="utf-8",
+    )
+    items, stderr, code = run_json(runner, "--wensen", str(wishes))
+    assert code == 0, stderr
+    new = next(i for i in items if i["id"] == pupil["id"])
+    assert new["start"][:10] != pupil["start"][:10]
+    assert new["duur_minuten"] == 30 and new["start"][11:16] >= "16:00"
+
+
+def test_bad_wensen_file_names_row_and_exits_1(runner: CliRunner, tmp_path: Path) -> None:
+    wishes = tmp_path / "wensen.csv"
+    wishes.write_text("wie;id;niet\ngezin;601;zondagmiddag\n", encoding="utf-8")
+    result = runner.invoke(app, ["plan", SCHOOL, "-j", YEAR, "--wensen", str(wishes)])
+    assert result.exit_code == 1
+    assert f"{wishes}:2:" in result.stderr and "niet begrepen" in result.stderr
+    assert "Traceback" not in result.stderr
