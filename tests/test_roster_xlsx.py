@@ -1,0 +1,146 @@
+"""Excel rosters: Excel row numbers, dates, cached formula values, sheets, broken workbooks."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from gesprekken_cli import roster_xlsx
+from gesprekken_cli.errors import RosterError
+from gesprekken_cli.families import load_roster
+
+HEADER = ["leerlingnummer", "roepnaam", "achternaam", "geboortedatum", "groep", "klas"]
+
+
+def book(rows: list[list[object]], *, title: str = "Leerlingen", blank_first: bool = True) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Uitleg"
+    sheet.append(["Dit blad is geen rooster"])
+    data = workbook.create_sheet(title, 0)
+    if blank_first:
+        data.append([])
+    data.append(HEADER)
+    for row in rows:
+        data.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def with_cached_formula(raw: bytes, cell: str, formula: str, cached: str) -> bytes:
+    """Replace ``cell`` of the first sheet by a formula with a cached value, as Excel saves."""
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                start = text.index(f'<c r="{cell}"')
+                end = text.index("</c>", start) + 4
+                text = (
+                    text[:start] + f'<c r="{cell}"><f>{formula}</f><v>{cached}</v></c>' + text[end:]
+                )
+                data = text.encode()
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def write(tmp_path: Path, raw: bytes, name: str = "rooster.xlsx") -> Path:
+    path = tmp_path / name
+    path.write_bytes(raw)
+    return path
+
+
+def test_dates_numbers_and_cached_formulas(tmp_path: Path) -> None:
+    raw = book(
+        [
+            [5001, "Sem", "Jansen", datetime(2018, 3, 2), 5, "5A"],
+            [5002.0, "Zoë", "Berg", "14-07-2018", 0, "5A"],  # E4 becomes =E3,
+        ]
+    )
+    raw = with_cached_formula(raw, "E4", "E3", "5")
+    path = write(tmp_path, raw, "export.bin")  # found by content
+    result = load_roster(path)
+    assert result.kind == "xlsx"
+    sem, zoe = result.roster.pupils
+    assert (sem.pupil_id, sem.birth_date.isoformat() if sem.birth_date else None) == (
+        "5001",
+        "2018-03-02",
+    )
+    assert (zoe.pupil_id, zoe.grade, zoe.row) == ("5002", 5, 4)  # Excel's row number
+
+
+def test_faults_carry_the_excel_row(tmp_path: Path) -> None:
+    raw = book(
+        [
+            [5001, "Sem", "Jansen", datetime(2018, 3, 2), 5, "5A"],
+            [5002, "Zoë", "", "gisteren", 9, "5A"],
+        ]
+    )
+    with pytest.raises(RosterError) as caught:
+        load_roster(write(tmp_path, raw))
+    found = {(p.line, p.key, p.code) for p in caught.value.problems}
+    assert found == {
+        (4, "achternaam", "roster.empty"),
+        (4, "geboortedatum", "roster.bad-date"),
+        (4, "groep", "roster.bad-grade"),
+    }
+
+
+def test_sheet_by_name(tmp_path: Path) -> None:
+    raw = book([[1, "Sem", "Jansen", "", 5, "5A"]], title="Klas 5")
+    path = write(tmp_path, raw)
+    assert len(load_roster(path, sheet="Klas 5").roster.pupils) == 1
+    with pytest.raises(RosterError) as caught:
+        load_roster(path, sheet="Klas 6")
+    assert caught.value.problems[0].code == "xlsx.no-sheet"
+    assert "Klas 5, Uitleg" in caught.value.problems[0].message
+
+
+def test_families_csv_joins_an_excel_roster(tmp_path: Path) -> None:
+    raw = book([[1, "Sem", "Jansen", "", 5, "5A"], [2, "Zoë", "Jansen", "", 3, "3A"]])
+    families = tmp_path / "gezinnen.csv"
+    families.write_text("leerlingnummer;gezin\n1;40\n2;40\n", encoding="utf-8")
+    roster = load_roster(write(tmp_path, raw), families_file=families).roster
+    assert {p.family_id for p in roster.pupils} == {"g-40"}
+    assert not any("zonder gezinskoppeling" in w for w in roster.warnings)
+
+
+def zip_of(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        (b"PK\x03\x04 this is no zip at all", "xlsx.corrupt"),
+        (zip_of({"readme.txt": b"hallo"}), "xlsx.corrupt"),
+        (roster_xlsx.OLE_MAGIC + b"\x00" * 504, "xlsx.encrypted"),
+    ],
+    ids=["not-a-zip", "zip-not-xlsx", "encrypted"],
+)
+def test_broken_workbooks_get_a_message(tmp_path: Path, raw: bytes, code: str) -> None:
+    with pytest.raises(RosterError) as caught:
+        load_roster(write(tmp_path, raw))
+    assert [p.code for p in caught.value.problems] == [code]
+
+
+def test_row_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(roster_xlsx, "MAX_ROWS", 20)
+    raw = book([[n, "Sem", "Jansen", "", 5, "5A"] for n in range(30)])
+    with pytest.raises(RosterError) as caught:
+        load_roster(write(tmp_path, raw))
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.line) == ("xlsx.too-many-rows", 21)
