@@ -390,6 +390,93 @@ def rooster(
     render_summary(result, Console(), year)
 
 
+@app.command()
+def checklist(
+    roster: Annotated[
+        Path, typer.Argument(help="Rooster: CSV, .xlsx of EDEXML.", show_default=False)
+    ],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Map voor de checklists.", show_default=False),
+    ],
+    rules: RulesOption = None,
+    schooljaar: YearOption = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", help="Welke formaten, komma-gescheiden: md,html,csv."),
+    ] = "md,html,csv",
+    leerkracht: Annotated[
+        str | None,
+        typer.Option(
+            "--leerkracht",
+            help="Alleen de lijsten van deze leerkracht (deel van de naam).",
+            show_default=False,
+        ),
+    ] = None,
+    gesprek: Annotated[
+        str | None,
+        typer.Option(
+            "--gesprek",
+            help="Alleen dit gesprek: id uit de regels (startgesprek) of id.ronde.",
+            show_default=False,
+        ),
+    ] = None,
+    force: ForceOption = False,
+    klassen: ClassesOption = None,
+    kolom: ColumnOption = None,
+    blad: SheetOption = None,
+    gezinnen: FamiliesOption = None,
+    vorig: Annotated[
+        Path | None,
+        typer.Option(
+            "--vorig",
+            help="Eerder gepubliceerd plan (JSON): geldige tijden blijven staan.",
+            show_default=False,
+        ),
+    ] = None,
+    wensen: Annotated[
+        Path | None,
+        typer.Option(
+            "--wensen",
+            help="Wensen van gezinnen en leerkrachten (CSV of YAML).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Checklists per leerkracht per gespreksronde: doel, voorbereiding met datums, leerlingen.
+
+    Per lijst een Markdown-bestand, een printbare HTML-pagina (A4) en een CSV voor Excel (één
+    rij per leerling). Een onbekende --leerkracht of --gesprek geeft exit 2 met de bekende.
+    """
+    from gesprekken_cli.output import write_files
+    from gesprekken_cli.plan import make_plan
+    from gesprekken_cli.render.checklist import (
+        build_checklists,
+        parse_formats,
+        render_files,
+        select,
+    )
+
+    formats = parse_formats(fmt)
+    result = make_plan(
+        roster,
+        rules_path=rules,
+        school_year=schooljaar,
+        classes_file=klassen,
+        header_map=header_map(kolom),
+        sheet=blad,
+        families_file=gezinnen,
+        previous=vorig,
+        wishes=wensen,
+    )
+    lists = select(build_checklists(result), teacher=leerkracht, conversation=gesprek)
+    files = render_files(lists, formats)
+    write_files(out, files, force=force)
+    sys.stderr.write(f"Geschreven: {len(lists)} checklists, {len(files)} bestanden in {out}\n")
+    for warning in result.warnings:
+        sys.stderr.write(f"waarschuwing: {warning}\n")
+
+
 def main() -> None:
     """Console entry point."""
     try:

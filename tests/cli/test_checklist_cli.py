@@ -1,0 +1,140 @@
+"""`gesprekken checklist` end to end on the shipped rules and examples."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gesprekken_cli.cli import app
+from gesprekken_cli.plan import make_plan
+
+ROOT = Path(__file__).resolve().parents[2]
+GROEP5 = ROOT / "examples" / "groep5.csv"
+RULES = ROOT / "rules" / "cycle.yaml"
+YEAR = "2026-2027"
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(app, ["checklist", *args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def lijsten(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("lijsten")
+    result = run(str(GROEP5), "--out", str(out), "-j", YEAR, "--rules", str(RULES))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    return out
+
+
+def test_every_round_of_groep5_in_three_formats(lijsten: Path) -> None:
+    plan = make_plan(GROEP5, rules_path=RULES, school_year=YEAR)
+    rounds = {c.type_id for c in plan.conversations if c.pupil_id is not None or c.class_name}
+    assert rounds == {
+        "startgesprek",
+        "voortgangsgesprek",
+        "eerste-portfoliogesprek",
+        "tweede-portfoliogesprek",
+    }
+    stems = {p.stem for p in lijsten.iterdir()}
+    for stem in stems:
+        assert {p.suffix for p in lijsten.glob(stem + ".*")} == {".md", ".html", ".csv"}
+    for type_id in rounds:
+        assert any(stem.startswith(type_id + "-") for stem in stems), type_id
+
+
+def test_csv_opens_in_excel_one_row_per_pupil(lijsten: Path) -> None:
+    plan = make_plan(GROEP5, rules_path=RULES, school_year=YEAR)
+    pupils: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for c in plan.conversations:
+        if c.pupil_id is not None:
+            for teacher in c.teachers:
+                pupils[(c.type_id, teacher)].add(c.pupil_id)
+    checked = 0
+    for path in lijsten.glob("*.csv"):
+        data = path.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+        header, body = rows[0], rows[1:]
+        assert header[:3] == ["Gesprek", "Schooljaar", "Leerkracht(en)"]
+        assert all(len(row) == len(header) for row in body)
+        ids = [row[header.index("Leerlingnummer")] for row in body]
+        assert len(ids) == len(set(ids))
+        if path.stem.startswith("tweede-portfoliogesprek"):
+            assert len(ids) == 28  # on request: every pupil of 5A has an open window
+            continue
+        type_id = next(t for (t, _) in pupils if path.stem.startswith(t + "-"))
+        teacher = "Anna de Boer" if "anna" in path.stem else "Pieter Jansen"
+        assert set(ids) == pupils[(type_id, teacher)]
+        checked += 1
+    assert checked >= 6
+
+
+def test_markdown_has_the_rounds_tasks_and_due_dates(lijsten: Path) -> None:
+    text = next(lijsten.glob("eerste-portfoliogesprek-*.md")).read_text(encoding="utf-8")
+    assert "- [ ] **uiterlijk ma 15-02-2027**: Uitnodiging met dagen/tijden" in text
+    assert "- [ ] **uiterlijk ma 22-02-2027**: Portfolio ter inzage tijdens de inloop" in text
+    assert "- [ ] **uiterlijk wo 07-04-2027**: Gesprek vastleggen in Parnassys" in text
+    assert text.count("  - [ ] verslag vastgelegd") >= 1
+
+
+def test_existing_files_need_force(lijsten: Path) -> None:
+    before = {p.name: p.read_bytes() for p in lijsten.iterdir()}
+    result = run(str(GROEP5), "--out", str(lijsten), "-j", YEAR, "--rules", str(RULES))
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert "--force" in result.output  # type: ignore[attr-defined]
+    assert {p.name: p.read_bytes() for p in lijsten.iterdir()} == before
+    forced = run(str(GROEP5), "--out", str(lijsten), "-j", YEAR, "--rules", str(RULES), "--force")
+    assert forced.exit_code == 0  # type: ignore[attr-defined]
+
+
+def test_filters_and_formats(tmp_path: Path) -> None:
+    result = run(
+        str(GROEP5),
+        "--out",
+        str(tmp_path),
+        "-j",
+        YEAR,
+        "--rules",
+        str(RULES),
+        "--leerkracht",
+        "pieter",
+        "--gesprek",
+        "startgesprek",
+        "--format",
+        "csv",
+    )
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert [p.name for p in tmp_path.iterdir()] == ["startgesprek-pieter-jansen.csv"]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "known"),
+    [
+        ("--leerkracht", "Kees", "Anna de Boer, Pieter Jansen"),
+        ("--gesprek", "okr-gesprek", "startgesprek"),
+        ("--format", "pdf", "md, html, csv"),
+    ],
+)
+def test_unknown_choice_exits_2_listing_the_known(
+    tmp_path: Path, option: str, value: str, known: str
+) -> None:
+    out = tmp_path / "uit"
+    result = run(str(GROEP5), "--out", str(out), "-j", YEAR, option, value)
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert known in result.output  # type: ignore[attr-defined]
+    assert "Traceback" not in result.output  # type: ignore[attr-defined]
+    assert not out.exists()
+
+
+def test_second_cycle_runs(tmp_path: Path) -> None:
+    rules = ROOT / "examples" / "ouder-kindgesprekken.yaml"
+    result = run(str(GROEP5), "--out", str(tmp_path), "-j", YEAR, "--rules", str(rules))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    names = {p.name for p in tmp_path.iterdir()}
+    assert any(n.startswith("zorggesprek-") and n.endswith(".csv") for n in names)
+    assert any(n.startswith("voortgangsgesprek-februari-kind-") for n in names)
