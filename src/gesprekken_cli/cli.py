@@ -477,6 +477,85 @@ def checklist(
         sys.stderr.write(f"waarschuwing: {warning}\n")
 
 
+@app.command()
+def ics(
+    roster: Annotated[
+        Path, typer.Argument(help="Rooster: CSV, .xlsx of EDEXML.", show_default=False)
+    ],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Map voor de .ics-bestanden.", show_default=False),
+    ],
+    rules: RulesOption = None,
+    schooljaar: YearOption = None,
+    per: Annotated[
+        str,
+        typer.Option(
+            "--per", help="Welke agenda's, komma-gescheiden: leerkracht,gezin,klas,school."
+        ),
+    ] = "leerkracht,gezin,klas,school",
+    force: ForceOption = False,
+    klassen: ClassesOption = None,
+    kolom: ColumnOption = None,
+    blad: SheetOption = None,
+    gezinnen: FamiliesOption = None,
+    vorig: Annotated[
+        Path | None,
+        typer.Option(
+            "--vorig",
+            help="Eerder gepubliceerd plan (JSON): geldige tijden blijven staan; een verschoven "
+            "gesprek krijgt een hoger SEQUENCE.",
+            show_default=False,
+        ),
+    ] = None,
+    wensen: Annotated[
+        Path | None,
+        typer.Option(
+            "--wensen",
+            help="Wensen van gezinnen en leerkrachten (CSV of YAML).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Agenda's (ICS) per leerkracht, gezin en klas, en één voor de school.
+
+    Importeer ze in Google Agenda, Outlook of Apple Agenda, of zet ze op een webserver om je
+    erop te abonneren. Gesprekken zonder tijd staan als hele-dag-item (vrij) over hun periode.
+    SOURCE_DATE_EPOCH vast zetten geeft bij dezelfde invoer byte-gelijke bestanden.
+    """
+    import os
+    from datetime import UTC, datetime
+
+    from gesprekken_cli.output import write_files
+    from gesprekken_cli.plan import make_plan
+    from gesprekken_cli.render.ics import count_events, parse_views, pinned_time, render_ics
+
+    views = parse_views(per)
+    result = make_plan(
+        roster,
+        rules_path=rules,
+        school_year=schooljaar,
+        classes_file=klassen,
+        header_map=header_map(kolom),
+        sheet=blad,
+        families_file=gezinnen,
+        previous=vorig,
+        wishes=wensen,
+    )
+    now = pinned_time(os.environ.get("SOURCE_DATE_EPOCH")) or datetime.now(UTC)
+    files = render_ics(result, now=now, per=views)
+    write_files(out, files, force=force)
+    unslotted = sum(1 for c in result.conversations if c.start is None)
+    sys.stderr.write(
+        f"Geschreven: {len(files)} agenda's in {out} ({count_events(files.values())} items, "
+        f"{len(result.conversations)} gesprekken in het plan"
+        + (f", {unslotted} nog zonder tijd" if unslotted else "")
+        + ")\n"
+    )
+    for warning in result.warnings:
+        sys.stderr.write(f"waarschuwing: {warning}\n")
+
+
 def main() -> None:
     """Console entry point."""
     try:
