@@ -47,7 +47,7 @@ span.box { display: inline-block; width: 4.2mm; height: 4.2mm; border: 0.35mm so
 td.due { width: 30mm; white-space: nowrap; }
 td.whom { width: 24mm; }
 td.task .rule { display: block; font-size: 8pt; }
-th.when, td.when { width: 38mm; font-size: 9pt; }
+th.when, td.when { width: 44mm; font-size: 9pt; }
 th.kid, td.kid { width: 11mm; text-align: center; }
 th.note, td.note { width: 30mm; }
 td.name .extra, .family { display: block; font-size: 8pt; }
