@@ -27,7 +27,7 @@ from gesprekken_cli.render.overview_html import render_html
 from gesprekken_cli.rules import MONTHS_NL
 
 Cell = tuple[str, str, bool]  # (type id, status, child present)
-V, F, O = "verplicht", "facultatief", "op_verzoek"
+V, F, OV = "verplicht", "facultatief", "op_verzoek"
 KID, NO_KID = True, False
 
 
@@ -55,8 +55,8 @@ OKG_SEED: dict[str, dict[Cell, tuple[int, ...]]] = {
         ("kennismakingsgesprek", V, NO_KID): (2, 3, 4, 5, 6, 7, 8),  # new teacher; not groep 1
     },
     "november": {
-        ("voortgangsgesprek-november-kind", O, KID): (4, 5, 6, 7),
-        ("voortgangsgesprek-november-ouders", O, NO_KID): (1, 2, 3),
+        ("voortgangsgesprek-november-kind", OV, KID): (4, 5, 6, 7),
+        ("voortgangsgesprek-november-ouders", OV, NO_KID): (1, 2, 3),
         ("pre-adviesgesprek", V, KID): (8,),
     },
     "februari": {
@@ -65,11 +65,11 @@ OKG_SEED: dict[str, dict[Cell, tuple[int, ...]]] = {
         ("adviesgesprek", V, KID): (8,),
     },
     "juni": {
-        ("voortgangsgesprek-juni-kind", O, KID): (4, 5, 6, 7),
-        ("voortgangsgesprek-juni-ouders", O, NO_KID): (1, 2, 3),
+        ("voortgangsgesprek-juni-kind", OV, KID): (4, 5, 6, 7),
+        ("voortgangsgesprek-juni-ouders", OV, NO_KID): (1, 2, 3),
     },
     "altijd": {
-        ("zorggesprek", O, NO_KID): (1, 2, 3, 4, 5, 6, 7, 8),
+        ("zorggesprek", OV, NO_KID): (1, 2, 3, 4, 5, 6, 7, 8),
     },
 }
 
@@ -101,12 +101,12 @@ DUIF_SEED: dict[str, dict[Cell, tuple[int, ...]]] = {
     },
     "juni": {
         ("voorlopig-adviesgesprek", V, KID): (7,),
-        ("tweede-portfoliogesprek", O, NO_KID): (1, 2),
-        ("tweede-portfoliogesprek", O, KID): (3, 4, 5, 6),
+        ("tweede-portfoliogesprek", OV, NO_KID): (1, 2),
+        ("tweede-portfoliogesprek", OV, KID): (3, 4, 5, 6),
     },
     "startdatum": {("intakegesprek", V, NO_KID): (1,)},
     "wekelijks": {("inloop", F, KID): (1, 2, 3, 4, 5, 6, 7, 8)},
-    "altijd": {("informatiegesprek", O, NO_KID): (1, 2, 3, 4, 5, 6, 7, 8)},
+    "altijd": {("informatiegesprek", OV, NO_KID): (1, 2, 3, 4, 5, 6, 7, 8)},
 }
 
 

@@ -129,7 +129,8 @@ def _grid(overview: Overview) -> str:
         " (aantallen uit het rooster)" if overview.counted else ""
     )
     out = [
-        f'<div class="scroll">\n<table class="grid">\n<caption>{escape(caption)}</caption>\n<thead><tr>'
+        '<div class="scroll">\n<table class="grid">\n',
+        f"<caption>{escape(caption)}</caption>\n<thead><tr>",
     ]
     out.append('<th scope="col">Groep</th>')
     for column in columns:
