@@ -17,7 +17,7 @@ import vobject
 from support import DATA, DUIF, EXAMPLES, GOLDEN, YEAR
 
 from gesprekken_cli.errors import GesprekkenError
-from gesprekken_cli.expand import AMSTERDAM, Conversation
+from gesprekken_cli.expand import AMSTERDAM, Conversation, expand
 from gesprekken_cli.model import Klass, Teacher
 from gesprekken_cli.output import write_files
 from gesprekken_cli.plan import Plan, make_plan
@@ -60,18 +60,16 @@ def with_conversations(plan: Plan, conversations: list[Conversation]) -> Plan:
 
 
 def unslotted(plan: Plan) -> Plan:
-    """The plan as expansion leaves it: only recurring items keep their times."""
-    return with_conversations(
-        plan,
-        [c if c.recurrence else replace(c, start=None, end=None) for c in plan.conversations],
-    )
+    """The plan as expansion leaves it (no scheduler): only fixed and recurring times."""
+    expansion = expand(plan.cycle, plan.roster, plan.calendar)
+    return with_conversations(plan, expansion.conversations)
 
 
 def pinned(plan: Plan) -> Plan:
     """Slots fixed by the test, not the scheduler: every other pupil conversation gets one."""
     out: list[Conversation] = []
     for index, c in enumerate(unslotted(plan).conversations):
-        if c.recurrence is None and c.form == "groep":
+        if c.recurrence is None and c.form == "groep" and c.start is None:
             start = datetime.combine(c.first_day, time(19, 0), AMSTERDAM)
             c = replace(c, start=start, end=start + timedelta(minutes=c.duration))
         elif c.pupil_id is not None and index % 2 == 0:

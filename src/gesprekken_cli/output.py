@@ -100,6 +100,9 @@ def write_files(folder: Path, files: Mapping[str, bytes | str], *, force: bool =
     if folder.exists() and not folder.is_dir():
         raise _fail(folder, "is geen map")
     clashes = [name for name in files if (folder / name).exists()]
+    for name in clashes:
+        if not (folder / name).is_file():
+            raise _fail(folder / name, "is geen gewoon bestand en kan niet vervangen worden")
     if clashes and not force:
         shown = ", ".join(sorted(clashes)[:5]) + (" …" if len(clashes) > 5 else "")
         raise _fail(folder, f"bestaat al: {shown}; gebruik --force om te vervangen")
