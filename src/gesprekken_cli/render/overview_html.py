@@ -78,7 +78,7 @@ table.week .druk { font-weight: 700; text-decoration: underline; }
 """
 
 
-_COMPOUND = re.compile(r"(?<=[a-zé]{4})(gesprek|avond|ochtend|informatie)", re.IGNORECASE)
+_COMPOUND = re.compile(r"(?<=[a-zé]{6})(gesprek|avond|ochtend|informatie)", re.IGNORECASE)
 
 
 def _breakable(label: str) -> str:
@@ -96,7 +96,7 @@ def _entry(entry: Entry) -> str:
         f'<span><span class="n">{_breakable(entry.label)}</span>'
     ]
     if entry.child:
-        parts.append(f' <abbr class="k" title="met kind">{escape(CHILD_MARK)}</abbr>')
+        parts.append(f'&nbsp;<abbr class="k" title="met kind">{escape(CHILD_MARK)}</abbr>')
     if entry.count is not None:
         parts.append(f' <span class="c">({entry.count})</span>')
     if entry.qualifier:
@@ -133,9 +133,13 @@ def _grid(overview: Overview) -> str:
         f"<caption>{escape(caption)}</caption>\n<thead><tr>",
     ]
     out.append('<th scope="col">Groep</th>')
+    # Few columns: equal shares, like the school's own table. Many: widths follow the content.
+    width = round(94 / len(columns), 1) if 0 < len(columns) <= 6 else 0.0
     for column in columns:
         extra = ' class="kolom-extra"' if column in ("startdatum", "wekelijks", "altijd") else ""
-        out.append(f'<th scope="col"{extra}>{escape(column_label(column).capitalize())}</th>')
+        label = escape(column_label(column).capitalize())
+        style = f' style="width: {width}%"' if width else ""
+        out.append(f'<th scope="col"{extra}{style}>{label}</th>')
     out.append("</tr></thead>\n<tbody>\n")
     for grade in overview.grades:
         out.append(f'<tr><th scope="row">Groep {grade}</th>')
