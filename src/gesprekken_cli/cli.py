@@ -528,7 +528,13 @@ def ics(
 
     from gesprekken_cli.output import write_files
     from gesprekken_cli.plan import make_plan
-    from gesprekken_cli.render.ics import count_events, parse_views, pinned_time, render_ics
+    from gesprekken_cli.render.ics import (
+        awaiting_slot,
+        count_events,
+        parse_views,
+        pinned_time,
+        render_ics,
+    )
 
     views = parse_views(per)
     result = make_plan(
@@ -545,7 +551,7 @@ def ics(
     now = pinned_time(os.environ.get("SOURCE_DATE_EPOCH")) or datetime.now(UTC)
     files = render_ics(result, now=now, per=views)
     write_files(out, files, force=force)
-    unslotted = sum(1 for c in result.conversations if c.start is None)
+    unslotted = sum(1 for c in result.conversations if awaiting_slot(c))
     sys.stderr.write(
         f"Geschreven: {len(files)} agenda's in {out} ({count_events(files.values())} items, "
         f"{len(result.conversations)} gesprekken in het plan"

@@ -89,6 +89,11 @@ def _is_open_window(c: Conversation) -> bool:
     return c.pupil_id is None and not _is_shared(c)
 
 
+def awaiting_slot(c: Conversation) -> bool:
+    """A conversation or meeting that still needs a time (shown as "nog in te plannen")."""
+    return c.start is None and not _is_open_window(c)
+
+
 def _concerns(c: Conversation, class_name: str, grades: Collection[int]) -> bool:
     if c.class_name is not None:
         return c.class_name == class_name
@@ -287,7 +292,7 @@ class _Events:
     def _conversation(self, c: Conversation, family: bool) -> Event:
         timed = c.start is not None
         summary = summary_of(c)
-        if not timed and not _is_open_window(c):
+        if awaiting_slot(c):
             summary += " – nog in te plannen"
         event = self._event(c.uid, summary, self.description(c, family))
         event.add("sequence", c.sequence)
@@ -369,7 +374,7 @@ class _Events:
                 if t.channel:
                     extra.append(f"via {t.channel}")
                 lines.append(f"- {t.task} ({', '.join(extra)})")
-        if c.start is None and not _is_open_window(c):
+        if awaiting_slot(c):
             window = f"{c.first_day:%d-%m-%Y} t/m {c.last_day:%d-%m-%Y}"
             line = f"Nog geen tijd gepland; het gesprek valt in de periode {window}."
             if kind is not None and kind.kanaal:
