@@ -329,20 +329,30 @@ def _chromium(tmp: Path, *args: str) -> None:
     )
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium staat niet op PATH")
-@pytest.mark.parametrize("rules", [DUIF, OKG], ids=["de-duif", "ouder-kindgesprekken"])
-def test_prints_on_one_a4_landscape_page_in_chromium(rules: Path, tmp_path: Path) -> None:
+def _print(tmp_path: Path, html: str) -> tuple[bytes, str]:
+    """Print ``html`` to PDF in Chromium: the PDF and pdfinfo's report ('' without it)."""
     page = tmp_path / "overzicht.html"
-    page.write_text(render_html(overview_of(rules)), encoding="utf-8")
-    pdf, png = tmp_path / "overzicht.pdf", tmp_path / "overzicht.png"
+    page.write_text(html, encoding="utf-8")
+    pdf = tmp_path / "overzicht.pdf"
     _chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
-    _chromium(tmp_path, "--window-size=1400,1000", f"--screenshot={png}", page.as_uri())
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF")
+    info = ""
     if shutil.which("pdfinfo"):
         info = subprocess.run(
             ["pdfinfo", str(pdf)], check=True, capture_output=True, text=True
         ).stdout
+    return data, info
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium staat niet op PATH")
+@pytest.mark.parametrize("rules", [DUIF, OKG], ids=["de-duif", "ouder-kindgesprekken"])
+def test_prints_on_one_a4_landscape_page_in_chromium(rules: Path, tmp_path: Path) -> None:
+    data, info = _print(tmp_path, render_html(overview_of(rules)))
+    png = tmp_path / "overzicht.png"
+    page = tmp_path / "overzicht.html"
+    _chromium(tmp_path, "--window-size=1400,1000", f"--screenshot={png}", page.as_uri())
+    if info:
         assert re.search(r"^Pages:\s+1$", info, re.M), info
         size = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", info, re.M)
         assert size and float(size[1]) > float(size[2]), info  # landscape
@@ -352,3 +362,11 @@ def test_prints_on_one_a4_landscape_page_in_chromium(rules: Path, tmp_path: Path
     assert png.read_bytes().startswith(b"\x89PNG") and png.stat().st_size > 10_000
     if os.environ.get("GESPREKKEN_KEEP_PNG"):
         shutil.copy(png, Path(os.environ["GESPREKKEN_KEEP_PNG"]) / f"{rules.stem}.png")
+
+
+@pytest.mark.skipif(CHROMIUM is None or not shutil.which("pdfinfo"), reason="geen chromium/pdfinfo")
+def test_with_a_roster_the_grid_is_page_one_and_the_load_page_two(
+    school_plan: Plan, tmp_path: Path
+) -> None:
+    _, info = _print(tmp_path, render_html(plan_overview(school_plan)))
+    assert re.search(r"^Pages:\s+2$", info, re.M), info

@@ -68,12 +68,13 @@ table.week .druk { font-weight: 700; text-decoration: underline; }
   body { margin: 0; max-width: none; padding: 0; font-size: 9pt; line-height: 1.22; }
   h1 { font-size: 16pt; }
   table.grid tbody tr { height: 15mm; }
+  table.grid.telling { font-size: 8pt; }
+  table.grid.telling tbody tr { height: auto; }
   .sub { margin-bottom: .4em; }
   th, td { padding: .22em .3em; }
   section.belasting { break-before: page; margin-top: 0; }
   .scroll { overflow: visible; }
   table.week th, table.week td { font-size: 7pt; padding: .1em .15em; }
-  tr, td, th { break-inside: avoid; }
 }
 """
 
@@ -129,7 +130,7 @@ def _grid(overview: Overview) -> str:
         " (aantallen uit het rooster)" if overview.counted else ""
     )
     out = [
-        '<div class="scroll">\n<table class="grid">\n',
+        '<div class="scroll">\n<table class="grid%s">\n' % (" telling" if overview.counted else ""),
         f"<caption>{escape(caption)}</caption>\n<thead><tr>",
     ]
     out.append('<th scope="col">Groep</th>')
@@ -215,6 +216,11 @@ def _load(load: TeacherLoad) -> str:
     out.append('</tbody>\n<tfoot><tr><th scope="row">Totaal</th>')
     out.extend(f"<td>{_number(load.total(w))}</td>" for w in load.weeks)
     out.append("</tr></tfoot>\n</table>\n")
+    busiest = "; ".join(
+        f"week {w.number} (vanaf {w.monday:%d-%m-%Y}): {round(n)}" for w, n in load.busiest(3)
+    )
+    if busiest:
+        out.append(f'<p class="noten">Drukste weken: {escape(busiest)}.</p>\n')
     if load.undated:
         out.append(
             f'<p class="noten">{load.undated} gesprek(ken) die altijd kunnen (op verzoek) '
