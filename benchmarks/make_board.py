@@ -16,11 +16,53 @@ HEADER = (
     "leerlingnummer;roepnaam;tussenvoegsel;achternaam;geboortedatum;groep;klas;leerkracht;"
     "e-mail ouder 1;e-mail ouder 2;gezin;startdatum;nieuwe leerkracht;huishoudens;kenmerken"
 )
-FIRST = (
-    "Noah Sem Lotte Fenna Mees Julia Liam Emma Tess Finn Sara Daan Lieke Bram Anouk Milan".split()
-)
-LAST = "Jansen Visser Bakker Smit Meijer Mulder Bos Vos Peters Hendriks Dekker Kok Prins".split()
-TEACHERS = "Anna Bas Carla Dirk Esther Femke Gerrit Hanneke Ingrid Joost Karim Lisanne".split()
+FIRST = [
+    "Noah",
+    "Sem",
+    "Lotte",
+    "Fenna",
+    "Mees",
+    "Julia",
+    "Liam",
+    "Emma",
+    "Tess",
+    "Finn",
+    "Sara",
+    "Daan",
+    "Lieke",
+    "Bram",
+    "Anouk",
+    "Milan",
+]
+LAST = [
+    "Jansen",
+    "Visser",
+    "Bakker",
+    "Smit",
+    "Meijer",
+    "Mulder",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "Dekker",
+    "Kok",
+    "Prins",
+]
+TEACHERS = [
+    "Anna",
+    "Bas",
+    "Carla",
+    "Dirk",
+    "Esther",
+    "Femke",
+    "Gerrit",
+    "Hanneke",
+    "Ingrid",
+    "Joost",
+    "Karim",
+    "Lisanne",
+]
 DUO_DAYS = ["(ma, di) / {} (wo t/m vr)", "(ma t/m wo) / {} (do, vr)", "(ma-do) / {} (vr)"]
 
 

@@ -7,9 +7,10 @@ to back. Prints per instance and the total gap. Usage: ``python benchmarks/optim
 
 from __future__ import annotations
 
+import itertools
 import random
 import sys
-from datetime import date, timedelta
+from datetime import date
 
 from ortools.sat.python import cp_model
 
@@ -61,7 +62,10 @@ def instance(rng: random.Random):
             Klass(
                 f"K{k}",
                 (k + 3,),
-                (Teacher(f"L{k}a", frozenset(range(split))), Teacher(f"L{k}b", frozenset(range(split, 5)))),
+                (
+                    Teacher(f"L{k}a", frozenset(range(split))),
+                    Teacher(f"L{k}b", frozenset(range(split, 5))),
+                ),
             )
         )
     convs = []
@@ -73,12 +77,24 @@ def instance(rng: random.Random):
         pupil = Pupil(f"p{i:02d}", "K", "T", k + 3, f"K{k}", family_id=family)
         convs.append(
             Conversation(
-                uid=f"gesprek.1.{pupil.pupil_id}", type_id="gesprek", type_name="Gesprek", round=1,
-                status="verplicht", form="individueel", name="K", class_name=pupil.class_name,
-                grade=pupil.grade, grades=(pupil.grade,), pupil_id=pupil.pupil_id,
-                family_id=family, teachers=tuple(t.name for t in classes[k].teachers),
-                participants=("ouders", "leerkracht"), child_present=False,
-                first_day=DAYS[first], last_day=DAYS[last], duration=rng.choice([15, 20, 30]),
+                uid=f"gesprek.1.{pupil.pupil_id}",
+                type_id="gesprek",
+                type_name="Gesprek",
+                round=1,
+                status="verplicht",
+                form="individueel",
+                name="K",
+                class_name=pupil.class_name,
+                grade=pupil.grade,
+                grades=(pupil.grade,),
+                pupil_id=pupil.pupil_id,
+                family_id=family,
+                teachers=tuple(t.name for t in classes[k].teachers),
+                participants=("ouders", "leerkracht"),
+                child_present=False,
+                first_day=DAYS[first],
+                last_day=DAYS[last],
+                duration=rng.choice([15, 20, 30]),
                 day_part="na_schooltijd",
             )
         )
@@ -88,7 +104,11 @@ def instance(rng: random.Random):
 
 def exact(cyc: Cycle, roster: Roster, convs: list[Conversation]) -> tuple[int, int]:
     school = cyc.school
-    pause, cap, wait = school.pauze_minuten, school.max_gesprekken_per_dag or 99, school.max_wachttijd_gezin_minuten
+    pause, cap, wait = (
+        school.pauze_minuten,
+        school.max_gesprekken_per_dag or 99,
+        school.max_wachttijd_gezin_minuten,
+    )
     teachers = {k.name: k.teachers for k in roster.classes}
     model = cp_model.CpModel()
     x: dict[tuple[int, date, str, int], cp_model.IntVar] = {}
@@ -107,7 +127,9 @@ def exact(cyc: Cycle, roster: Roster, convs: list[Conversation]) -> tuple[int, i
     for (i, day, t, s), v in x.items():
         c = convs[i]
         by_teacher_day.setdefault((t, day), []).append((s, s + c.duration, v))
-        by_family_day.setdefault((c.family_id or c.pupil_id or "", day), []).append((s, s + c.duration, v))
+        by_family_day.setdefault((c.family_id or c.pupil_id or "", day), []).append(
+            (s, s + c.duration, v)
+        )
     for items in by_teacher_day.values():
         model.add(sum(v for _, _, v in items) <= cap)
         for minute in range(600, CLOSE + pause, GRID):
@@ -128,12 +150,13 @@ def exact(cyc: Cycle, roster: Roster, convs: list[Conversation]) -> tuple[int, i
         adjacent.append(adj)
         for i in members:
             model.add_implication(adj, placed[i])
-        for a, b in zip(members, members[1:]):
-            for (i, day, t, s), v in x.items():
+        for a, b in itertools.pairwise(members):
+            for (i, day, _, s), v in x.items():
                 if i != b:
                     continue
                 before = [
-                    w for (j, d2, _, s2), w in x.items()
+                    w
+                    for (j, d2, _, s2), w in x.items()
                     if j == a and d2 == day and s - wait <= s2 + convs[a].duration <= s
                 ]
                 model.add_bool_or([*before, adj.Not(), v.Not()])
@@ -157,9 +180,15 @@ def main() -> None:
         ours_adj = int(fam.split("/")[0])
         best, best_adj = exact(cyc, roster, convs)
         totals = [totals[0] + ours, totals[1] + best, totals[2] + ours_adj, totals[3] + best_adj]
-        print(f"{k:2d}: {len(convs)} gesprekken; greedy {ours} ({ours_adj} gezinnen aansluitend), optimum {best} ({best_adj})")
-    print(f"totaal: greedy {totals[0]} ingepland, optimum {totals[1]} (gat {totals[1] - totals[0]}); "
-          f"aansluitende gezinnen greedy {totals[2]}, optimum {totals[3]}")
+        print(
+            f"{k:2d}: {len(convs)} gesprekken; greedy {ours} ({ours_adj} gezinnen "
+            f"aansluitend), optimum {best} ({best_adj})"
+        )
+    print(
+        f"totaal: greedy {totals[0]} ingepland, optimum {totals[1]} "
+        f"(gat {totals[1] - totals[0]}); "
+        f"aansluitende gezinnen greedy {totals[2]}, optimum {totals[3]}"
+    )
 
 
 if __name__ == "__main__":
