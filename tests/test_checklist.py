@@ -54,7 +54,7 @@ def with_slots(plan: Plan, type_id: str, first: datetime) -> Plan:
     moment, items = first, []
     for c in plan.conversations:
         if c.type_id == type_id and c.pupil_id is not None:
-            c = dataclasses.replace(c, start=moment, end=moment + timedelta(minutes=15))
+            c = c._replace(start=moment, end=moment + timedelta(minutes=15))
             moment += timedelta(minutes=20)
         items.append(c)
     return dataclasses.replace(plan, conversations=tuple(items))
@@ -207,7 +207,7 @@ def test_slotted_due_dates_earliest_before_latest_after() -> None:
                 PrepTask("Uitnodiging", "uitnodiging", "leerkracht", day - timedelta(days=14)),
                 PrepTask("Vastleggen", "verslag", "leerkracht", day + timedelta(days=7)),
             )
-            c = dataclasses.replace(c, tasks=tasks)
+            c = c._replace(tasks=tasks)
             day += timedelta(days=1)  # five conversations: 9 … 13 november
         items.append(c)
     lists = build_checklists(dataclasses.replace(plan, conversations=tuple(items)))

@@ -71,13 +71,13 @@ def pinned(plan: Plan) -> Plan:
     for index, c in enumerate(unslotted(plan).conversations):
         if c.recurrence is None and c.form == "groep" and c.start is None:
             start = datetime.combine(c.first_day, time(19, 0), AMSTERDAM)
-            c = replace(c, start=start, end=start + timedelta(minutes=c.duration))
+            c = c._replace(start=start, end=start + timedelta(minutes=c.duration))
         elif c.pupil_id is not None and index % 2 == 0:
             start = datetime.combine(c.first_day, time(15, 0), AMSTERDAM)
             start += timedelta(minutes=20 * (index % 5))
-            c = replace(c, start=start, end=start + timedelta(minutes=c.duration))
+            c = c._replace(start=start, end=start + timedelta(minutes=c.duration))
         out.append(c)
-    out[-1] = replace(out[-1], sequence=2)
+    out[-1] = out[-1]._replace(sequence=2)
     return with_conversations(plan, out)
 
 
@@ -168,7 +168,7 @@ def test_slotted_conversation_has_local_times_and_blocks_time(tiny: Plan) -> Non
     plan = with_conversations(
         tiny,
         [
-            replace(c, start=start, end=start + timedelta(minutes=15), sequence=3)
+            c._replace(start=start, end=start + timedelta(minutes=15), sequence=3)
             if c.uid == "startgesprek.1.201"
             else c
             for c in tiny.conversations
@@ -192,7 +192,7 @@ def test_october_daylight_saving_change_in_every_parser(tiny: Plan) -> None:
     plan = with_conversations(
         tiny,
         [
-            replace(c, start=moved[c.uid], end=moved[c.uid] + timedelta(minutes=15))
+            c._replace(start=moved[c.uid], end=moved[c.uid] + timedelta(minutes=15))
             if c.uid in moved
             else c
             for c in tiny.conversations
@@ -470,7 +470,7 @@ def test_summaries_are_dutch() -> None:
         day_part="na_schooltijd",
     )
     assert summary_of(base) == "Startgesprek Emma de Vries (5A)"
-    assert summary_of(replace(base, household=2)) == "Startgesprek Emma de Vries (5A, huishouden 2)"
+    assert summary_of(base._replace(household=2)) == "Startgesprek Emma de Vries (5A, huishouden 2)"
 
 
 def test_reminders_only_when_configured_and_only_on_timed_events(tiny: Plan) -> None:

@@ -220,8 +220,7 @@ def test_counts_are_the_plans_individual_conversations_per_month_and_groep(
 
 def test_a_slot_in_another_month_moves_the_count(groep5_plan: Plan) -> None:
     first = next(c for c in groep5_plan.conversations if c.type_id == "voortgangsgesprek")
-    moved = dataclasses.replace(
-        first,
+    moved = first._replace(
         start=datetime(2026, 12, 1, 15, 0, tzinfo=AMSTERDAM),
         end=datetime(2026, 12, 1, 15, 15, tzinfo=AMSTERDAM),
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -313,7 +312,7 @@ def _fits(
 def test_siblings_adjacent_whenever_brute_force_finds_a_way(instance, data) -> None:
     cycle, roster, convs = instance
     family = [
-        replace(c, family_id="gezin", type_id="gesprek", uid=f"gesprek.1.{c.pupil_id}")
+        c._replace(family_id="gezin", type_id="gesprek", uid=f"gesprek.1.{c.pupil_id}")
         for c in convs
     ]
     if len(family) < 2:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from gesprekken_cli.calendar import (
@@ -52,12 +53,13 @@ class Recurrence:
     end: time
 
 
-@dataclass(frozen=True, slots=True)
-class Conversation:
+class Conversation(NamedTuple):
     """One conversation instance of the plan; the fields of the JSON contract.
 
     ``pupil_id`` is None for group meetings, recurring items and on-request windows that are
     open for a whole class. ``start``/``end`` are aware datetimes once a slot is assigned.
+    Immutable; change a copy with ``_replace``. A NamedTuple rather than a frozen dataclass:
+    a whole board's plan holds tens of thousands and copies each once when it gets a slot.
     """
 
     uid: str
@@ -155,6 +157,8 @@ class _Expander:
         self._windows: dict[tuple[str, int, int | None], tuple[date, date] | None] = {}
         self._tasks: dict[tuple[str, date, date], tuple[PrepTask, ...]] = {}
         self._classes = {k.name: k for k in roster.classes}
+        self._templates: dict[tuple[str, int, int, tuple[date, date]], Conversation] = {}
+        self._teachers: dict[str, tuple[str, ...]] = {}
 
     def warn(self, text: str) -> None:
         if text not in self._warned:
@@ -287,8 +291,13 @@ class _Expander:
         return cached
 
     def teachers(self, class_name: str) -> tuple[str, ...]:
-        klass = self._classes.get(class_name)
-        return tuple(t.name for t in klass.teachers) if klass else ()
+        found = self._teachers.get(class_name)
+        if found is None:
+            klass = self._classes.get(class_name)
+            found = self._teachers[class_name] = (
+                tuple(t.name for t in klass.teachers) if klass else ()
+            )
+        return found
 
     def pupil_window(
         self, kind: ConversationType, index: int, pupil: Pupil
@@ -377,6 +386,26 @@ class _Expander:
             "location": self.cycle.school.locatie,
         }
 
+    def _template(
+        self, kind: ConversationType, index: int, grade: int, window: tuple[date, date]
+    ) -> Conversation:
+        """The part of a pupil's conversation shared by every pupil with the same window."""
+        key = (kind.id, index, grade, window)
+        found = self._templates.get(key)
+        if found is None:
+            found = self._templates[key] = Conversation(
+                uid="",
+                name="",
+                class_name=None,
+                grade=grade,
+                grades=(grade,),
+                pupil_id=None,
+                family_id=None,
+                teachers=(),
+                **self._base(kind, index, grade, window),  # type: ignore[arg-type]
+            )
+        return found
+
     def _individual(self, kind: ConversationType, index: int, when: When) -> Iterable[Conversation]:
         wants_parents = "ouders" in kind.deelnemers
         for pupil in self.roster.pupils:
@@ -396,21 +425,18 @@ class _Expander:
                 window = self.pupil_window(kind, index, pupil)
                 if window is None:
                     continue
-            base = self._base(kind, index, pupil.grade, window)
+            template = self._template(kind, index, pupil.grade, window)
             households = pupil.households if wants_parents and pupil.households > 1 else 1
+            uid = f"{kind.id}.{index + 1}.{pupil.pupil_id}"
             for household in range(1, households + 1):
-                suffix = f".h{household}" if households > 1 else ""
-                yield Conversation(
-                    uid=f"{kind.id}.{index + 1}.{pupil.pupil_id}{suffix}",
+                yield template._replace(
+                    uid=f"{uid}.h{household}" if households > 1 else uid,
                     name=pupil.display_name,
                     class_name=pupil.class_name,
-                    grade=pupil.grade,
-                    grades=(pupil.grade,),
                     pupil_id=pupil.pupil_id,
                     family_id=pupil.family_id,
                     teachers=self.teachers(pupil.class_name),
                     household=household if households > 1 else 0,
-                    **base,  # type: ignore[arg-type]
                 )
 
     def _on_request(self, kind: ConversationType, index: int) -> Iterable[Conversation]:

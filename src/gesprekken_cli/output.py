@@ -64,10 +64,16 @@ def write_atomic(path: Path, data: bytes | str, *, force: bool = False) -> None:
     An existing file is replaced only with ``force``; on any failure the old file stays.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    if path.is_symlink():
+        path = path.resolve()
+    if path.exists() and not path.is_dir() and not path.is_file():
+        _write_stream(path, payload)
+        return
     if path.exists() and not force:
         raise _fail(path, "bestaat al; gebruik --force om te vervangen")
     if path.is_dir():
         raise _fail(path, "is een map, geen bestand")
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise _fail(path, f"map {folder} bestaat niet")
@@ -80,10 +86,19 @@ def write_atomic(path: Path, data: bytes | str, *, force: bool = False) -> None:
             stream.write(payload)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temp, 0o644)
+        os.chmod(temp, mode)
         os.replace(temp, path)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
+        raise _fail(path, f"kan niet schrijven ({exc.strerror})") from None
+
+
+def _write_stream(path: Path, payload: bytes) -> None:
+    """A device or pipe (``/dev/stdout``, ``/dev/null``, a FIFO) is written to, never replaced."""
+    try:
+        with path.open("wb") as stream:
+            stream.write(payload)
+    except OSError as exc:
         raise _fail(path, f"kan niet schrijven ({exc.strerror})") from None
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bisect import insort
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from gesprekken_cli.calendar import SchoolCalendar
@@ -69,6 +69,9 @@ class _Scheduler:
         self.busy: dict[tuple[str, int], list[tuple[int, int]]] = {}
         self.count: dict[tuple[str, int], int] = {}
         self.family_busy: dict[tuple[str, int], list[tuple[int, int]]] = {}
+        # Days known to have no room of a given length left (per holders and day part); only
+        # ever grows fuller while booking, so it is dropped for a day when something is unbooked.
+        self.full: dict[int, dict[tuple[tuple[str, ...], tuple[int, int]], int]] = {}
         self._days: dict[tuple[date, date], tuple[date, ...]] = {}
         self._bounds: dict[tuple[str, int], tuple[int, int] | None] = {}
         self._holders: dict[tuple[str, str, date], tuple[tuple[str, ...], ...]] = {}
@@ -192,10 +195,24 @@ class _Scheduler:
         insort(self.family_busy.setdefault((family, ordinal), []), (s, e))
 
     def unbook(self, holders: tuple[str, ...], ordinal: int, family: str, s: int, e: int) -> None:
+        self.full.pop(ordinal, None)
         for t in holders:
             self.busy[(t, ordinal)].remove((s, e))
             self.count[(t, ordinal)] -= 1
         self.family_busy[(family, ordinal)].remove((s, e))
+
+    def known_full(
+        self, holders: tuple[str, ...], ordinal: int, bounds: tuple[int, int], duration: int
+    ) -> bool:
+        """True when a search from the start of ``bounds`` already found no room that long."""
+        failed = self.full.get(ordinal, {}).get((holders, bounds))
+        return failed is not None and duration >= failed
+
+    def mark_full(
+        self, holders: tuple[str, ...], ordinal: int, bounds: tuple[int, int], duration: int
+    ) -> None:
+        day = self.full.setdefault(ordinal, {})
+        day[(holders, bounds)] = min(duration, day.get((holders, bounds), duration))
 
     def has_room(self, holders: tuple[str, ...], ordinal: int) -> bool:
         count = self.count
@@ -235,8 +252,12 @@ def schedule(
     notes: list[str] = []
     kept: list[Conversation | None] = list(conversations)
     items: list[_Item] = []
+    any_wishes = bool(wishes.items)
     for index, c in enumerate(conversations):
         if not needs_slot(c):
+            continue
+        if not any_wishes:
+            items.append(_Item(index, c, _family_key(c), c.duration, (), ()))
             continue
         own = wishes.about("leerling", c.pupil_id) + wishes.about("gezin", c.family_id)
         own = tuple(w for w in own if w.applies(c.type_id, c.round))
@@ -251,6 +272,16 @@ def schedule(
         hard = tuple(w.forbidden for w in own if w.forbidden) + teacher_hard
         soft = tuple(cond for w in own for cond in w.avoid)
         items.append(_Item(index, c, _family_key(c), duration, hard, soft))
+
+    moments: dict[tuple[date, int], datetime] = {}
+
+    def moment(day: date, minutes: int) -> datetime:
+        found = moments.get((day, minutes))
+        if found is None:
+            found = moments[(day, minutes)] = datetime.combine(
+                day, time(minutes // 60, minutes % 60), AMSTERDAM
+            )
+        return found
 
     placer = _Placer(sched)
     pinned = [it for it in items if it.conv.uid in previous]
@@ -277,15 +308,14 @@ def schedule(
         c, published = it.conv, previous.get(it.conv.uid)
         if it.slot is None:
             note = f"niet ingepland: {reasons.get(c.uid, '')}"
-            kept[it.index] = replace(c, note=f"{c.note}; {note}" if c.note else note)
+            kept[it.index] = c._replace(note=f"{c.note}; {note}" if c.note else note)
             if published is not None:
                 notes.append(
                     f"{c.uid}: eerder gepubliceerde tijd vervalt (niet meer in te plannen)"
                 )
             continue
         day, s, e, holders = it.slot
-        start = datetime.combine(day, time(s // 60, s % 60), AMSTERDAM)
-        end = datetime.combine(day, time(e // 60, e % 60), AMSTERDAM)
+        start, end = moment(day, s), moment(day, e)
         sequence = c.sequence
         if published is not None:
             sequence = published.sequence
@@ -295,8 +325,8 @@ def schedule(
                     f"{c.uid}: verplaatst van {published.start:%d-%m-%Y %H.%M} "
                     f"naar {start:%d-%m-%Y %H.%M}"
                 )
-        kept[it.index] = replace(
-            c, start=start, end=end, teachers=holders, duration=it.duration, sequence=sequence
+        kept[it.index] = c._replace(
+            start=start, end=end, teachers=holders, duration=it.duration, sequence=sequence
         )
     present = {c.uid for c in conversations}
     for uid in sorted(set(previous) - present):
@@ -388,10 +418,14 @@ class _Placer:
             for holders in options:
                 if not sched.has_room(holders, ordinal):
                     continue
+                if sched.known_full(holders, ordinal, bounds, it.duration):
+                    continue
                 s = sched.earliest(
                     holders, ordinal, it.family, bounds[0], bounds[1], it.duration, it.hard,
                     day, c.day_part,
                 )  # fmt: skip
+                if s is None and not it.hard and not sched.family_busy.get((it.family, ordinal)):
+                    sched.mark_full(holders, ordinal, bounds, it.duration)
                 while s is not None:
                     penalty = _penalty(it, day, s)
                     if best is None or penalty < best[0]:

@@ -5,27 +5,50 @@ Fields (never renamed; new ones may be added): ``id``, ``leerling``, ``naam``, `
 ``vorm``, ``aangevraagd``, ``kind_aanwezig``, ``deelnemers``, ``leerkrachten``, ``van``,
 ``tot``, ``start``, ``eind``, ``duur_minuten``, ``dagdeel``, ``huishouden``, ``locatie``,
 ``herhaling``, ``voorbereiding``, ``opmerking``, ``volgnummer`` (ICS SEQUENCE).
+Dates are ISO 8601 (``2026-09-07``), times ISO 8601 with their UTC offset
+(``2026-09-07T14:45:00+02:00``).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
-from gesprekken_cli.expand import Conversation
+import orjson
+
+from gesprekken_cli.expand import Conversation, PrepTask, Recurrence
 from gesprekken_cli.model import WEEKDAYS_NL
 
 
-def record(c: Conversation) -> dict[str, Any]:
-    """The JSON object of one conversation (see the module docstring for the fields)."""
+def _recurrence(r: Recurrence | None) -> dict[str, str] | None:
+    if r is None:
+        return None
+    return {
+        "dag": WEEKDAYS_NL[r.weekday],
+        "begin": r.begin.strftime("%H:%M"),
+        "eind": r.end.strftime("%H:%M"),
+    }
+
+
+def _tasks(tasks: tuple[PrepTask, ...]) -> list[dict[str, Any]]:
+    return [
+        {"taak": t.task, "soort": t.kind, "wie": t.who, "datum": t.due, "kanaal": t.channel}
+        for t in tasks
+    ]
+
+
+def record(c: Conversation, tasks: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The JSON object of one conversation; dates stay ``date``/``datetime`` for the encoder.
+
+    ``tasks`` may pass the already converted preparation list (shared by a whole round).
+    """
     return {
         "id": c.uid,
         "leerling": c.pupil_id,
         "naam": c.name,
         "klas": c.class_name,
         "groep": c.grade,
-        "groepen": list(c.grades),
+        "groepen": c.grades,
         "gezin": c.family_id,
         "gesprek": c.type_id,
         "gesprek_naam": c.type_name,
@@ -34,38 +57,31 @@ def record(c: Conversation) -> dict[str, Any]:
         "vorm": c.form,
         "aangevraagd": c.requested,
         "kind_aanwezig": c.child_present,
-        "deelnemers": list(c.participants),
-        "leerkrachten": list(c.teachers),
-        "van": c.first_day.isoformat(),
-        "tot": c.last_day.isoformat(),
-        "start": c.start.isoformat() if c.start else None,
-        "eind": c.end.isoformat() if c.end else None,
+        "deelnemers": c.participants,
+        "leerkrachten": c.teachers,
+        "van": c.first_day,
+        "tot": c.last_day,
+        "start": c.start,
+        "eind": c.end,
         "duur_minuten": c.duration,
         "dagdeel": c.day_part,
         "huishouden": c.household or None,
         "locatie": c.location,
-        "herhaling": None
-        if c.recurrence is None
-        else {
-            "dag": WEEKDAYS_NL[c.recurrence.weekday],
-            "begin": c.recurrence.begin.strftime("%H:%M"),
-            "eind": c.recurrence.end.strftime("%H:%M"),
-        },
-        "voorbereiding": [
-            {
-                "taak": t.task,
-                "soort": t.kind,
-                "wie": t.who,
-                "datum": t.due.isoformat() if t.due else None,
-                "kanaal": t.channel,
-            }
-            for t in c.tasks
-        ],
+        "herhaling": _recurrence(c.recurrence),
+        "voorbereiding": _tasks(c.tasks) if tasks is None else tasks,
         "opmerking": c.note,
         "volgnummer": c.sequence,
     }
 
 
-def render_json(conversations: Iterable[Conversation]) -> str:
-    """A JSON array of :func:`record` objects, UTF-8 text with a final newline."""
-    return json.dumps([record(c) for c in conversations], ensure_ascii=False, indent=1) + "\n"
+def render_json(conversations: Iterable[Conversation]) -> bytes:
+    """A JSON array of :func:`record` objects, one object per line, UTF-8, final newline."""
+    dumps = orjson.dumps
+    shared: dict[int, list[dict[str, Any]]] = {}
+    lines = []
+    for c in conversations:
+        tasks = shared.get(id(c.tasks))
+        if tasks is None:
+            tasks = shared[id(c.tasks)] = _tasks(c.tasks)
+        lines.append(dumps(record(c, tasks)))
+    return b"[\n" + b",\n".join(lines) + b"\n]\n" if lines else b"[]\n"
