@@ -14,16 +14,18 @@ from bisect import insort
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from gesprekken_cli.calendar import SchoolCalendar
 from gesprekken_cli.expand import AMSTERDAM, Conversation
 from gesprekken_cli.model import Roster, Teacher
 from gesprekken_cli.rules import Cycle, TimeRange
 from gesprekken_cli.schedule_quality import quality
-from gesprekken_cli.wishes import Condition, Wishes
+
+if TYPE_CHECKING:  # the wishes reader is imported only when a wishes file is given
+    from gesprekken_cli.wishes import Condition, Wishes
 
 GRID = 5
-_NO_WISHES = Wishes("")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +60,11 @@ def _clock(value: time) -> int:
 
 
 class _Scheduler:
-    def __init__(self, cycle: Cycle, cal: SchoolCalendar, roster: Roster, wishes: Wishes) -> None:
+    def __init__(
+        self, cycle: Cycle, cal: SchoolCalendar, roster: Roster, wishes: Wishes | None
+    ) -> None:
         school = cycle.school
-        self.cycle, self.cal, self.wishes = cycle, cal, wishes
+        self.cycle, self.cal = cycle, cal
         self.pause = school.pauze_minuten
         self.cap = school.max_gesprekken_per_dag or 10_000
         self.wait = school.max_wachttijd_gezin_minuten
@@ -77,7 +81,7 @@ class _Scheduler:
         self._holders: dict[tuple[str, str, date], tuple[tuple[str, ...], ...]] = {}
         self._teacher_rules: dict[str, tuple[Condition, ...]] = {
             ident: tuple(c for w in items for c in w.forbidden)
-            for (who, ident), items in wishes.by_subject.items()
+            for (who, ident), items in (wishes.by_subject.items() if wishes else ())
             if who == "leerkracht"
         }
 
@@ -246,17 +250,16 @@ def schedule(
     previous: Mapping[str, Published] | None = None,
 ) -> Schedule:
     """Give every conversation that :func:`needs_slot` a start and end where it fits."""
-    wishes = wishes or _NO_WISHES
     previous = previous or {}
     sched = _Scheduler(cycle, cal, roster, wishes)
     notes: list[str] = []
     kept: list[Conversation | None] = list(conversations)
     items: list[_Item] = []
-    any_wishes = bool(wishes.items)
+    any_wishes = wishes is not None and bool(wishes.items)
     for index, c in enumerate(conversations):
         if not needs_slot(c):
             continue
-        if not any_wishes:
+        if wishes is None or not any_wishes:
             items.append(_Item(index, c, _family_key(c), c.duration, (), ()))
             continue
         own = wishes.about("leerling", c.pupil_id) + wishes.about("gezin", c.family_id)

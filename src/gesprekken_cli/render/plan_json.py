@@ -75,13 +75,21 @@ def record(c: Conversation, tasks: list[dict[str, Any]] | None = None) -> dict[s
 
 
 def render_json(conversations: Iterable[Conversation]) -> bytes:
-    """A JSON array of :func:`record` objects, one object per line, UTF-8, final newline."""
+    """A JSON array of :func:`record` objects, one object per line, UTF-8, final newline.
+
+    Each object goes straight into one buffer: orjson's result for a small object keeps a
+    large spare capacity, so holding tens of thousands of them would cost hundreds of MB.
+    """
     dumps = orjson.dumps
     shared: dict[int, list[dict[str, Any]]] = {}
-    lines = []
+    out = bytearray(b"[")
+    separator = b"\n"
     for c in conversations:
         tasks = shared.get(id(c.tasks))
         if tasks is None:
             tasks = shared[id(c.tasks)] = _tasks(c.tasks)
-        lines.append(dumps(record(c, tasks)))
-    return b"[\n" + b",\n".join(lines) + b"\n]\n" if lines else b"[]\n"
+        out += separator
+        out += dumps(record(c, tasks))
+        separator = b",\n"
+    out += b"\n]\n" if len(out) > 1 else b"]\n"
+    return bytes(out)
