@@ -114,11 +114,31 @@ def test_eerste_portfolio_in_march_for_groep_1_to_7(duif: Plan) -> None:
     assert all(c.first_day.month == 3 and c.last_day.month == 3 for c in items)
 
 
-def test_okr_on_the_groep8_studiedag_in_school_time(duif: Plan) -> None:
+def test_okr_on_the_groep8_studiedag_with_overflow_after_it(duif: Plan) -> None:
     items = by_type(duif)["okr-gesprek"]
     assert pupils(items) == ["106", "107"]
-    assert {(c.first_day, c.last_day) for c in items} == {(date(2027, 3, 16), date(2027, 3, 16))}
-    assert {c.day_part for c in items} == {"schooltijd"}
+    # the studiedag (Tue 16-03-2027) plus five school days of overflow after school
+    assert {(c.first_day, c.last_day) for c in items} == {(date(2027, 3, 16), date(2027, 3, 23))}
+    assert all(c.start is not None and c.start.date() == date(2027, 3, 16) for c in items)
+    assert min(c.start for c in items if c.start).hour == 8
+
+
+def test_studiedag_overflow_runs_after_school() -> None:
+    name, cycle = load_rules(DUIF)
+    school = cycle.school.model_copy(update={"max_gesprekken_per_dag": 10})
+    kinds = [
+        k.model_copy(update={"max_per_dag": 1}) if k.id == "okr-gesprek" else k
+        for k in cycle.gesprekken
+    ]
+    tight = cycle.model_copy(update={"school": school, "gesprekken": kinds})
+    plan = build_plan(tight, read_roster(MINI), parse_school_year("2026-2027"), rules_file=name)
+    okr = sorted((c for c in plan.conversations if c.type_id == "okr-gesprek"), key=lambda c: c.uid)
+    days = sorted(c.start.date() for c in okr if c.start)
+    assert days[0] == date(2027, 3, 16) and days[1] > date(2027, 3, 16)
+    later = next(c for c in okr if c.start and c.start.date() > date(2027, 3, 16))
+    assert later.start is not None
+    school_end = tight.school.schooltijden[later.start.weekday()].eind
+    assert later.start.time() >= school_end  # after school, not in lesson time
 
 
 def test_heroverweging_only_when_doorstroomtoets_above_advice(duif: Plan) -> None:

@@ -196,6 +196,10 @@ class _Expander:
             day = self.year_data.studiedagen.get(when.studiedag) if self.year_data else None
             if day is not None:
                 start = end = day
+                if when.uitloop_dagen:
+                    # What does not fit on the studiedag runs on after school on the next days.
+                    next_days = cal.school_days(day + _DAY)[: when.uitloop_dagen]
+                    end = next_days[-1] if next_days else day
             else:
                 rule = next((s for s in self.cycle.studiedagen if s.id == when.studiedag), None)
                 month = rule.maand if rule else None

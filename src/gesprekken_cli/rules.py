@@ -357,6 +357,7 @@ class When(_Model):
     weken: int | None = Field(default=None, ge=1, le=40)
     weken_voor_start: WeeksBeforeStart | None = None
     studiedag: Ident | None = None
+    uitloop_dagen: int | None = Field(default=None, ge=1, le=20)
     wekelijks: Weekly | None = None
     na: Ident | None = None
     altijd: bool = False
@@ -393,6 +394,8 @@ class When(_Model):
             )
         if self.weken is not None and self.na_weken_onderwijs is None:
             raise ValueError("'weken' hoort bij 'na_weken_onderwijs'")
+        if self.uitloop_dagen is not None and self.studiedag is None:
+            raise ValueError("'uitloop_dagen' hoort bij 'studiedag'")
         if self.studiedag and (self.maanden or self.na_weken_onderwijs is not None):
             raise ValueError("een gesprek op een studiedag heeft geen maanden of weken")
         return self
@@ -448,6 +451,7 @@ class ConversationType(_Model):
     vorm: Form = "individueel"
     per: GroupPer | None = None
     duur_minuten: int = Field(default=15, ge=5, le=480)
+    max_per_dag: int | None = Field(default=None, ge=1, le=100)
     tijd: Annotated[
         Annotated[DayPart, Tag("deel")] | Annotated[TimeRange, Tag("tijden")],
         Discriminator(_time_kind),

@@ -67,6 +67,7 @@ class _Scheduler:
         self.cycle, self.cal = cycle, cal
         self.pause = school.pauze_minuten
         self.cap = school.max_gesprekken_per_dag or 10_000
+        self.caps = {t.id: t.max_per_dag for t in cycle.gesprekken if t.max_per_dag}
         self.wait = school.max_wachttijd_gezin_minuten
         self.types = {t.id: t for t in cycle.gesprekken}
         self.classes: dict[str, tuple[Teacher, ...]] = {k.name: k.teachers for k in roster.classes}
@@ -77,7 +78,7 @@ class _Scheduler:
         # ever grows fuller while booking, so it is dropped for a day when something is unbooked.
         self.full: dict[int, dict[tuple[tuple[str, ...], tuple[int, int]], int]] = {}
         self._days: dict[tuple[date, date], tuple[date, ...]] = {}
-        self._bounds: dict[tuple[str, int], tuple[int, int] | None] = {}
+        self._bounds: dict[tuple[str, int, bool], tuple[int, int] | None] = {}
         self._holders: dict[tuple[str, str, date], tuple[tuple[str, ...], ...]] = {}
         self._teacher_rules: dict[str, tuple[Condition, ...]] = {
             ident: tuple(c for w in items for c in w.forbidden)
@@ -95,15 +96,26 @@ class _Scheduler:
         return days
 
     def bounds(self, c: Conversation, day: date) -> tuple[int, int] | None:
-        """The part of ``day`` the type allows, in minutes since midnight."""
-        key = (c.type_id, day.weekday())
+        """The part of ``day`` the type allows, in minutes since midnight.
+
+        A round on a studiedag with ``uitloop_dagen`` uses its own times on the studiedag
+        (the window's first day) and the after-school hours on the days after it.
+        """
+        kind = self.types.get(c.type_id)
+        overflow = (
+            kind is not None
+            and day != c.first_day
+            and any(w.studiedag and w.uitloop_dagen for w in kind.wanneer)
+        )
+        key = (c.type_id, day.weekday(), overflow)
         if key in self._bounds:
             return self._bounds[key]
         school = self.cycle.school
         hours = school.schooltijden.get(day.weekday())
         times = school.gesprekstijden
-        kind = self.types.get(c.type_id)
         part = kind.tijd if kind is not None else c.day_part
+        if overflow:
+            part = "na_schooltijd"
         result: tuple[int, int] | None = None
         if isinstance(part, TimeRange) or part in ("na_schooltijd", "vast"):
             given = part if isinstance(part, TimeRange) else times.na_schooltijd
@@ -218,9 +230,13 @@ class _Scheduler:
         day = self.full.setdefault(ordinal, {})
         day[(holders, bounds)] = min(duration, day.get((holders, bounds), duration))
 
-    def has_room(self, holders: tuple[str, ...], ordinal: int) -> bool:
-        count = self.count
-        return all(count.get((t, ordinal), 0) < self.cap for t in holders)
+    def cap_of(self, type_id: str) -> int:
+        """Conversations per teacher per day: the type's own maximum, else the school's."""
+        return self.caps.get(type_id, self.cap)
+
+    def has_room(self, holders: tuple[str, ...], ordinal: int, type_id: str) -> bool:
+        count, cap = self.count, self.caps.get(type_id, self.cap)
+        return all(count.get((t, ordinal), 0) < cap for t in holders)
 
 
 @dataclass
@@ -375,7 +391,7 @@ class _Placer:
         if holders is None:
             return
         ordinal = day.toordinal()
-        if not sched.has_room(holders, ordinal):
+        if not sched.has_room(holders, ordinal, c.type_id):
             return
         if not self._free(it, holders, day, s, e):
             return
@@ -419,7 +435,7 @@ class _Placer:
             wish_day = True
             ordinal = day.toordinal()
             for holders in options:
-                if not sched.has_room(holders, ordinal):
+                if not sched.has_room(holders, ordinal, c.type_id):
                     continue
                 if sched.known_full(holders, ordinal, bounds, it.duration):
                     continue
@@ -458,7 +474,7 @@ class _Placer:
             return (
                 f"geen plek meer: {days} van de leerkracht in het venster "
                 f"{c.first_day:%d-%m}–{c.last_day:%d-%m} {verb} vol "
-                f"(max {sched.cap} gesprekken per dag, pauze {sched.pause} min)"
+                f"(max {sched.cap_of(c.type_id)} gesprekken per dag, pauze {sched.pause} min)"
             )
         _, day, s, holders = best
         sched.book(holders, day.toordinal(), it.family, s, s + it.duration)
@@ -497,7 +513,11 @@ class _Placer:
         plans: list[tuple[tuple[int, int], tuple[tuple[str, ...], ...]]] = []
         for it in bundle:
             bounds = sched.bounds(it.conv, day)
-            options = tuple(h for h in sched.holders(it.conv, day) if sched.has_room(h, ordinal))
+            options = tuple(
+                h
+                for h in sched.holders(it.conv, day)
+                if sched.has_room(h, ordinal, it.conv.type_id)
+            )
             if bounds is None or not options:
                 return None
             if any(
@@ -514,7 +534,7 @@ class _Placer:
             first = lo if k == 0 else max(lo, after)
             latest = hi if k == 0 else min(hi, after + sched.wait)
             for holders in options:
-                if not sched.has_room(holders, ordinal):
+                if not sched.has_room(holders, ordinal, it.conv.type_id):
                     continue
                 s: int | None = first
                 while s is not None and s <= latest:

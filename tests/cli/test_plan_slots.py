@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from support import EXAMPLES, YEAR
+from support import EXAMPLES, ROOT, YEAR
 from typer.testing import CliRunner
 
 from gesprekken_cli.cli import app
@@ -78,12 +78,24 @@ def test_siblings_are_back_to_back_in_the_same_round(school_plan) -> None:
 def test_strict_exits_1_when_something_is_unplaced_and_still_writes(
     runner: CliRunner, tmp_path: Path
 ) -> None:
+    # Only two OKR conversations per teacher on the studiedag and no days after it: the rest
+    # of groep 8 cannot be placed.
+    rules = tmp_path / "cycle.yaml"
+    text = (ROOT / "rules" / "cycle.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "{studiedag: studiedag-groep-8, uitloop_dagen: 5}", "{studiedag: studiedag-groep-8}"
+    )
+    rules.write_text(text.replace("max_per_dag: 20", "max_per_dag: 2"), encoding="utf-8")
     out = tmp_path / "plan.json"
     result = runner.invoke(
-        app, ["plan", SCHOOL, "-j", YEAR, "-f", "json", "--strict", "-o", str(out)]
+        app,
+        ["plan", SCHOOL, "-r", str(rules), "-j", YEAR, "-f", "json", "--strict", "-o", str(out)],
     )
     assert result.exit_code == 1
-    assert json.loads(out.read_text(encoding="utf-8"))
+    assert "niet ingepland: okr-gesprek" in result.stderr
+    items = json.loads(out.read_text(encoding="utf-8"))
+    unplaced = [i for i in items if i["gesprek"] == "okr-gesprek" and i["start"] is None]
+    assert unplaced and all("niet ingepland" in i["opmerking"] for i in unplaced)
     groep5 = runner.invoke(
         app, ["plan", str(EXAMPLES / "groep5.csv"), "-j", YEAR, "-f", "json", "--strict"]
     )
