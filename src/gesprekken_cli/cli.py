@@ -270,9 +270,15 @@ def plan(
         from gesprekken_cli.render.plan_text import render_markdown
 
         if fmt is PlanFormat.table:
-            from gesprekken_cli.render.plan_table import summary_lines
+            import io
 
-            data = "\n".join(summary_lines(result)) + "\n"
+            from rich.console import Console
+
+            from gesprekken_cli.render.plan_table import render_table
+
+            buffer = io.StringIO()
+            render_table(result, Console(file=buffer, width=120, color_system=None))
+            data = buffer.getvalue()
         else:
             data = render_markdown(result.conversations, f"Gesprekkenplan {result.year.label}")
     if out is not None:

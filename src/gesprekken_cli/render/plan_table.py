@@ -40,8 +40,11 @@ def summary_lines(plan: Plan) -> list[str]:
         lines.append(f"{len(groups)} bijeenkomsten, terugkerende momenten en open vensters")
     if without_slot:
         lines.append(f"{len(without_slot)} verplichte gesprekken hebben nog geen tijd")
-    for item in plan.unplaced:
-        lines.append(f"  niet ingepland: {item.uid}: {item.reason}")
+    if plan.unplaced:
+        by_reason = Counter((item.uid.split(".", 1)[0], item.reason) for item in plan.unplaced)
+        lines.append(f"{len(plan.unplaced)} gesprekken niet ingepland (details: --format json):")
+        for (type_id, reason), count in sorted(by_reason.items()):
+            lines.append(f"  {count} × {type_id}: {reason}")
     for key, value in plan.quality.items():
         lines.append(f"  {key}: {value}")
     lines.extend(f"waarschuwing: {w}" for w in plan.warnings)

@@ -90,7 +90,14 @@ def grouped(conversations: Sequence[Conversation]) -> list[list[Conversation]]:
     groups: dict[tuple[str, int], list[Conversation]] = {}
     for c in conversations:
         groups.setdefault((c.type_id, c.round), []).append(c)
+    for members in groups.values():
+        members.sort(key=_slot_order)
     return sorted(groups.values(), key=lambda g: (min(c.first_day for c in g), g[0].type_id))
+
+
+def _slot_order(c: Conversation) -> tuple[bool, float, str, str]:
+    """Scheduled first, by time (a teacher's day in order), then by name."""
+    return (c.start is None, c.start.timestamp() if c.start else 0.0, c.name, c.uid)
 
 
 def window_text(group: Sequence[Conversation]) -> str:
