@@ -142,6 +142,16 @@ def build_plan(
     notes = result.notes
     if wished is not None:
         notes += tuple(unmet_wishes(result.conversations, wished))
+        strangers = wished.unknown(
+            (p.pupil_id for p in roster.pupils),
+            (p.family_id for p in roster.pupils if p.family_id),
+            (t.name for k in roster.classes for t in k.teachers),
+        )
+        notes += tuple(
+            f"{wished.source}:{w.line}: {w.who} {w.ident!r} staat niet in het rooster; "
+            "deze wens is niet gebruikt"
+            for w in strangers
+        )
     return Plan(
         rules_file=rules_file,
         cycle=cycle,

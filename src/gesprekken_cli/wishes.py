@@ -151,9 +151,28 @@ class Wishes:
         return cls(source, listed, {key: tuple(value) for key, value in table.items()})
 
     def about(self, who: str, ident: str | None) -> tuple[Wish, ...]:
+        """The wishes about one pupil, family or teacher.
+
+        A family is named in the wishes file by the roster's gezin number (``1003``); the plan
+        keys families from that column as ``g-1003``, so both spellings match.
+        """
         if ident is None:
             return ()
-        return self.by_subject.get((who, ident), ())
+        found = self.by_subject.get((who, ident), ())
+        if who == "gezin" and ident.startswith("g-"):
+            found += self.by_subject.get((who, ident[2:]), ())
+        return found
+
+    def unknown(
+        self, pupils: Iterable[str], families: Iterable[str], teachers: Iterable[str]
+    ) -> list[Wish]:
+        """Wishes about nobody in the roster: a typo in an id would otherwise be ignored."""
+        known = {
+            "leerling": set(pupils),
+            "gezin": {f for family in families for f in (family, family.removeprefix("g-"))},
+            "leerkracht": set(teachers),
+        }
+        return [w for w in self.items if w.ident not in known.get(w.who, set())]
 
 
 def _minutes(hour: str, minute: str) -> int:

@@ -155,3 +155,22 @@ def test_bad_wensen_file_names_row_and_exits_1(runner: CliRunner, tmp_path: Path
     assert result.exit_code == 1
     assert f"{wishes}:2:" in result.stderr and "niet begrepen" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_family_wish_by_gezin_number_as_in_the_roster(runner: CliRunner, tmp_path: Path) -> None:
+    wishes = tmp_path / "wensen.csv"
+    wishes.write_text(
+        "wie;id;gesprek;niet;liever;duur;overslaan\n"
+        "gezin;1003;;maandag, dinsdag, woensdag;;;\n"
+        "gezin;99999;;woensdag;;;\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app,
+        ["plan", str(EXAMPLES / "groep5.csv"), "-j", YEAR, "-f", "json", "--wensen", str(wishes)],
+    )
+    assert result.exit_code == 0, result.output
+    family = [i for i in json.loads(result.stdout) if i["gezin"] == "g-1003" and i["start"]]
+    assert family
+    assert all(datetime.fromisoformat(i["start"]).weekday() > 2 for i in family)
+    assert "'99999' staat niet in het rooster" in result.stderr
