@@ -277,8 +277,17 @@ def _belongs(plan: Plan) -> dict[tuple[str, str], set[str]]:
         for t in k.teachers:
             classes_of.setdefault(t.name, []).append(k.name)
     out: dict[tuple[str, str], set[str]] = {}
+    households: dict[str, set[int]] = {}
+    for c in plan.conversations:
+        if c.pupil_id is not None and c.household:
+            households.setdefault(family[c.pupil_id], set()).add(c.household)
 
-    def add(view: str, key: str, uid: str) -> None:
+    def add(view: str, key: str, uid: str, household: int = 0) -> None:
+        if view == "gezin" and key in households:
+            for h in households[key]:
+                if household in (0, h):
+                    out.setdefault((view, f"{key}-huishouden-{h}"), set()).add(uid)
+            return
         out.setdefault((view, key), set()).add(uid)
 
     for c in plan.conversations:
@@ -290,7 +299,7 @@ def _belongs(plan: Plan) -> dict[tuple[str, str], set[str]]:
                 if any(set(c.grades) & grades[n] for n in names):
                     add("leerkracht", t, c.uid)
         if c.pupil_id is not None:
-            add("gezin", family[c.pupil_id], c.uid)
+            add("gezin", family[c.pupil_id], c.uid, c.household)
             add("klas", c.class_name or "", c.uid)
         if shared:
             for key, children in kids.items():
@@ -333,13 +342,17 @@ def test_family_calendar_holds_nothing_of_another_family(groep5: Plan) -> None:
     by_uid = {c.uid: c for c in groep5.conversations}
     views = {v.key: v for v in calendar_views(groep5, ["gezin"])}
     files = render_ics(groep5, now=NOW, per=["gezin"])
-    assert len(files) == len(views) == len(set(family.values()))
+    assert len(files) == len(views)
+    assert {k.split("-huishouden-")[0] for k in views} == set(family.values())
     for name, data in files.items():
-        key = next(k for k in views if name == f"gezin-{k}.ics")
+        view_key = next(k for k in views if name == f"gezin-{k}.ics")
+        key, _, household = view_key.partition("-huishouden-")
         for uid in plan_uids(data):
             c = by_uid.get(uid)
             if c is not None and c.pupil_id is not None:
                 assert family[c.pupil_id] == key
+                if household:  # parents apart: never the other household's appointment
+                    assert c.household in (0, int(household))
         others = {p.display_name for p in groep5.roster.pupils if family[p.pupil_id] != key}
         text = data.replace(b"\r\n ", b"").decode("utf-8")
         own = {p.display_name for p in groep5.roster.pupils if family[p.pupil_id] == key}

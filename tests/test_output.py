@@ -90,3 +90,42 @@ def test_unique_names_number_collisions_stably() -> None:
     names = unique_names({"x": "Zoë", "y": "zoe", "z": "ZOE"}, ".ics")
     assert sorted(names.values()) == ["zoe-2.ics", "zoe-3.ics", "zoe.ics"]
     assert names == unique_names({"z": "ZOE", "y": "zoe", "x": "Zoë"}, ".ics")
+
+
+def test_interrupted_write_files_restores_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gesprekken_cli.output as output
+
+    folder = tmp_path / "agenda"
+    folder.mkdir()
+    (folder / "b.ics").write_text("oud", encoding="utf-8")
+    real = output.write_atomic
+    calls = 0
+
+    def flaky(path: Path, data: bytes | str, *, force: bool = False) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise KeyboardInterrupt
+        real(path, data, force=force)
+
+    monkeypatch.setattr(output, "write_atomic", flaky)
+    with pytest.raises(KeyboardInterrupt):
+        write_files(folder, {"a.ics": "nieuw", "b.ics": "nieuw", "c.ics": "nieuw"}, force=True)
+    assert sorted(p.name for p in folder.iterdir()) == ["b.ics"]
+    assert (folder / "b.ics").read_text(encoding="utf-8") == "oud"
+
+
+def test_interrupted_write_into_a_new_folder_leaves_no_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gesprekken_cli.output as output
+
+    def broken(path: Path, data: bytes | str, *, force: bool = False) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(output, "write_atomic", broken)
+    with pytest.raises(KeyboardInterrupt):
+        write_files(tmp_path / "nieuw", {"a.ics": "x"})
+    assert not (tmp_path / "nieuw").exists()

@@ -7,6 +7,8 @@ Heavy imports happen inside the command that needs them, so ``--help`` starts fa
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -15,7 +17,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from gesprekken_cli.errors import GesprekkenError
+from gesprekken_cli.errors import GesprekkenError, os_reason
 
 
 class _Group(TyperGroup):
@@ -26,6 +28,17 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         except GesprekkenError as error:
             fail(error)
+        except BrokenPipeError:
+            # The reader went away (``| head``): stop quietly, without a second error at exit.
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(1) from None
+        except OSError as error:
+            # Reading was handled with file names already; what is left is writing the output
+            # (a full disk, /dev/full, a closed terminal).
+            where = error.filename or "uitvoer"
+            sys.stderr.write(f"{where}: schrijven mislukt ({os_reason(error)})\n")
+            raise typer.Exit(2) from None
 
 
 app = typer.Typer(
@@ -97,7 +110,10 @@ def validate(
 
 @app.command()
 def schema() -> None:
-    """Print het JSON-schema van het regelbestand (voor autocomplete in je editor)."""
+    """Print het JSON-schema van het regelbestand (voor autocomplete in je editor).
+
+    Exitcodes: 0 klaar, 2 de uitvoer kan niet geschreven worden.
+    """
     import json
 
     from gesprekken_cli.rules import Cycle
@@ -232,8 +248,10 @@ def plan(
 ) -> None:
     """Het plan voor een klas of school: welk gesprek, wanneer, met wie, wat voorbereiden.
 
-    Geeft elk individueel gesprek een tijd; wat niet past staat met de reden in het plan
-    (exit 0, of 1 met --strict).
+    Geeft elk individueel gesprek een tijd; wat niet past staat met de reden in het plan.
+
+    Exitcodes: 0 klaar, 1 fout in regels of rooster (of met --strict: iets niet ingepland),
+    2 bestand ontbreekt of is onleesbaar, of --out bestaat al zonder --force.
     """
     from gesprekken_cli.plan import make_plan
 
@@ -253,7 +271,7 @@ def plan(
 
         from gesprekken_cli.render.plan_table import render_table
 
-        render_table(result, Console())
+        render_table(result, Console(markup=False))
         if strict and result.unplaced:
             raise typer.Exit(1)
         return
@@ -277,7 +295,7 @@ def plan(
             from gesprekken_cli.render.plan_table import render_table
 
             buffer = io.StringIO()
-            render_table(result, Console(file=buffer, width=120, color_system=None))
+            render_table(result, Console(file=buffer, width=120, color_system=None, markup=False))
             data = buffer.getvalue()
         else:
             data = render_markdown(result.conversations, f"Gesprekkenplan {result.year.label}")
@@ -292,8 +310,16 @@ def plan(
         sys.stdout.write(data)
     for warning in result.warnings:
         sys.stderr.write(f"waarschuwing: {warning}\n")
-    for item in result.unplaced:
-        sys.stderr.write(f"niet ingepland: {item.uid}: {item.reason}\n")
+    if len(result.unplaced) <= 20:
+        for item in result.unplaced:
+            sys.stderr.write(f"niet ingepland: {item.uid}: {item.reason}\n")
+    else:
+        from collections import Counter
+
+        reasons = Counter((item.uid.split(".", 1)[0], item.reason) for item in result.unplaced)
+        sys.stderr.write(f"niet ingepland: {len(result.unplaced)} gesprekken (zie 'opmerking')\n")
+        for (type_id, reason), count in sorted(reasons.items()):
+            sys.stderr.write(f"  {count} × {type_id}: {reason}\n")
     if strict and result.unplaced:
         raise typer.Exit(1)
 
@@ -324,11 +350,22 @@ def overzicht(
     blad: SheetOption = None,
     gezinnen: FamiliesOption = None,
 ) -> None:
-    """Het jaaroverzicht: welk gesprek in welke maand voor welke groep (groepen × maanden)."""
+    """Het jaaroverzicht: welk gesprek in welke maand voor welke groep (groepen × maanden).
+
+    Exitcodes: 0 klaar, 1 fout in regels of rooster, 2 bestand ontbreekt of is onleesbaar,
+    of --html bestaat al zonder --force.
+    """
     from rich.console import Console
 
     from gesprekken_cli.render.overview_table import render_overview
 
+    if rooster is None and (klassen or kolom or blad or gezinnen):
+        from gesprekken_cli.errors import Problem
+
+        raise GesprekkenError(
+            [Problem("overzicht", "--klassen, --kolom, --blad en --gezinnen horen bij --rooster")],
+            exit_code=2,
+        )
     if rooster is not None:
         from gesprekken_cli.overview import plan_overview
         from gesprekken_cli.plan import make_plan
@@ -360,7 +397,7 @@ def overzicht(
 
         write_atomic(html, render_html(view), force=force)
         sys.stderr.write(f"Geschreven: {html}\n")
-    render_overview(view, Console())
+    render_overview(view, Console(markup=False))
 
 
 @app.command()
@@ -377,7 +414,9 @@ def rooster(
     """Laat zien wat er uit een rooster gelezen is, om de import te controleren vóór het plan.
 
     Leerlingen per klas en groep, leerkrachten en duo's met werkdagen, gezinnen met meer
-    kinderen, nieuwe leerlingen met hun startdatum, en elke waarschuwing. Exit 1 bij fouten.
+    kinderen, nieuwe leerlingen met hun startdatum, en elke waarschuwing.
+
+    Exitcodes: 0 klaar, 1 fout in het rooster, 2 bestand ontbreekt of is onleesbaar.
     """
     from rich.console import Console
 
@@ -393,7 +432,7 @@ def rooster(
         sheet=blad,
         families_file=gezinnen,
     )
-    render_summary(result, Console(), year)
+    render_summary(result, Console(markup=False), year)
 
 
 @app.command()
@@ -453,6 +492,9 @@ def checklist(
 
     Per lijst een Markdown-bestand, een printbare HTML-pagina (A4) en een CSV voor Excel (één
     rij per leerling). Een onbekende --leerkracht of --gesprek geeft exit 2 met de bekende.
+
+    Exitcodes: 0 klaar, 1 fout in regels of rooster, 2 bestand ontbreekt of is onleesbaar,
+    een onbekende keuze, of een lijst bestaat al zonder --force.
     """
     from gesprekken_cli.output import write_files
     from gesprekken_cli.plan import make_plan
@@ -528,6 +570,9 @@ def ics(
     Importeer ze in Google Agenda, Outlook of Apple Agenda, of zet ze op een webserver om je
     erop te abonneren. Gesprekken zonder tijd staan als hele-dag-item (vrij) over hun periode.
     SOURCE_DATE_EPOCH vast zetten geeft bij dezelfde invoer byte-gelijke bestanden.
+
+    Exitcodes: 0 klaar, 1 fout in regels of rooster, 2 bestand ontbreekt of is onleesbaar,
+    een onbekende --per, of een agenda bestaat al zonder --force.
     """
     import os
     from datetime import UTC, datetime
@@ -566,10 +611,25 @@ def ics(
     )
     for warning in result.warnings:
         sys.stderr.write(f"waarschuwing: {warning}\n")
+    stale = sorted(p.name for p in out.glob("*.ics") if p.name not in files)
+    if stale:
+        shown = ", ".join(stale[:5]) + (" …" if len(stale) > 5 else "")
+        sys.stderr.write(
+            f"waarschuwing: {len(stale)} oudere agenda('s) in {out} horen niet bij dit plan "
+            f"(bijv. een leerling die weg is): {shown}; verwijder ze als ze niet meer kloppen\n"
+        )
+
+
+def _stop(signum: int, frame: object) -> None:
+    """A stop signal ends the run like Ctrl-C does, so half-written output is rolled back."""
+    raise SystemExit(128 + signum)
 
 
 def main() -> None:
     """Console entry point."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _stop)
     try:
         app()
     except GesprekkenError as error:

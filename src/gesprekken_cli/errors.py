@@ -70,3 +70,25 @@ class OutputError(GesprekkenError):
 def io_error(file: str, message: str) -> GesprekkenError:
     """An I/O fault (missing, unreadable, not UTF-8): exit code 2."""
     return GesprekkenError([Problem(file=file, message=message)], exit_code=2)
+
+
+_OS_REASONS = {
+    "ENOSPC": "schijf vol",
+    "EACCES": "geen toegang",
+    "EPERM": "niet toegestaan",
+    "EROFS": "alleen-lezen bestandssysteem",
+    "ENOENT": "bestaat niet",
+    "EISDIR": "is een map",
+    "ENOTDIR": "is geen map",
+    "EEXIST": "bestaat al",
+    "EDQUOT": "quotum vol",
+    "EPIPE": "de ontvanger is gestopt",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """A short Dutch reason for an operating-system error, e.g. ``schijf vol``."""
+    import errno
+
+    name = errno.errorcode.get(error.errno or 0, "")
+    return _OS_REASONS.get(name, error.strerror or str(error))

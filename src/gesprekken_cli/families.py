@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from gesprekken_cli import roster as csv_roster
-from gesprekken_cli.errors import Problem, RosterError, io_error
+from gesprekken_cli.errors import Problem, RosterError, io_error, os_reason
 from gesprekken_cli.model import Klass, Roster
 
 Kind = Literal["csv", "xlsx", "edexml", "ole"]
@@ -94,9 +94,7 @@ def read_families(path: Path) -> Families:
     except FileNotFoundError:
         raise io_error(str(path), "gezinnenbestand niet gevonden") from None
     except OSError as exc:
-        raise io_error(
-            str(path), f"gezinnenbestand niet te lezen ({exc.strerror or exc})"
-        ) from None
+        raise io_error(str(path), f"gezinnenbestand niet te lezen ({os_reason(exc)})") from None
     if path.suffix.lower() in (".yaml", ".yml"):
         return _families_yaml(raw, path)
     return _families_csv(raw, path)
@@ -417,7 +415,7 @@ def _read(path: Path) -> bytes:
     except IsADirectoryError:
         raise io_error(str(path), "dit is een map, geen bestand") from None
     except OSError as exc:
-        raise io_error(str(path), f"bestand niet te lezen ({exc.strerror or exc})") from None
+        raise io_error(str(path), f"bestand niet te lezen ({os_reason(exc)})") from None
 
 
 def load_roster(

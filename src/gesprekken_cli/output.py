@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -9,7 +10,7 @@ import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
-from gesprekken_cli.errors import OutputError, Problem
+from gesprekken_cli.errors import OutputError, Problem, os_reason
 
 _RESERVED = {
     "con",
@@ -80,7 +81,7 @@ def write_atomic(path: Path, data: bytes | str, *, force: bool = False) -> None:
     try:
         handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise _fail(path, f"kan niet schrijven in {folder} ({exc.strerror})") from None
+        raise _fail(path, f"kan niet schrijven in {folder} ({os_reason(exc)})") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
@@ -90,7 +91,10 @@ def write_atomic(path: Path, data: bytes | str, *, force: bool = False) -> None:
         os.replace(temp, path)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
-        raise _fail(path, f"kan niet schrijven ({exc.strerror})") from None
+        raise _fail(path, f"kan niet schrijven ({os_reason(exc)})") from None
+    except BaseException:  # Ctrl-C or a stop signal: leave no temporary file behind
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def _write_stream(path: Path, payload: bytes) -> None:
@@ -99,7 +103,7 @@ def _write_stream(path: Path, payload: bytes) -> None:
         with path.open("wb") as stream:
             stream.write(payload)
     except OSError as exc:
-        raise _fail(path, f"kan niet schrijven ({exc.strerror})") from None
+        raise _fail(path, f"kan niet schrijven ({os_reason(exc)})") from None
 
 
 def write_files(folder: Path, files: Mapping[str, bytes | str], *, force: bool = False) -> None:
@@ -121,20 +125,24 @@ def write_files(folder: Path, files: Mapping[str, bytes | str], *, force: bool =
     if clashes and not force:
         shown = ", ".join(sorted(clashes)[:5]) + (" …" if len(clashes) > 5 else "")
         raise _fail(folder, f"bestaat al: {shown}; gebruik --force om te vervangen")
+    created = not folder.exists()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise _fail(folder, f"kan de map niet maken ({exc.strerror})") from None
+        raise _fail(folder, f"kan de map niet maken ({os_reason(exc)})") from None
     backups: dict[Path, bytes | None] = {}
     try:
         for name, data in files.items():
             target = folder / name
             backups[target] = target.read_bytes() if target.exists() else None
             write_atomic(target, data, force=True)
-    except OutputError:
+    except BaseException:  # a write failed, Ctrl-C, or a stop signal: restore everything
         for target, old in backups.items():
             if old is None:
                 target.unlink(missing_ok=True)
             else:
                 write_atomic(target, old, force=True)
+        if created:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from gesprekken_cli.errors import Problem, RosterError, io_error
+from gesprekken_cli.errors import Problem, RosterError, io_error, os_reason
 from gesprekken_cli.model import Klass, Pupil, Roster, Teacher
 
 CANONICAL: tuple[str, ...] = (
@@ -336,7 +336,7 @@ def _read_bytes(path: Path) -> bytes:
     except IsADirectoryError:
         raise io_error(str(path), "dit is een map, geen bestand") from None
     except OSError as exc:
-        raise io_error(str(path), f"bestand niet te lezen ({exc.strerror or exc})") from None
+        raise io_error(str(path), f"bestand niet te lezen ({os_reason(exc)})") from None
 
 
 def _table(raw: bytes, source: str) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
@@ -469,6 +469,18 @@ def _grade_value(text: str) -> int:
     return int(m[1])
 
 
+_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def _one_line(cell: str) -> str:
+    """A cell as one clean line: a newline or tab inside a quoted field becomes a space, so no
+    name can break a calendar line, a Markdown table or a terminal view."""
+    cell = cell.strip()
+    if cell.isprintable():
+        return cell
+    return _SPACES.sub(" ", _LINE_BREAKS.sub(" ", cell)).strip()
+
+
 def roster_from_table(
     header: Sequence[str],
     rows: Iterable[tuple[int, Sequence[str]]],
@@ -528,9 +540,8 @@ def roster_from_table(
         index = col.get(canon)
         if index is None:
             return [""] * count
-        if lower:
-            return list(map(str.lower, map(str.strip, transposed[index])))
-        return list(map(str.strip, transposed[index]))
+        values = list(map(_one_line, transposed[index]))
+        return list(map(str.lower, values)) if lower else values
 
     def bad(position: int, canon: str, message: str, code: str) -> None:
         index = col[canon]

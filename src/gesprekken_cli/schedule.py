@@ -80,11 +80,13 @@ class _Scheduler:
         self._days: dict[tuple[date, date], tuple[date, ...]] = {}
         self._bounds: dict[tuple[str, int, bool], tuple[int, int] | None] = {}
         self._holders: dict[tuple[str, str, date], tuple[tuple[str, ...], ...]] = {}
-        self._teacher_rules: dict[str, tuple[Condition, ...]] = {
-            ident: tuple(c for w in items for c in w.forbidden)
-            for (who, ident), items in (wishes.by_subject.items() if wishes else ())
-            if who == "leerkracht"
-        }
+        # Teacher names are matched without regard to case: "anna de boer" is Anna de Boer.
+        self._teacher_rules: dict[str, tuple[Condition, ...]] = {}
+        for (who, ident), items in wishes.by_subject.items() if wishes else ():
+            if who == "leerkracht":
+                key = ident.casefold()
+                rules = tuple(c for w in items for c in w.forbidden)
+                self._teacher_rules[key] = self._teacher_rules.get(key, ()) + rules
 
     # --- what a conversation allows ---
 
@@ -98,14 +100,15 @@ class _Scheduler:
     def bounds(self, c: Conversation, day: date) -> tuple[int, int] | None:
         """The part of ``day`` the type allows, in minutes since midnight.
 
-        A round on a studiedag with ``uitloop_dagen`` uses its own times on the studiedag
-        (the window's first day) and the after-school hours on the days after it.
+        A round held on a studiedag uses its own times only on a day without lessons for the
+        pupil's groep; on an ordinary school day (the days of ``uitloop_dagen``, or a month
+        when the studiedag has no date yet) it falls back to after school, never lesson time.
         """
         kind = self.types.get(c.type_id)
         overflow = (
             kind is not None
-            and day != c.first_day
-            and any(w.studiedag and w.uitloop_dagen for w in kind.wanneer)
+            and any(w.studiedag for w in kind.wanneer)
+            and self.cal.is_lesson_day(day, c.grade)
         )
         key = (c.type_id, day.weekday(), overflow)
         if key in self._bounds:
@@ -159,7 +162,8 @@ class _Scheduler:
 
     def _free_day(self, teacher: str, day: date) -> bool:
         return not any(
-            cond.daily and cond.hits(day, 0, 0, "") for cond in self._teacher_rules.get(teacher, ())
+            cond.daily and cond.hits(day, 0, 0, "")
+            for cond in self._teacher_rules.get(teacher.casefold(), ())
         )
 
     # --- the books ---
@@ -286,7 +290,9 @@ def schedule(
             continue
         duration = next((w.duration for w in own if w.duration), c.duration)
         teacher_hard = tuple(
-            sched._teacher_rules.get(t, ()) for t in c.teachers if t in sched._teacher_rules
+            sched._teacher_rules[t.casefold()]
+            for t in c.teachers
+            if t.casefold() in sched._teacher_rules
         )
         hard = tuple(w.forbidden for w in own if w.forbidden) + teacher_hard
         soft = tuple(cond for w in own for cond in w.avoid)

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from gesprekken_cli.errors import GesprekkenError, Problem, io_error
+from gesprekken_cli.errors import GesprekkenError, Problem, io_error, os_reason
 from gesprekken_cli.schedule import Published
 
 
@@ -18,7 +18,7 @@ def read_previous(path: Path) -> dict[str, Published]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise io_error(str(path), f"kan vorig plan niet lezen: {exc.strerror}") from exc
+        raise io_error(str(path), f"kan vorig plan niet lezen: {os_reason(exc)}") from exc
     file = str(path)
     try:
         data = json.loads(raw.decode("utf-8-sig"))

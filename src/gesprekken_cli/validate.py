@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from gesprekken_cli.errors import GesprekkenError, Problem, RulesError, io_error
+from gesprekken_cli.errors import GesprekkenError, Problem, RulesError, io_error, os_reason
 from gesprekken_cli.rules import MONTHS_NL, WEEKDAY_KEYS, Cycle
 from gesprekken_cli.yamlsafe import Loaded, format_path, load_yaml
 
@@ -52,7 +52,7 @@ def read_bytes(path: Path) -> bytes:
     except PermissionError:
         raise io_error(name, "bestand is niet leesbaar (geen toegang)") from None
     except OSError as exc:
-        raise io_error(name, f"bestand is niet leesbaar ({exc.strerror or exc})") from None
+        raise io_error(name, f"bestand is niet leesbaar ({os_reason(exc)})") from None
 
 
 def check_rules(raw: bytes, file: str) -> Report:

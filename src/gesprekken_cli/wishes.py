@@ -26,7 +26,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from gesprekken_cli.errors import GesprekkenError, Problem, io_error
+from gesprekken_cli.errors import GesprekkenError, Problem, io_error, os_reason
 
 _WEEKDAYS = {
     "maandag": 0,
@@ -170,9 +170,14 @@ class Wishes:
         known = {
             "leerling": set(pupils),
             "gezin": {f for family in families for f in (family, family.removeprefix("g-"))},
-            "leerkracht": set(teachers),
+            "leerkracht": {t.casefold() for t in teachers},
         }
-        return [w for w in self.items if w.ident not in known.get(w.who, set())]
+        return [
+            w
+            for w in self.items
+            if (w.ident.casefold() if w.who == "leerkracht" else w.ident)
+            not in known.get(w.who, set())
+        ]
 
 
 def _minutes(hour: str, minute: str) -> int:
@@ -358,7 +363,7 @@ def read_wishes(path: Path) -> Wishes:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise io_error(str(path), f"kan wensenbestand niet lezen: {exc.strerror}") from exc
+        raise io_error(str(path), f"kan wensenbestand niet lezen: {os_reason(exc)}") from exc
     if path.suffix.lower() in (".yaml", ".yml"):
         return parse_wishes_yaml(raw, str(path))
     try:

@@ -156,6 +156,31 @@ def format_path(path: Path) -> str:
     return out
 
 
+_PARSER_MESSAGES = (
+    ("found character that cannot start any token", "teken waarmee niets kan beginnen"),
+    ("mapping values are not allowed", "hier mag geen 'sleutel: waarde' staan (inspringing?)"),
+    ("could not find expected ':'", "':' ontbreekt na een sleutel"),
+    ("found undefined alias", "onbekend anker (*naam zonder &naam)"),
+    ("expected <block end>, but found", "inspringing klopt niet"),
+    (
+        "found unexpected end of stream",
+        "bestand houdt onverwacht op (ontbreekt een aanhalingsteken?)",
+    ),
+    ("did not find expected key", "sleutel verwacht (inspringing of '-' klopt niet)"),
+    ("found duplicate anchor", "anker (&naam) komt twee keer voor"),
+    ("expected ',' or ']'", "',' of ']' verwacht"),
+    ("expected ',' or '}'", "',' of '}' verwacht"),
+)
+
+
+def _dutch(message: str) -> str:
+    """The parser's English message in Dutch where we know it (the original otherwise)."""
+    for english, dutch in _PARSER_MESSAGES:
+        if english in message:
+            return dutch
+    return message
+
+
 def load_yaml(raw: bytes, file: str) -> Loaded:
     """Parse ``raw`` safely; never raises for bad content, reports it in ``problems``."""
     if len(raw) > MAX_BYTES:
@@ -184,7 +209,9 @@ def load_yaml(raw: bytes, file: str) -> Loaded:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
-        what = exc.problem or exc.context or "ongeldige YAML"
+        what = _dutch(exc.problem or exc.context or "ongeldige YAML")
+        if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+            what += " (gebruik spaties om in te springen, geen tabs)"
         return Loaded(
             file, None, problems=[Problem(file, f"ongeldige YAML: {what}", line, col, code="yaml")]
         )

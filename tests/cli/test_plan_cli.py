@@ -236,3 +236,38 @@ def test_header_mapping_option(runner: CliRunner, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert {i["klas"] for i in json.loads(result.stdout) if i["leerling"]} >= {"1/2A", "7/8"}
+
+
+def test_names_with_newlines_or_markup_break_no_view(runner: CliRunner, tmp_path: Path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text(
+        "leerlingnummer;roepnaam;achternaam;groep;klas;leerkracht\n"
+        '1;"Jan\nTweede";x[/];5;"[/]5A";[bold red]Anna[/]\n'
+        '2;Piet;"de\tVries";5;[/]5A;[bold red]Anna[/]\n',
+        encoding="utf-8",
+    )
+    table = runner.invoke(app, ["plan", str(roster), "-j", YEAR])
+    assert table.exit_code == 0, table.output
+    assert "Jan Tweede x[/]" in table.stdout
+    ics = runner.invoke(app, ["ics", str(roster), "-j", YEAR, "-o", str(tmp_path / "agenda")])
+    assert ics.exit_code == 0, ics.output
+    overview = runner.invoke(app, ["overzicht", "-j", YEAR, "--rooster", str(roster)])
+    assert overview.exit_code == 0, overview.output
+
+
+def test_unwritable_output_is_a_message_not_a_traceback() -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    import subprocess
+    import sys
+
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "gesprekken_cli", "schema"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+    assert done.returncode == 2
+    assert b"Traceback" not in done.stderr
+    assert b"schrijven mislukt" in done.stderr

@@ -92,7 +92,7 @@ def test_strict_exits_1_when_something_is_unplaced_and_still_writes(
         ["plan", SCHOOL, "-r", str(rules), "-j", YEAR, "-f", "json", "--strict", "-o", str(out)],
     )
     assert result.exit_code == 1
-    assert "niet ingepland: okr-gesprek" in result.stderr
+    assert "niet ingepland" in result.stderr and "okr-gesprek" in result.stderr
     items = json.loads(out.read_text(encoding="utf-8"))
     unplaced = [i for i in items if i["gesprek"] == "okr-gesprek" and i["start"] is None]
     assert unplaced and all("niet ingepland" in i["opmerking"] for i in unplaced)
@@ -174,3 +174,20 @@ def test_family_wish_by_gezin_number_as_in_the_roster(runner: CliRunner, tmp_pat
     assert family
     assert all(datetime.fromisoformat(i["start"]).weekday() > 2 for i in family)
     assert "'99999' staat niet in het rooster" in result.stderr
+
+
+def test_teacher_wish_matches_the_name_in_any_case(runner: CliRunner, tmp_path: Path) -> None:
+    wishes = tmp_path / "wensen.csv"
+    wishes.write_text(
+        "wie;id;gesprek;niet\nleerkracht;anna de boer;;maandag, dinsdag, woensdag\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app,
+        ["plan", str(EXAMPLES / "groep5.csv"), "-j", YEAR, "-f", "json", "--wensen", str(wishes)],
+    )
+    assert result.exit_code == 0, result.output
+    slotted = [i for i in json.loads(result.stdout) if i["start"] and i["leerling"]]
+    assert slotted
+    assert all(i["leerkrachten"] == ["Pieter Jansen"] for i in slotted)
+    assert "staat niet in het rooster" not in result.stderr

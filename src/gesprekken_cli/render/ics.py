@@ -157,7 +157,20 @@ def calendar_views(plan: Plan, per: Collection[str] = VIEWS) -> list[CalendarVie
                 s for s in plan.calendar.study_days if any(s.applies_to(g) for _, _, g in kids)
             )
             names = ", ".join(name for name, _, _ in kids)
-            views.append(CalendarView("gezin", key, f"{school} {year}: {names}", mine, days))
+            households = sorted({c.household for c in own.get(key, []) if c.household})
+            if not households:
+                views.append(CalendarView("gezin", key, f"{school} {year}: {names}", mine, days))
+            # Parents who live apart each get their own calendar: neither sees the other's times.
+            for household in households:
+                views.append(
+                    CalendarView(
+                        "gezin",
+                        f"{key}-huishouden-{household}",
+                        f"{school} {year}: {names} (huishouden {household})",
+                        tuple(c for c in mine if c.household in (0, household)),
+                        days,
+                    )
+                )
 
     if "klas" in per:
         for name in sorted(class_grades):

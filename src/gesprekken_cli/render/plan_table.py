@@ -59,7 +59,7 @@ def render_table(plan: Plan, console: Console) -> None:
         key = (first.first_day.year, first.first_day.month)
         if key != month:
             month = key
-            console.rule(f"[bold]{MONTHS_NL[key[1] - 1].capitalize()} {key[0]}")
+            console.rule(Text(f"{MONTHS_NL[key[1] - 1].capitalize()} {key[0]}", style="bold"))
         console.print(_round_table(group))
     console.print(Panel("\n".join(summary_lines(plan)), title="Samenvatting", expand=False))
 
