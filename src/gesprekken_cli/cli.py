@@ -12,12 +12,15 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 from gesprekken_cli.errors import GesprekkenError, os_reason
+
+if TYPE_CHECKING:
+    from gesprekken_cli.plan import Plan
 
 
 class _Group(TyperGroup):
@@ -186,6 +189,55 @@ FamiliesOption = Annotated[
 ]
 
 
+RosterArgument = Annotated[
+    Path, typer.Argument(help="Rooster: CSV, .xlsx of EDEXML.", show_default=False)
+]
+PreviousOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--vorig",
+        help=(
+            "Eerder gepubliceerd plan (JSON): geldige tijden blijven staan; een verschoven "
+            "gesprek krijgt een hoger volgnummer (SEQUENCE in de agenda)."
+        ),
+        show_default=False,
+    ),
+]
+WishesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--wensen", help="Wensen van gezinnen en leerkrachten (CSV of YAML).", show_default=False
+    ),
+]
+
+
+def plan_of(
+    roster: Path,
+    rules: Path | None,
+    schooljaar: str | None,
+    klassen: Path | None,
+    kolom: list[str] | None,
+    blad: str | None,
+    gezinnen: Path | None,
+    vorig: Path | None = None,
+    wensen: Path | None = None,
+) -> Plan:
+    """The one in-memory plan every command renders: same readers, rules and slots."""
+    from gesprekken_cli.plan import make_plan
+
+    return make_plan(
+        roster,
+        rules_path=rules,
+        school_year=schooljaar,
+        classes_file=klassen,
+        header_map=header_map(kolom),
+        sheet=blad,
+        families_file=gezinnen,
+        previous=vorig,
+        wishes=wensen,
+    )
+
+
 def header_map(pairs: list[str] | None) -> dict[str, str]:
     """``['Stamgroep=klas']`` → ``{'Stamgroep': 'klas'}``; a malformed pair is a usage error."""
     from gesprekken_cli.errors import Problem
@@ -204,9 +256,7 @@ def header_map(pairs: list[str] | None) -> dict[str, str]:
 
 @app.command()
 def plan(
-    roster: Annotated[
-        Path, typer.Argument(help="Rooster: CSV, .xlsx of EDEXML.", show_default=False)
-    ],
+    roster: RosterArgument,
     rules: RulesOption = None,
     schooljaar: YearOption = None,
     fmt: Annotated[
@@ -226,22 +276,8 @@ def plan(
     kolom: ColumnOption = None,
     blad: SheetOption = None,
     gezinnen: FamiliesOption = None,
-    vorig: Annotated[
-        Path | None,
-        typer.Option(
-            "--vorig",
-            help="Eerder gepubliceerd plan (JSON): geldige tijden blijven staan.",
-            show_default=False,
-        ),
-    ] = None,
-    wensen: Annotated[
-        Path | None,
-        typer.Option(
-            "--wensen",
-            help="Wensen van gezinnen en leerkrachten (CSV of YAML).",
-            show_default=False,
-        ),
-    ] = None,
+    vorig: PreviousOption = None,
+    wensen: WishesOption = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 1 als een gesprek niet ingepland kon worden.")
     ] = False,
@@ -253,19 +289,8 @@ def plan(
     Exitcodes: 0 klaar, 1 fout in regels of rooster (of met --strict: iets niet ingepland),
     2 bestand ontbreekt of is onleesbaar, of --out bestaat al zonder --force.
     """
-    from gesprekken_cli.plan import make_plan
 
-    result = make_plan(
-        roster,
-        rules_path=rules,
-        school_year=schooljaar,
-        classes_file=klassen,
-        header_map=header_map(kolom),
-        sheet=blad,
-        families_file=gezinnen,
-        previous=vorig,
-        wishes=wensen,
-    )
+    result = plan_of(roster, rules, schooljaar, klassen, kolom, blad, gezinnen, vorig, wensen)
     if fmt is PlanFormat.table and out is None:
         from rich.console import Console
 
@@ -368,19 +393,8 @@ def overzicht(
         )
     if rooster is not None:
         from gesprekken_cli.overview import plan_overview
-        from gesprekken_cli.plan import make_plan
 
-        view = plan_overview(
-            make_plan(
-                rooster,
-                rules_path=rules,
-                school_year=schooljaar,
-                classes_file=klassen,
-                header_map=header_map(kolom),
-                sheet=blad,
-                families_file=gezinnen,
-            )
-        )
+        view = plan_overview(plan_of(rooster, rules, schooljaar, klassen, kolom, blad, gezinnen))
     else:
         from gesprekken_cli.calendar import build_calendar
         from gesprekken_cli.expand import calendar_settings
@@ -402,9 +416,7 @@ def overzicht(
 
 @app.command()
 def rooster(
-    roster: Annotated[
-        Path, typer.Argument(help="Rooster: CSV, .xlsx of EDEXML.", show_default=False)
-    ],
+    roster: RosterArgument,
     schooljaar: YearOption = None,
     klassen: ClassesOption = None,
     gezinnen: FamiliesOption = None,
@@ -437,9 +449,7 @@ def rooster(
 
 @app.command()
 def checklist(
-    roster: Annotated[
-        Path, typer.Argument(help="Rooster: CSV, .xlsx of EDEXML.", show_default=False)
-    ],
+    roster: RosterArgument,
     out: Annotated[
         Path,
         typer.Option("--out", "-o", help="Map voor de checklists.", show_default=False),
@@ -471,22 +481,8 @@ def checklist(
     kolom: ColumnOption = None,
     blad: SheetOption = None,
     gezinnen: FamiliesOption = None,
-    vorig: Annotated[
-        Path | None,
-        typer.Option(
-            "--vorig",
-            help="Eerder gepubliceerd plan (JSON): geldige tijden blijven staan.",
-            show_default=False,
-        ),
-    ] = None,
-    wensen: Annotated[
-        Path | None,
-        typer.Option(
-            "--wensen",
-            help="Wensen van gezinnen en leerkrachten (CSV of YAML).",
-            show_default=False,
-        ),
-    ] = None,
+    vorig: PreviousOption = None,
+    wensen: WishesOption = None,
 ) -> None:
     """Checklists per leerkracht per gespreksronde: doel, voorbereiding met datums, leerlingen.
 
@@ -497,7 +493,6 @@ def checklist(
     een onbekende keuze, of een lijst bestaat al zonder --force.
     """
     from gesprekken_cli.output import write_files
-    from gesprekken_cli.plan import make_plan
     from gesprekken_cli.render.checklist import (
         build_checklists,
         parse_formats,
@@ -506,17 +501,7 @@ def checklist(
     )
 
     formats = parse_formats(fmt)
-    result = make_plan(
-        roster,
-        rules_path=rules,
-        school_year=schooljaar,
-        classes_file=klassen,
-        header_map=header_map(kolom),
-        sheet=blad,
-        families_file=gezinnen,
-        previous=vorig,
-        wishes=wensen,
-    )
+    result = plan_of(roster, rules, schooljaar, klassen, kolom, blad, gezinnen, vorig, wensen)
     lists = select(build_checklists(result), teacher=leerkracht, conversation=gesprek)
     files = render_files(lists, formats)
     write_files(out, files, force=force)
@@ -527,9 +512,7 @@ def checklist(
 
 @app.command()
 def ics(
-    roster: Annotated[
-        Path, typer.Argument(help="Rooster: CSV, .xlsx of EDEXML.", show_default=False)
-    ],
+    roster: RosterArgument,
     out: Annotated[
         Path,
         typer.Option("--out", "-o", help="Map voor de .ics-bestanden.", show_default=False),
@@ -547,23 +530,8 @@ def ics(
     kolom: ColumnOption = None,
     blad: SheetOption = None,
     gezinnen: FamiliesOption = None,
-    vorig: Annotated[
-        Path | None,
-        typer.Option(
-            "--vorig",
-            help="Eerder gepubliceerd plan (JSON): geldige tijden blijven staan; een verschoven "
-            "gesprek krijgt een hoger SEQUENCE.",
-            show_default=False,
-        ),
-    ] = None,
-    wensen: Annotated[
-        Path | None,
-        typer.Option(
-            "--wensen",
-            help="Wensen van gezinnen en leerkrachten (CSV of YAML).",
-            show_default=False,
-        ),
-    ] = None,
+    vorig: PreviousOption = None,
+    wensen: WishesOption = None,
 ) -> None:
     """Agenda's (ICS) per leerkracht, gezin en klas, en één voor de school.
 
@@ -578,7 +546,6 @@ def ics(
     from datetime import UTC, datetime
 
     from gesprekken_cli.output import write_files
-    from gesprekken_cli.plan import make_plan
     from gesprekken_cli.render.ics import (
         awaiting_slot,
         count_events,
@@ -588,17 +555,7 @@ def ics(
     )
 
     views = parse_views(per)
-    result = make_plan(
-        roster,
-        rules_path=rules,
-        school_year=schooljaar,
-        classes_file=klassen,
-        header_map=header_map(kolom),
-        sheet=blad,
-        families_file=gezinnen,
-        previous=vorig,
-        wishes=wensen,
-    )
+    result = plan_of(roster, rules, schooljaar, klassen, kolom, blad, gezinnen, vorig, wensen)
     now = pinned_time(os.environ.get("SOURCE_DATE_EPOCH")) or datetime.now(UTC)
     files = render_ics(result, now=now, per=views)
     write_files(out, files, force=force)
