@@ -40,7 +40,7 @@ JOINED: dict[str, str] = {
     "startdatum": "startdatum",
     "nieuwe_leerkracht": "nieuwe leerkracht",
 }
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = csv_roster.MAX_BYTES
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
@@ -395,29 +395,6 @@ class RosterImport:
     school_year: str = ""
 
 
-def _read(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise RosterError(
-                [
-                    Problem(
-                        str(path),
-                        f"bestand te groot ({size // (1024 * 1024)} MB); een rooster mag hier"
-                        f" hoogstens {MAX_BYTES // (1024 * 1024)} MB zijn",
-                        code="roster.too-large",
-                    )
-                ]
-            )
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise io_error(str(path), "bestand niet gevonden") from None
-    except IsADirectoryError:
-        raise io_error(str(path), "dit is een map, geen bestand") from None
-    except OSError as exc:
-        raise io_error(str(path), f"bestand niet te lezen ({os_reason(exc)})") from None
-
-
 def load_roster(
     path: Path,
     *,
@@ -431,7 +408,7 @@ def load_roster(
     Without ``families_file`` an EDEXML export uses ``<naam>.gezinnen.yaml|yml|csv`` beside
     it when that exists. Raises RosterError (exit 1) or an I/O error (exit 2).
     """
-    raw = _read(path)
+    raw = csv_roster.read_bytes(path, MAX_BYTES)
     source = str(path)
     kind = roster_kind(raw[:4096])
     if kind == "edexml" and families_file is None:

@@ -328,8 +328,25 @@ def _records(text: str, source: str, problems: list[Problem]) -> list[tuple[int,
         return []
 
 
-def _read_bytes(path: Path) -> bytes:
+MAX_BYTES = 50 * 1024 * 1024
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """A roster file's bytes; missing, unreadable or oversized files are I/O errors (exit 2)
+    or, when too large, a roster error (exit 1)."""
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise RosterError(
+                [
+                    Problem(
+                        str(path),
+                        f"bestand te groot ({size // (1024 * 1024)} MB); een rooster mag hier"
+                        f" hoogstens {max_bytes // (1024 * 1024)} MB zijn",
+                        code="roster.too-large",
+                    )
+                ]
+            )
         return path.read_bytes()
     except FileNotFoundError:
         raise io_error(str(path), "bestand niet gevonden") from None
@@ -363,7 +380,7 @@ def read_roster(
     """Read a CSV roster (and optionally its classes file); raises RosterError or io_error."""
     classes = read_classes(classes_file) if classes_file is not None else ()
     return roster_from_bytes(
-        _read_bytes(path), source=str(path), classes=classes, header_map=header_map
+        read_bytes(path), source=str(path), classes=classes, header_map=header_map
     )
 
 
@@ -940,7 +957,7 @@ _CLASS_COLUMNS = {
 
 def read_classes(path: Path) -> tuple[Klass, ...]:
     """Classes file (CSV ``klas;leerkrachten;nieuwe leerkracht;afwezig`` or YAML ``klassen:``)."""
-    raw = _read_bytes(path)
+    raw = read_bytes(path)
     if path.suffix.lower() in (".yaml", ".yml"):
         return _classes_from_yaml(raw, str(path))
     return _classes_from_csv(raw, str(path))
