@@ -37,7 +37,9 @@ def run(command: list[str]) -> tuple[float, float]:
     """Wall seconds and peak resident memory (MB) of one whole process."""
     start = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, _, usage = os.wait4(child.pid, 0)
+    _, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{shlex.join(command)} failed (exit {os.waitstatus_to_exitcode(status)})")
     return time.perf_counter() - start, usage.ru_maxrss / 1024
 
 
