@@ -11,16 +11,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gesprekken_cli.classes import read_classes
 from gesprekken_cli.errors import GesprekkenError, RosterError
 from gesprekken_cli.model import Pupil, Teacher
 from gesprekken_cli.roster import (
     class_grades,
-    parse_teachers,
-    read_classes,
     read_roster,
     roster_from_bytes,
     roster_from_table,
 )
+from gesprekken_cli.teachers import parse_teachers
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -67,6 +67,11 @@ class OutputError(GesprekkenError):
     """An output file cannot be written (exists without --force, unwritable folder)."""
 
 
+def quote(value: str, limit: int = 30) -> str:
+    """A value fit for a message: quoted, cut short (no more of it than needed)."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
 def io_error(file: str, message: str) -> GesprekkenError:
     """An I/O fault (missing, unreadable, not UTF-8): exit code 2."""
     return GesprekkenError([Problem(file=file, message=message)], exit_code=2)

@@ -5,7 +5,7 @@ EDEXML export, an OLE file is an encrypted (or old .xls) workbook, anything else
 An EDEXML export carries no parents, families, new teachers or working days: those come
 from a families file (``--gezinnen``), CSV or YAML, joined on leerlingnummer (gezin, e-mail
 ouder 1/2, huishoudens, kenmerken, startdatum) and, in YAML or a CSV with a ``klas`` column
-and no leerlingnummer, per class (the classes file format of :func:`roster.read_classes`).
+and no leerlingnummer, per class (the classes file format of :func:`classes.read_classes`).
 The joined cells go through :func:`roster.roster_from_table` like every other cell, and a
 fault in them points back at the families file.
 """
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from gesprekken_cli import roster as csv_roster
+from gesprekken_cli.classes import read_classes
 from gesprekken_cli.errors import Problem, RosterError, io_error, os_reason
 from gesprekken_cli.model import Klass, Roster
 
@@ -124,7 +125,7 @@ def _families_csv(raw: bytes, path: Path) -> Families:
             ignored.append(cell.strip())
     if "leerlingnummer" not in col:
         if any(_canon(cell) == "klas" for cell in header):
-            return Families(source, classes=csv_roster.read_classes(path))
+            return Families(source, classes=read_classes(path))
         found = ", ".join(cell.strip() for cell in header if cell.strip()) or "(geen)"
         raise RosterError(
             [
@@ -254,7 +255,7 @@ def _families_yaml(raw: bytes, path: Path) -> Families:
             pupils[number] = entry
     if problems:
         raise RosterError(problems)
-    classes = csv_roster.read_classes(path) if "klassen" in data else ()
+    classes = read_classes(path) if "klassen" in data else ()
     warnings = (
         (f"gezinnenbestand: velden genegeerd: {', '.join(sorted(ignored))}",) if ignored else ()
     )
@@ -414,7 +415,7 @@ def load_roster(
     if kind == "edexml" and families_file is None:
         families_file = sidecar(path)
     families = read_families(families_file) if families_file is not None else None
-    configured = csv_roster.read_classes(classes_file) if classes_file is not None else ()
+    configured = read_classes(classes_file) if classes_file is not None else ()
     warnings: list[str] = []
     school_year = ""
     positions: Any = None
