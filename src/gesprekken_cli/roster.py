@@ -104,9 +104,6 @@ _NO = frozenset({"nee", "n", "no", "false", "onwaar", "0", ""})
 _BOOL = {**dict.fromkeys(_YES, True), **dict.fromkeys(_NO, False)}
 
 
-_show = quote
-
-
 def parse_date(text: str) -> date | None:
     """A Dutch spreadsheet date (``05-09-2016``, ``5-9-2016``, ``2016-09-05``, …) or None."""
     text = text.strip()
@@ -319,7 +316,7 @@ def _map_header(
                 [
                     Problem(
                         source,
-                        f"kolomkoppeling {_show(key)} → {_show(canon)}: onbekende kolomnaam;"
+                        f"kolomkoppeling {quote(key)} → {quote(canon)}: onbekende kolomnaam;"
                         f" kies uit {', '.join(CANONICAL)}",
                         code="roster.header-map",
                     )
@@ -337,7 +334,7 @@ def _map_header(
             unknown.append(cell.strip())
         elif found in columns:
             warnings.append(
-                f"kolommen {_show(header[columns[found]].strip())} en {_show(cell.strip())}"
+                f"kolommen {quote(header[columns[found]].strip())} en {quote(cell.strip())}"
                 f" betekenen allebei {found}; de eerste wordt gebruikt"
             )
         else:
@@ -493,7 +490,7 @@ def roster_from_table(
             values,
             {value for value, day in known.items() if day is None},
             canon,
-            lambda value: f"datum {_show(value)} niet te lezen; verwacht {_DATE_FORMATS}",
+            lambda value: f"datum {quote(value)} niet te lezen; verwacht {_DATE_FORMATS}",
             "roster.bad-date",
         )
         parsed_dates[canon] = [known.get(value) for value in values]
@@ -520,7 +517,7 @@ def roster_from_table(
         grade_texts,
         {text for text, grade in grade_of.items() if grade < 0},
         "groep",
-        lambda text: f"groep {_show(text)} bestaat niet; verwacht een getal van 1 t/m 8",
+        lambda text: f"groep {quote(text)} bestaat niet; verwacht een getal van 1 t/m 8",
         "roster.bad-grade",
     )
     named = {name: class_grades(name) for name in set(klasses)}
@@ -568,7 +565,7 @@ def roster_from_table(
                 bad(
                     position,
                     "leerlingnummer",
-                    f"leerlingnummer {_show(own)} staat dubbel: rij {first_row} en rij {row}",
+                    f"leerlingnummer {quote(own)} staat dubbel: rij {first_row} en rij {row}",
                     "roster.duplicate-id",
                 )
             else:
@@ -596,7 +593,7 @@ def roster_from_table(
         flags,
         {flag for flag in set(flags) if flag and flag not in _BOOL},
         "nieuwe_leerkracht",
-        lambda flag: f"{_show(flag)} is geen ja of nee",
+        lambda flag: f"{quote(flag)} is geen ja of nee",
         "roster.bad-bool",
     )
     class_new = {name for name, new in zip(klasses, news, strict=True) if new}
@@ -607,7 +604,7 @@ def roster_from_table(
         house_texts,
         {text for text, value in house_of.items() if value == 0},
         "huishoudens",
-        lambda text: f"{_show(text)} niet te lezen; verwacht ja/nee of 1/2",
+        lambda text: f"{quote(text)} niet te lezen; verwacht ja/nee of 1/2",
         "roster.bad-households",
     )
     households = [house_of[text] for text in house_texts]
@@ -692,7 +689,7 @@ def _unknown_grade(
     what = (
         f"klas {klass} combineert groep {' en '.join(map(str, grades))}"
         if grades
-        else f"klas {_show(klass)} noemt geen groep"
+        else f"klas {quote(klass)} noemt geen groep"
     )
     at = i_grade if i_grade is not None else col["klas"]
     fill = (
