@@ -168,6 +168,14 @@ class _Scheduler:
 
     # --- the books ---
 
+    def holder_rules(self, holders: tuple[str, ...]) -> tuple[tuple[Condition, ...], ...]:
+        """A teacher's own wishes bind only the conversations that teacher holds: in a duo,
+        the other teacher can take them."""
+        rules = self._teacher_rules
+        if not rules:
+            return ()
+        return tuple(rules[t.casefold()] for t in holders if t.casefold() in rules)
+
     def earliest(
         self,
         holders: tuple[str, ...],
@@ -183,6 +191,7 @@ class _Scheduler:
         """The earliest start ≥ ``start`` on the grid where everyone is free, or None."""
         pause = self.pause
         s = -(-start // GRID) * GRID
+        rules = (*rules, *self.holder_rules(holders))
         lists = [self.busy.get((t, ordinal), ()) for t in holders]
         family_list = self.family_busy.get((family, ordinal), ())
         while s + duration <= hi:
@@ -289,12 +298,7 @@ def schedule(
             notes.append(f"{c.uid}: overgeslagen volgens wensenbestand")
             continue
         duration = next((w.duration for w in own if w.duration), c.duration)
-        teacher_hard = tuple(
-            sched._teacher_rules[t.casefold()]
-            for t in c.teachers
-            if t.casefold() in sched._teacher_rules
-        )
-        hard = tuple(w.forbidden for w in own if w.forbidden) + teacher_hard
+        hard = tuple(w.forbidden for w in own if w.forbidden)
         soft = tuple(cond for w in own for cond in w.avoid)
         items.append(_Item(index, c, _family_key(c), duration, hard, soft))
 
@@ -411,7 +415,8 @@ class _Placer:
                 return False
         if any(s < b and a < e for a, b in sched.family_busy.get((it.family, ordinal), ())):
             return False
-        return not any(cond.hits(day, s, e, it.conv.day_part) for r in it.hard for cond in r)
+        rules = (*it.hard, *sched.holder_rules(holders))
+        return not any(cond.hits(day, s, e, it.conv.day_part) for r in rules for cond in r)
 
     def place(self, bundle: list[_Item]) -> list[tuple[str, str]]:
         if len(bundle) > 1 and self._chain(bundle):

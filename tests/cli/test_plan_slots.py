@@ -191,3 +191,27 @@ def test_teacher_wish_matches_the_name_in_any_case(runner: CliRunner, tmp_path: 
     assert slotted
     assert all(i["leerkrachten"] == ["Pieter Jansen"] for i in slotted)
     assert "staat niet in het rooster" not in result.stderr
+
+
+def test_one_duo_teacher_away_leaves_the_conversations_to_the_other(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    wishes = tmp_path / "wensen.csv"
+    wishes.write_text(
+        "wie;id;gesprek;niet\nleerkracht;Anna de Boer;;01-11-2026 t/m 30-11-2026\n"
+        "leerkracht;Pieter Jansen;;na 16.00\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app,
+        ["plan", str(EXAMPLES / "groep5.csv"), "-j", YEAR, "-f", "json", "--wensen", str(wishes)],
+    )
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.stdout)
+    november = [i for i in items if i["gesprek"] == "voortgangsgesprek"]
+    assert november and all(i["leerkrachten"] == ["Pieter Jansen"] for i in november)
+    for i in items:
+        if i["start"] and i["leerkrachten"] == ["Pieter Jansen"]:
+            assert i["eind"][11:16] <= "16:00"
+        if i["start"] and i["leerkrachten"] == ["Anna de Boer"]:
+            assert not i["start"].startswith("2026-11")
