@@ -186,7 +186,8 @@ def test_due_dagen_voor_counts_back_from_the_first_day() -> None:
 
 def test_due_weken_voor_counts_whole_weeks_back() -> None:
     portfolio = next(t for t in _portfolio().tasks if t.kind == "inzage")
-    assert portfolio.due == date(2027, 2, 22)  # 1 week voor 01-03
+    # 1 week voor 01-03 is voorjaarsvakantie (noord): the inloop (Tuesday) before it
+    assert portfolio.due == date(2027, 2, 16)
     assert portfolio.rule == "1 week voor de gespreksronde"
 
 

@@ -185,8 +185,20 @@ def test_preparation_due_dates_follow_the_round(duif: Plan) -> None:
     item = by_type(duif)["eerste-portfoliogesprek"][0]
     due = {t.kind: t.due for t in item.tasks}
     assert due["uitnodiging"] == date(2027, 2, 15)  # 14 days before 01-03
-    assert due["inzage"] == date(2027, 2, 22)  # the week before
+    # the week before is voorjaarsvakantie (noord, 20-28 Feb): the last inloop (Tue) before it
+    assert due["inzage"] == date(2027, 2, 16)
     assert due["verslag"] == date(2027, 4, 7)  # 7 days after 31-03
+
+
+def test_due_dates_land_on_school_days(duif: Plan) -> None:
+    cal = duif.calendar
+    for c in duif.conversations:
+        for t in c.tasks:
+            if t.due is not None and cal.first_day <= t.due <= cal.last_day:
+                assert cal.is_school_day(t.due), (c.uid, t.task, t.due)
+    june = by_type(duif)["tweede-portfoliogesprek"][0]
+    inzage = next(t for t in june.tasks if t.kind == "inzage")
+    assert inzage.due == date(2027, 5, 25)  # the Tuesday inloop of the week before 01-06
 
 
 def test_studiedag_without_a_date_falls_back_to_its_month_with_a_warning() -> None:

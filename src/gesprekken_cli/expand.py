@@ -25,6 +25,7 @@ from gesprekken_cli.rules import (
     MONTHS_NL,
     ConversationType,
     Cycle,
+    Task,
     TimeRange,
     When,
 )
@@ -157,6 +158,8 @@ class _Expander:
         self._windows: dict[tuple[str, int, int | None], tuple[date, date] | None] = {}
         self._tasks: dict[tuple[str, date, date], tuple[PrepTask, ...]] = {}
         self._classes = {k.name: k for k in roster.classes}
+        weekly = {w.wekelijks.dag for t in cycle.gesprekken for w in t.wanneer if w.wekelijks}
+        self._inloop_days: frozenset[int] | None = frozenset(weekly) if weekly else None
         self._templates: dict[tuple[str, int, int, tuple[date, date]], Conversation] = {}
         self._teachers: dict[str, tuple[str, ...]] = {}
 
@@ -269,6 +272,36 @@ class _Expander:
             return grade > rule.vanaf_groep
         return first_day >= month_start(self.year, rule.vanaf_maand)
 
+    def due(self, task: Task, first_day: date, last_day: date) -> date | None:
+        """When a task is due: its offset from the round, moved onto a school day.
+
+        Work before the round that would fall on a weekend or in a vacation moves back to the
+        school day before; a portfolio "ter inzage tijdens de inloop" goes to the last inloop
+        before the round; follow-up work moves forward to the next school day. Dates outside
+        the school year (an invitation in the summer) stay as they are.
+        """
+        offset = task.days_before
+        if offset is None:
+            return None
+        cal = self.cal
+        if offset < 0:
+            raw = last_day - timedelta(days=offset)
+            later = cal.school_days(raw, raw + timedelta(days=21))
+            return later[0] if later else raw
+        raw = first_day - timedelta(days=offset)
+        if task.soort == "inzage" and self._inloop_days is not None:
+            inloop = [
+                d
+                for d in cal.school_days(raw - timedelta(days=21), first_day - _DAY)
+                if d.weekday() in self._inloop_days
+            ]
+            if inloop:  # the inloop in the week(s) before the round, else the last one before
+                return inloop[-1]
+        if cal.is_school_day(raw):
+            return raw
+        earlier = cal.school_days(raw - timedelta(days=21), raw)
+        return earlier[-1] if earlier else raw
+
     def tasks(
         self, kind: ConversationType, first_day: date, last_day: date
     ) -> tuple[PrepTask, ...]:
@@ -280,13 +313,7 @@ class _Expander:
                     task.taak,
                     task.soort,
                     task.wie,
-                    None
-                    if (offset := task.days_before) is None
-                    else (
-                        first_day - timedelta(days=offset)
-                        if offset >= 0
-                        else last_day - timedelta(days=offset)
-                    ),
+                    self.due(task, first_day, last_day),
                     task.kanaal,
                 )
                 for task in kind.voorbereiding

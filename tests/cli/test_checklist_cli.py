@@ -77,7 +77,8 @@ def test_csv_opens_in_excel_one_row_per_pupil(lijsten: Path) -> None:
 def test_markdown_has_the_rounds_tasks_and_due_dates(lijsten: Path) -> None:
     text = next(lijsten.glob("eerste-portfoliogesprek-*.md")).read_text(encoding="utf-8")
     assert "- [ ] **uiterlijk ma 15-02-2027**: Uitnodiging met dagen/tijden" in text
-    assert "- [ ] **uiterlijk ma 22-02-2027**: Portfolio ter inzage tijdens de inloop" in text
+    # the week before the round is voorjaarsvakantie (noord): the last inloop before it
+    assert "- [ ] **uiterlijk di 16-02-2027**: Portfolio ter inzage tijdens de inloop" in text
     assert "- [ ] **uiterlijk wo 07-04-2027**: Gesprek vastleggen in Parnassys" in text
     assert text.count("  - [ ] verslag vastgelegd") >= 1
 
