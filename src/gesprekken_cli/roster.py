@@ -420,11 +420,21 @@ def roster_from_table(
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) < width or any(cell.strip() for cell in cells[width:]):
+                if len(cells) < width:
+                    # the first column without a value: where the row ran short
+                    at, key = len(cells) + 1, header[len(cells)].strip()
+                    detail = f"kolom {key!r} en verder ontbreken"
+                else:
+                    at, key = width + 1, ""
+                    detail = f"vanaf kolom {width + 1} staat meer dan de kopregel heeft"
                 problems.append(
                     Problem(
                         source,
-                        f"rij {row}: {len(cells)} velden, verwacht {width}",
+                        f"rij {row}: {len(cells)} velden, verwacht {width} ({detail}; "
+                        "staat er een scheidingsteken of aanhalingsteken in een naam?)",
                         line=row,
+                        column=at,
+                        key=key,
                         code="roster.field-count",
                     )
                 )
@@ -625,8 +635,12 @@ def roster_from_table(
         raise RosterError(problems)
     families, unlinked = _families(emails, column("gezin"))
     if unlinked:
+        # Leerlingnummers (not names) so the office can find them; broers/zussen may be missed.
+        loose = [ids[i] for i, family in enumerate(families) if family is None]
+        shown = ", ".join(loose[:10]) + (f" en {len(loose) - 10} meer" if len(loose) > 10 else "")
         warnings.append(
-            f"{unlinked} leerling(en) zonder gezinskoppeling (geen gezin en geen e-mailadres)"
+            f"{unlinked} leerling(en) zonder gezinskoppeling (geen gezin en geen e-mailadres), "
+            f"dus broertjes en zusjes worden mogelijk gemist: {shown}"
         )
     class_grades_seen: dict[str, set[int]] = {}
     for name, grade in set(zip(klasses, grades, strict=True)):
