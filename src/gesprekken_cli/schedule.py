@@ -500,16 +500,20 @@ class _Placer:
             common &= set(sched.days(it.conv))
         best: tuple[int, list[tuple[date, int, int, tuple[str, ...]]]] | None = None
         for day in sorted(common):
-            found = self._chain_day(bundle, day)
+            found = self._chain_day(bundle, day)  # booked when found
             if found is None:
                 continue
             penalty = sum(
                 _penalty(it, slot[0], slot[1]) for it, slot in zip(bundle, found, strict=True)
             )
+            if penalty == 0:
+                for it, slot in zip(bundle, found, strict=True):
+                    it.slot = slot
+                return True
+            for it, slot in zip(bundle, found, strict=True):
+                sched.unbook(slot[3], slot[0].toordinal(), it.family, slot[1], slot[2])
             if best is None or penalty < best[0]:
                 best = (penalty, found)
-            if penalty == 0:
-                break
         if best is None:
             return False
         for it, slot in zip(bundle, best[1], strict=True):
@@ -558,15 +562,14 @@ class _Placer:
                     e = s + it.duration
                     sched.book(holders, ordinal, it.family, s, e)
                     chosen.append((day, s, e, holders))
-                    ok = search(k + 1, e)
+                    if search(k + 1, e):
+                        return True  # the whole chain stays booked
                     sched.unbook(holders, ordinal, it.family, s, e)
-                    if ok:
-                        return True
                     chosen.pop()
                     s += GRID
             return False
 
-        return chosen if search(0, 0) else None
+        return chosen if search(0, 0) else None  # booked when found
 
 
 def _penalty(it: _Item, day: date, s: int) -> int:
