@@ -68,6 +68,7 @@ class _Scheduler:
         self.pause = school.pauze_minuten
         self.cap = school.max_gesprekken_per_dag or 10_000
         self.caps = {t.id: t.max_per_dag for t in cycle.gesprekken if t.max_per_dag}
+        self.on_study_day = {t.id for t in cycle.gesprekken if any(w.studiedag for w in t.wanneer)}
         self.wait = school.max_wachttijd_gezin_minuten
         self.types = {t.id: t for t in cycle.gesprekken}
         self.classes: dict[str, tuple[Teacher, ...]] = {k.name: k.teachers for k in roster.classes}
@@ -105,11 +106,7 @@ class _Scheduler:
         when the studiedag has no date yet) it falls back to after school, never lesson time.
         """
         kind = self.types.get(c.type_id)
-        overflow = (
-            kind is not None
-            and any(w.studiedag for w in kind.wanneer)
-            and self.cal.is_lesson_day(day, c.grade)
-        )
+        overflow = c.type_id in self.on_study_day and self.cal.is_lesson_day(day, c.grade)
         key = (c.type_id, day.weekday(), overflow)
         if key in self._bounds:
             return self._bounds[key]
@@ -249,7 +246,10 @@ class _Scheduler:
 
     def has_room(self, holders: tuple[str, ...], ordinal: int, type_id: str) -> bool:
         count, cap = self.count, self.caps.get(type_id, self.cap)
-        return all(count.get((t, ordinal), 0) < cap for t in holders)
+        for t in holders:  # noqa: SIM110 - a loop: this runs 100,000 times on a board
+            if count.get((t, ordinal), 0) >= cap:
+                return False
+        return True
 
 
 @dataclass
