@@ -102,6 +102,7 @@ def test_sheet_by_name(tmp_path: Path) -> None:
     with pytest.raises(RosterError) as caught:
         load_roster(path, sheet="Klas 6")
     assert caught.value.problems[0].code == "xlsx.no-sheet"
+    assert caught.value.exit_code == 2  # a usage fault: the file itself is fine
     assert "Klas 5, Uitleg" in caught.value.problems[0].message
 
 

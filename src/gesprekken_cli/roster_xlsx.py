@@ -86,11 +86,13 @@ def xlsx_table(
         elif sheet in names:
             worksheet = book[sheet]
         else:
-            raise _fault(
+            error = _fault(
                 source,
                 f"werkblad {sheet!r} niet gevonden; de werkmap heeft: {', '.join(names)}",
                 "xlsx.no-sheet",
             )
+            error.exit_code = 2  # a wrong --blad is a usage fault, not a fault in the file
+            raise error
         return _rows(worksheet, source)
     finally:
         book.close()
