@@ -581,41 +581,46 @@ class _Expander:
         days = [d for d in self.cal.school_days() if d.weekday() == weekly.dag]
         if not days:
             return
-        window = (days[0], days[-1])
-        base = self._base(kind, index, None, window)
-        base["child_present"] = kind.kind_aanwezig is not False and "kind" in kind.deelnemers
-        base["participants"] = tuple(kind.deelnemers)
-        yield Conversation(
-            uid=f"{kind.id}.{index + 1}.school",
-            name=f"{kind.naam} (wekelijks)",
-            class_name=None,
-            grade=None,
-            grades=tuple(kind.groepen),
-            pupil_id=None,
-            family_id=None,
-            teachers=(),
+        yield self._school_item(
+            kind,
+            index,
+            (days[0], days[-1]),
+            "school",
+            f"{kind.naam} (wekelijks)",
+            child_present=kind.kind_aanwezig is not False and "kind" in kind.deelnemers,
+            participants=tuple(kind.deelnemers),
             recurrence=Recurrence(weekly.dag, weekly.begin, weekly.eind),
             start=datetime.combine(days[0], weekly.begin, AMSTERDAM),
             end=datetime.combine(days[0], weekly.eind, AMSTERDAM),
-            **base,  # type: ignore[arg-type]
         )
 
     def _school_window(self, kind: ConversationType, index: int) -> Iterable[Conversation]:
         window = self.window(kind, index, None)
-        if window is None:
-            return
-        base = self._base(kind, index, None, window)
-        yield Conversation(
-            uid=f"{kind.id}.{index + 1}.aanmelders",
-            name="Aanmelders (toekomstige ouders)",
+        if window is not None:
+            name = "Aanmelders (toekomstige ouders)"
+            yield self._school_item(kind, index, window, "aanmelders", name, requested=False)
+
+    def _school_item(
+        self,
+        kind: ConversationType,
+        index: int,
+        window: tuple[date, date],
+        key: str,
+        name: str,
+        **extra: object,
+    ) -> Conversation:
+        """One item for the whole school (the weekly inloop, the rondleiding window)."""
+        fields = {**self._base(kind, index, None, window), **extra}
+        return Conversation(
+            uid=f"{kind.id}.{index + 1}.{key}",
+            name=name,
             class_name=None,
             grade=None,
             grades=tuple(kind.groepen),
             pupil_id=None,
             family_id=None,
             teachers=(),
-            requested=False,
-            **base,  # type: ignore[arg-type]
+            **fields,  # type: ignore[arg-type]
         )
 
 

@@ -475,21 +475,3 @@ def load_roster(
         str(families_file) if families_file is not None else None,
         school_year,
     )
-
-
-def read_any_roster(
-    path: Path,
-    *,
-    classes_file: Path | None = None,
-    header_map: Mapping[str, str] | None = None,
-    sheet: str | None = None,
-    families_file: Path | None = None,
-) -> Roster:
-    """The roster of :func:`load_roster`, for the plan pipeline."""
-    return load_roster(
-        path,
-        classes_file=classes_file,
-        header_map=header_map,
-        sheet=sheet,
-        families_file=families_file,
-    ).roster

@@ -89,15 +89,15 @@ def read_roster_file(
 
     ``families_file`` adds families, parents' e-mails and class data an export lacks.
     """
-    from gesprekken_cli.families import read_any_roster
+    from gesprekken_cli.families import load_roster
 
-    return read_any_roster(
+    return load_roster(
         path,
         classes_file=classes_file,
         header_map=header_map,
         sheet=sheet,
         families_file=families_file,
-    )
+    ).roster
 
 
 def school_year_of(text: str | None, today: date | None = None) -> SchoolYear:

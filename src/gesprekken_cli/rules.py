@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -191,28 +191,27 @@ class _Model(BaseModel):
     )
 
 
-class TimeRange(_Model):
+class _Span(_Model):
+    """A ``begin`` and ``eind`` on one day: begin must come first (either may be unset)."""
+
+    @model_validator(mode="after")
+    def _order(self) -> Self:
+        begin, end = getattr(self, "begin", None), getattr(self, "eind", None)
+        if begin and end and begin >= end:
+            raise ValueError(f"begin {begin:%H.%M} ligt niet voor eind {end:%H.%M}")
+        return self
+
+
+class TimeRange(_Span):
     """A part of the day: ``begin`` and ``eind`` (either may be left to the default)."""
 
     begin: ClockTime | None = None
     eind: ClockTime | None = None
 
-    @model_validator(mode="after")
-    def _order(self) -> TimeRange:
-        if self.begin and self.eind and self.begin >= self.eind:
-            raise ValueError(f"begin {self.begin:%H.%M} ligt niet voor eind {self.eind:%H.%M}")
-        return self
 
-
-class SchoolHours(_Model):
+class SchoolHours(_Span):
     begin: ClockTime
     eind: ClockTime
-
-    @model_validator(mode="after")
-    def _order(self) -> SchoolHours:
-        if self.begin >= self.eind:
-            raise ValueError(f"begin {self.begin:%H.%M} ligt niet voor eind {self.eind:%H.%M}")
-        return self
 
 
 class ConversationTimes(_Model):
@@ -321,16 +320,10 @@ class YearData(_Model):
     gebeurtenissen: dict[str, date] = {}
 
 
-class Weekly(_Model):
+class Weekly(_Span):
     dag: Weekday
     begin: ClockTime
     eind: ClockTime
-
-    @model_validator(mode="after")
-    def _order(self) -> Weekly:
-        if self.begin >= self.eind:
-            raise ValueError(f"begin {self.begin:%H.%M} ligt niet voor eind {self.eind:%H.%M}")
-        return self
 
 
 class WeeksBeforeStart(_Model):
