@@ -135,7 +135,7 @@ def class_grades(name: str) -> tuple[int, ...]:
 # --- teachers -------------------------------------------------------------------------
 
 
-def _decode(raw: bytes, source: str) -> str:
+def decode_text(raw: bytes, source: str) -> str:
     """Text of a CSV export: UTF-16 (with BOM), UTF-8 (BOM optional) or Windows-1252."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -253,7 +253,7 @@ def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
 def _table(raw: bytes, source: str) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
     """Header row number, header and data rows of CSV bytes; empty files raise."""
     problems: list[Problem] = []
-    text = _decode(raw, source)
+    text = decode_text(raw, source)
     rows = _records(text, source, problems)
     if problems:
         raise RosterError(problems)

@@ -22,11 +22,14 @@ def read_previous(path: Path) -> dict[str, Published]:
     file = str(path)
     try:
         data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
+    except UnicodeDecodeError as exc:
         raise GesprekkenError(
-            [Problem(file, f"geen geldig JSON-plan: {exc}", line, code="vorig")]
-        ) from exc
+            [Problem(file, f"geen JSON-plan: geen UTF-8 (byte {exc.start + 1})", code="vorig")]
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise GesprekkenError(
+            [Problem(file, "geen geldig JSON-plan", exc.lineno, exc.colno, code="vorig")]
+        ) from None
     if not isinstance(data, list):
         raise GesprekkenError(
             [Problem(file, "verwacht een JSON-lijst zoals 'gesprekken plan -f json' schrijft")]

@@ -366,8 +366,6 @@ def read_wishes(path: Path) -> Wishes:
         raise io_error(str(path), f"kan wensenbestand niet lezen: {os_reason(exc)}") from exc
     if path.suffix.lower() in (".yaml", ".yml"):
         return parse_wishes_yaml(raw, str(path))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    return parse_wishes_csv(text, str(path))
+    from gesprekken_cli.roster import decode_text  # the same encodings and binary check
+
+    return parse_wishes_csv(decode_text(raw, str(path)), str(path))

@@ -215,3 +215,20 @@ def test_one_duo_teacher_away_leaves_the_conversations_to_the_other(
             assert i["eind"][11:16] <= "16:00"
         if i["start"] and i["leerkrachten"] == ["Anna de Boer"]:
             assert not i["start"].startswith("2026-11")
+
+
+@pytest.mark.parametrize("option", ["--wensen", "--vorig"])
+def test_binary_wishes_or_previous_plan_is_one_clear_message(
+    runner: CliRunner, tmp_path: Path, option: str
+) -> None:
+    garbage = tmp_path / "rommel.bin"
+    garbage.write_bytes(bytes(range(256)) * 8)
+    out = tmp_path / "plan.json"
+    result = runner.invoke(
+        app,
+        ["plan", str(EXAMPLES / "groep5.csv"), "-j", YEAR, option, str(garbage), "-o", str(out)],
+    )
+    assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "rommel.bin" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
