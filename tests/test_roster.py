@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 import time
 from datetime import date
@@ -13,8 +15,9 @@ from hypothesis import strategies as st
 
 from gesprekken_cli.classes import read_classes
 from gesprekken_cli.errors import GesprekkenError, RosterError
-from gesprekken_cli.model import Pupil, Teacher
+from gesprekken_cli.model import Klass, Pupil, Teacher, pupils_from_columns
 from gesprekken_cli.roster import (
+    _plain_records,
     class_grades,
     read_roster,
     roster_from_bytes,
@@ -399,6 +402,59 @@ def test_pupil_field_order_matches_positional_construction() -> None:
         "traits",
         "row",
     ]
+
+
+def test_pupils_from_columns_equals_pupils_built_per_row() -> None:
+    columns = {
+        "pupil_id": ["1", "2"],
+        "first_name": ["Anna", "Bram"],
+        "last_name": ["Jansen", "de Vries"],
+        "grade": [5, 6],
+        "class_name": ["5A", "6B"],
+        "infix": ["", "van"],
+        "birth_date": [date(2016, 9, 5), None],
+        "guardian_emails": [("a@b.nl",), ()],
+        "family_id": ["g-1", None],
+        "start_date": [None, date(2026, 9, 1)],
+        "new_teacher": [None, True],
+        "households": [1, 2],
+        "traits": [frozenset(), frozenset({"dyslexie"})],
+        "row": [2, 3],
+    }
+    built = pupils_from_columns(**columns)  # type: ignore[arg-type]
+    assert built == tuple(map(Pupil, *columns.values()))
+    assert hash(built[1]) == hash(Pupil(*(values[1] for values in columns.values())))
+    with pytest.raises(ValueError):
+        pupils_from_columns(**{**columns, "row": [2]})  # type: ignore[arg-type]
+
+
+@settings(max_examples=300)
+@given(
+    st.text(alphabet=";,\t\r\n \"'ab\x85\u2028\x0b", max_size=40),
+    st.sampled_from([";", ",", "\t"]),
+)
+def test_plain_split_reads_what_the_csv_reader_reads(text: str, delimiter: str) -> None:
+    plain = _plain_records(text, delimiter)
+    if plain is not None:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+        assert plain == list(enumerate(reader, start=1))
+
+
+def test_teachers_of_a_class_come_from_its_first_row() -> None:
+    header = ["leerlingnummer", "roepnaam", "achternaam", "klas", "leerkracht"]
+    rows = [
+        (2, ["1", "A", "B", "5A", ""]),
+        (3, ["2", "C", "D", "6A", "Els (ma)"]),
+        (4, ["3", "E", "F", "5A", "Piet"]),
+        (5, ["4", "G", "H", "5A", "Joke"]),
+        (6, ["5", "I", "J", "6A", "Els (ma)"]),
+    ]
+    roster = roster_from_table(header, rows, source="t")
+    assert roster.klass("5A") == Klass("5A", (5,), (Teacher("Piet"),))
+    assert roster.klass("6A") == Klass("6A", (6,), (Teacher("Els", frozenset({0})),))
+    assert roster.warnings[0] == (
+        "rij 5: leerkracht wijkt af van rij 4 in klas 5A; die van rij 4 wordt gebruikt"
+    )
 
 
 def _timed(raw: bytes) -> float:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from gesprekken_cli.errors import quote
 from gesprekken_cli.model import Teacher
@@ -16,6 +17,9 @@ _SPACES = re.compile(r"\s+")
 
 _DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag")
 _DAY_SPLIT = re.compile(r"[,;/&+\s]+|\ben\b")
+_DASH = re.compile(r"\s*-\s*")
+_DUO_OR_PAREN = re.compile(r"[()/&+;]")
+_WITH_DAYS = re.compile(r"([^()]*)\(([^()]*)\)")
 
 
 def _day(token: str) -> int | None:
@@ -26,13 +30,14 @@ def _day(token: str) -> int | None:
     return None
 
 
+@lru_cache(maxsize=1024)  # a board names the same few day ranges hundreds of times
 def parse_workdays(text: str) -> frozenset[int]:
     """``ma, di`` / ``wo-vr`` / ``maandag t/m woensdag`` → weekday numbers (0 = maandag).
 
     Raises ValueError with a Dutch message for anything else.
     """
     low = text.lower().replace("t/m", "-").replace("tot en met", "-")
-    low = re.sub(r"\s*-\s*", "-", low)
+    low = _DASH.sub("-", low)
     days: set[int] = set()
     for token in _DAY_SPLIT.split(low):
         token = token.strip(" .")
@@ -61,7 +66,8 @@ def _split_teachers(text: str) -> Iterator[str]:
     """Split on the duo separators outside parentheses (``t/m`` inside them stays)."""
     depth, start = 0, 0
     parts: list[str] = []
-    for index, char in enumerate(text):
+    for match in _DUO_OR_PAREN.finditer(text):
+        char, index = match[0], match.start()
         if char == "(":
             depth += 1
         elif char == ")":
@@ -77,6 +83,9 @@ def _split_teachers(text: str) -> Iterator[str]:
 def _split_en(part: str) -> Iterator[str]:
     depth, start = 0, 0
     low = part.lower()
+    if " en " not in low:
+        yield part
+        return
     for index, char in enumerate(part):
         if char == "(":
             depth += 1
@@ -101,7 +110,7 @@ def parse_teachers(text: str) -> tuple[Teacher, ...]:
             continue
         workdays: frozenset[int] = frozenset()
         if "(" in part or ")" in part:
-            m = re.fullmatch(r"([^()]*)\(([^()]*)\)", part)
+            m = _WITH_DAYS.fullmatch(part)
             if not m:
                 raise ValueError(
                     "leerkracht niet te lezen; verwacht 'Naam (ma, di)' met de werkdagen tussen"
