@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
 from typer.testing import CliRunner
+
+# Validated rules are cached per user (rules_cache); the tests keep theirs out of the home
+# folder, in one folder for the whole session, so most tests also run through the cache.
+os.environ["GESPREKKEN_CACHE"] = tempfile.mkdtemp(prefix="gesprekken-cache-")
 
 
 @pytest.fixture

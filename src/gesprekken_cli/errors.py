@@ -7,6 +7,10 @@ for tabular input) and exits 1 for bad input, 2 for usage and I/O faults.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,3 +101,18 @@ def os_reason(error: OSError) -> str:
 
     name = errno.errorcode.get(error.errno or 0, "")
     return _OS_REASONS.get(name, error.strerror or str(error))
+
+
+def read_bytes(path: Path) -> bytes:
+    """Read a whole file, or raise an I/O error (exit 2) with a Dutch message."""
+    name = str(path)
+    try:
+        if path.is_dir():
+            raise io_error(name, "is een map, geen bestand")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise io_error(name, "bestand bestaat niet") from None
+    except PermissionError:
+        raise io_error(name, "bestand is niet leesbaar (geen toegang)") from None
+    except OSError as exc:
+        raise io_error(name, f"bestand is niet leesbaar ({os_reason(exc)})") from None

@@ -6,6 +6,7 @@ they can never disagree about which conversations exist.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,11 +21,10 @@ from gesprekken_cli.calendar import (
     current_school_year,
     parse_school_year,
 )
-from gesprekken_cli.errors import GesprekkenError
+from gesprekken_cli.errors import GesprekkenError, read_bytes
 from gesprekken_cli.expand import Conversation, calendar_settings, expand
 from gesprekken_cli.model import Roster
 from gesprekken_cli.rules import Cycle
-from gesprekken_cli.validate import check_rules, read_bytes
 
 DEFAULT_RULES = Path("rules/cycle.yaml")
 PACKAGED_RULES = "cycle.yaml"
@@ -60,20 +60,29 @@ def load_rules(path: Path | None) -> tuple[str, Cycle]:
     """The rules file to use and its cycle.
 
     Without ``path``: ``rules/cycle.yaml`` in the current folder when it exists, else the
-    cycle shipped inside the package (so ``gesprekken plan`` works from any folder).
+    cycle shipped inside the package (so ``gesprekken plan`` works from any folder). A rules
+    file validated before, byte for byte, comes from the cache (:mod:`rules_cache`).
     """
+    from gesprekken_cli import rules_cache
+
     if path is None and DEFAULT_RULES.is_file():
         path = DEFAULT_RULES
     if path is None:
-        name = "(meegeleverd) cycle.yaml"
+        name = source = "(meegeleverd) cycle.yaml"
         raw = resources.files("gesprekken_cli.data").joinpath(PACKAGED_RULES).read_bytes()
     else:
-        name = str(path)
+        name, source = str(path), os.path.abspath(path)
         raw = read_bytes(path)
+    cycle = rules_cache.load(source, raw)
+    if cycle is not None:
+        return name, cycle
+    from gesprekken_cli.validate import check_rules
+
     report = check_rules(raw, name)
     if report.cycle is None:
         io_fault = any(p.code == "io" for p in report.errors)
         raise GesprekkenError(report.errors, exit_code=2 if io_fault else 1)
+    rules_cache.store(source, raw, report.cycle)
     return name, report.cycle
 
 

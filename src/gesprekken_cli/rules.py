@@ -3,9 +3,12 @@
 ``load_cycle(path)`` reads and validates a rules file and returns a frozen :class:`Cycle`;
 every fault comes back at once, each with the line and column of its YAML node. The model
 is also the source of ``gesprekken schema`` (JSON Schema for editors).
-"""
 
-from __future__ import annotations
+Start-up matters here (every ``plan`` imports this module, also when the validated rules come
+from :mod:`rules_cache`): the models are built lazily (``defer_build``), defaults are made with
+``model_construct`` so importing never builds a validator, and annotations are real objects
+rather than strings pydantic would have to evaluate.
+"""
 
 import re
 from datetime import date, time
@@ -217,10 +220,10 @@ class SchoolHours(_Span):
 class ConversationTimes(_Model):
     """Default times per part of the day; ``na_schooltijd`` starts when school ends."""
 
-    na_schooltijd: TimeRange = TimeRange(eind=time(17, 0))
-    avond: TimeRange = TimeRange(begin=time(19, 0), eind=time(21, 0))
-    ochtend: TimeRange = TimeRange(begin=time(8, 30), eind=time(9, 30))
-    schooltijd: TimeRange = TimeRange()
+    na_schooltijd: TimeRange = TimeRange.model_construct(eind=time(17, 0))
+    avond: TimeRange = TimeRange.model_construct(begin=time(19, 0), eind=time(21, 0))
+    ochtend: TimeRange = TimeRange.model_construct(begin=time(8, 30), eind=time(9, 30))
+    schooltijd: TimeRange = TimeRange.model_construct()
 
 
 class ChildPresentRule(_Model):
@@ -231,7 +234,9 @@ class ChildPresentRule(_Model):
 
 
 def _default_hours() -> dict[int, SchoolHours]:
-    return {day: SchoolHours(begin=time(8, 30), eind=time(14, 30)) for day in range(5)}
+    return {
+        day: SchoolHours.model_construct(begin=time(8, 30), eind=time(14, 30)) for day in range(5)
+    }
 
 
 class School(_Model):
@@ -239,7 +244,7 @@ class School(_Model):
     regio: Literal["noord", "midden", "zuid"]
     locatie: str = ""
     schooltijden: dict[Weekday, SchoolHours] = Field(default_factory=_default_hours)
-    gesprekstijden: ConversationTimes = ConversationTimes()
+    gesprekstijden: ConversationTimes = ConversationTimes.model_construct()
     pauze_minuten: int = Field(default=0, ge=0, le=120)
     max_gesprekken_per_dag: int | None = Field(default=None, ge=1, le=100)
     max_wachttijd_gezin_minuten: int = Field(default=15, ge=0, le=240)
@@ -281,7 +286,7 @@ class Period(_Model):
     naam: str = ""
 
     @model_validator(mode="after")
-    def _order(self) -> Period:
+    def _order(self) -> "Period":
         if self.tot < self.van:
             raise ValueError(f"tot {self.tot.isoformat()} ligt voor van {self.van.isoformat()}")
         return self
@@ -294,7 +299,7 @@ class DayOffRule(_Model):
     tot: date | None = None
 
     @model_validator(mode="after")
-    def _one_form(self) -> DayOffRule:
+    def _one_form(self) -> "DayOffRule":
         if (self.datum is None) == (self.van is None):
             raise ValueError("geef óf 'datum', óf 'van' en 'tot'")
         if self.van is not None and (self.tot is None or self.tot < self.van):
@@ -333,7 +338,7 @@ class WeeksBeforeStart(_Model):
     tot: int = Field(ge=0, le=26)
 
     @model_validator(mode="after")
-    def _order(self) -> WeeksBeforeStart:
+    def _order(self) -> "WeeksBeforeStart":
         if self.van < self.tot:
             raise ValueError(
                 f"van {self.van} weken ligt na tot {self.tot} weken voor de start "
@@ -370,7 +375,7 @@ class When(_Model):
         return data
 
     @model_validator(mode="after")
-    def _anchors(self) -> When:
+    def _anchors(self) -> "When":
         anchors = [
             name
             for name in ("maanden", "na_weken_onderwijs", "weken_voor_start", "studiedag", "na")
@@ -406,7 +411,7 @@ class Task(_Model):
     kanaal: str = ""
 
     @model_validator(mode="after")
-    def _one_offset(self) -> Task:
+    def _one_offset(self) -> "Task":
         given = [
             name
             for name in ("dagen_voor", "weken_voor", "dagen_na")
@@ -455,7 +460,7 @@ class ConversationType(_Model):
     notities: str = ""
 
     @model_validator(mode="after")
-    def _consistent(self) -> ConversationType:
+    def _consistent(self) -> "ConversationType":
         faults: list[str] = []
         child = "kind" in self.deelnemers
         if self.kind_aanwezig is True and not child:

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from gesprekken_cli.errors import GesprekkenError, Problem, RulesError, io_error, os_reason
+from gesprekken_cli.errors import GesprekkenError, Problem, RulesError, read_bytes
 from gesprekken_cli.rules import MONTHS_NL, WEEKDAY_KEYS, Cycle
 from gesprekken_cli.yamlsafe import Loaded, format_path, load_yaml
 
@@ -38,21 +38,6 @@ class Report:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
-
-
-def read_bytes(path: Path) -> bytes:
-    """Read a file or raise an I/O error (exit 2) with a Dutch message."""
-    name = str(path)
-    try:
-        if path.is_dir():
-            raise io_error(name, "is een map, geen bestand")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise io_error(name, "bestand bestaat niet") from None
-    except PermissionError:
-        raise io_error(name, "bestand is niet leesbaar (geen toegang)") from None
-    except OSError as exc:
-        raise io_error(name, f"bestand is niet leesbaar ({os_reason(exc)})") from None
 
 
 def check_rules(raw: bytes, file: str) -> Report:
