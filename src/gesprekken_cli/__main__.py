@@ -1,3 +1,3 @@
-from gesprekken_cli.cli import main
+from gesprekken_cli.console import main
 
 main()

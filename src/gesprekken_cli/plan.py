@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from gesprekken_cli.calendar import (
     SchoolCalendar,
@@ -30,16 +30,14 @@ DEFAULT_RULES = Path("rules/cycle.yaml")
 PACKAGED_RULES = "cycle.yaml"
 
 
-@dataclass(frozen=True)
-class Unplaced:
+class Unplaced(NamedTuple):
     """A conversation the scheduler could not give a slot, with the reason in Dutch."""
 
     uid: str
     reason: str
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """A dated plan: every conversation of one roster under one cycle in one school year."""
 
     rules_file: str
@@ -49,7 +47,7 @@ class Plan:
     conversations: tuple[Conversation, ...]
     warnings: tuple[str, ...] = ()
     unplaced: tuple[Unplaced, ...] = ()
-    quality: Mapping[str, Any] = field(default_factory=dict)
+    quality: Mapping[str, Any] = MappingProxyType({})
 
     @property
     def year(self) -> SchoolYear:

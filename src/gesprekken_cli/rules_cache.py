@@ -19,22 +19,27 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import pickle
 import sys
 import zlib
 from pathlib import Path
 from typing import Any
+
+try:  # the C unpickler itself: ``pickle.py`` around it costs ~1 ms of start-up
+    from _pickle import Unpickler, UnpicklingError, dumps
+except ImportError:  # pragma: no cover - not CPython
+    from pickle import Unpickler, UnpicklingError, dumps
 
 from gesprekken_cli import __version__
 from gesprekken_cli.rules import Cycle
 
 _OFF = {"", "0", "uit", "nee", "off", "no", "false"}
 _FORMAT = 1
+_PROTOCOL = 5
 # The only classes a cached cycle may name: the rules model and the dates and times in it.
 _ALLOWED = {"gesprekken_cli.rules": None, "datetime": {"date", "time"}}
 # Unpickling damaged bytes can fail in many ways; each of them is just a miss.
 _DAMAGED = (
-    pickle.UnpicklingError,
+    UnpicklingError,
     EOFError,
     ValueError,
     TypeError,
@@ -48,21 +53,21 @@ _DAMAGED = (
 )
 
 
-class _RulesUnpickler(pickle.Unpickler):
+class _RulesUnpickler(Unpickler):
     """Rebuilds only rules-model objects: a cache file naming anything else is refused."""
 
     def find_class(self, module: str, name: str) -> Any:
         allowed = _ALLOWED.get(module, set())
         if module in _ALLOWED and (allowed is None or name in allowed):
             return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} hoort niet in een regelcache")
+        raise UnpicklingError(f"{module}.{name} hoort niet in een regelcache")
 
 
-class _PlainUnpickler(pickle.Unpickler):
+class _PlainUnpickler(Unpickler):
     """The cache file's envelope holds strings and bytes only."""
 
     def find_class(self, module: str, name: str) -> Any:
-        raise pickle.UnpicklingError(f"{module}.{name} hoort niet in een regelcache")
+        raise UnpicklingError(f"{module}.{name} hoort niet in een regelcache")
 
 
 def cache_dir() -> Path | None:
@@ -136,8 +141,8 @@ def store(source: str, raw: bytes, cycle: Cycle) -> None:
     path = _entry(source)
     if path is None:
         return
-    body = pickle.dumps(cycle, protocol=pickle.HIGHEST_PROTOCOL)
-    data = pickle.dumps((fingerprint(), raw, body), protocol=pickle.HIGHEST_PROTOCOL)
+    body = dumps(cycle, protocol=_PROTOCOL)
+    data = dumps((fingerprint(), raw, body), protocol=_PROTOCOL)
     import tempfile
 
     try:

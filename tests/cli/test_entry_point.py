@@ -1,0 +1,63 @@
+"""The console entry point: the group it builds per run, and a real process end to end."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from support import EXAMPLES, ROOT, YEAR
+
+from gesprekken_cli.cli import app, command_line
+
+ALL = ["validate", "schema", "plan", "overzicht", "rooster", "checklist", "ics"]
+
+
+def test_a_named_command_is_the_only_one_built() -> None:
+    group = command_line(["plan", "groep5.csv", "-f", "json"])
+    assert list(group.commands) == ["plan"]
+    assert len(app.registered_commands) == len(ALL)
+
+
+@pytest.mark.parametrize("args", [[], ["--help"], ["plann"], ["--", "plan"], ["PLAN"]])
+def test_help_typos_and_no_command_see_every_command(args: list[str]) -> None:
+    assert sorted(command_line(args).commands) == sorted(ALL)
+
+
+def test_the_installed_entry_point_plans_a_class(tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    command = [sys.executable, "-m", "gesprekken_cli", "plan", str(EXAMPLES / "groep5.csv")]
+    done = subprocess.run(
+        [*command, "-j", YEAR, "-f", "json", "-o", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_text("utf-8").count('"gesprek"') == 91
+
+
+def test_the_entry_point_reports_an_unknown_command_with_a_suggestion() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "gesprekken_cli", "plann"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "plan" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_importing_the_cli_leaves_the_garbage_collector_alone() -> None:
+    """Only the console script tunes the collector; a library user keeps Python's defaults."""
+    show = "import gc; print(gc.get_threshold(), gc.get_freeze_count())"
+
+    def run(code: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+
+    assert run("import gesprekken_cli.cli; " + show) == run(show)
