@@ -10,6 +10,7 @@ pair, so a drifting machine does not skew the comparison. Usage::
 
 from __future__ import annotations
 
+import itertools
 import os
 import shlex
 import statistics
@@ -24,9 +25,13 @@ GESPREKKEN = str(BIN / "gesprekken")
 PYTHON = str(BIN / "python")
 FLOOR = [PYTHON, "-c", "import typer, yaml, rich.console; from pydantic import BaseModel"]
 YEAR = ["-j", "2026-2027", "-f", "json", "-o", os.devnull, "--force"]
+GROEP5 = [GESPREKKEN, "plan", str(HERE.parent / "examples" / "groep5.csv"), *YEAR]
+# The same plan with the rules validated again, as on the first run after editing them.
+COLD = "GESPREKKEN_CACHE=uit"
 CASES = {
     "help": [GESPREKKEN, "--help"],
-    "groep5": [GESPREKKEN, "plan", str(HERE.parent / "examples" / "groep5.csv"), *YEAR],
+    "groep5": GROEP5,
+    "groep5-koud": [COLD, *GROEP5],
     "klas": [GESPREKKEN, "plan", str(HERE / "out" / "class.csv"), *YEAR],
     "school": [GESPREKKEN, "plan", str(HERE / "out" / "school.csv"), *YEAR],
     "bestuur": [GESPREKKEN, "plan", str(HERE / "out" / "board.csv"), *YEAR],
@@ -34,9 +39,20 @@ CASES = {
 
 
 def run(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MB) of one whole process."""
+    """Wall seconds and peak resident memory (MB) of one whole process.
+
+    Leading ``NAME=value`` items are set in the child's environment, as a shell would.
+    """
+    leading = list(itertools.takewhile(lambda item: "=" in item.split("/")[0], command))
+    settings = dict(item.split("=", 1) for item in leading)
+    command = command[len(leading) :]
     start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **settings},
+    )
     _, status, usage = os.wait4(child.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"{shlex.join(command)} failed (exit {os.waitstatus_to_exitcode(status)})")
@@ -51,7 +67,7 @@ def paired(a: list[str], b: list[str], runs: int) -> None:
     ratio = statistics.median(p[0][0] / p[1][0] for p in pairs)
     peak = max(p[0][1] for p in pairs)
     print(
-        f"{shlex.join(a[1:3])}: {wall_a:.3f} s, floor {wall_b:.3f} s, "
+        f"{shlex.join(a[1:4] if '=' in a[0] else a[1:3])}: {wall_a:.3f} s, floor {wall_b:.3f} s, "
         f"ratio {ratio:.2f}, peak {peak:.0f} MB"
     )
 
