@@ -7,10 +7,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from support import DATA, DUIF, OKG
+from support import DATA, DUIF, OKG, YEAR
 
-from gesprekken_cli.calendar import parse_school_year
-from gesprekken_cli.expand import Conversation
+from gesprekken_cli.calendar import build_calendar, parse_school_year
+from gesprekken_cli.expand import Conversation, calendar_settings, expand
+from gesprekken_cli.model import Klass, Pupil, Roster
 from gesprekken_cli.plan import Plan, build_plan, load_rules
 from gesprekken_cli.roster import read_roster
 
@@ -263,3 +264,35 @@ def test_okg_advies_groep8_in_february_with_child(okg: Plan) -> None:
     assert all(c.child_present and c.first_day.month == 2 for c in items)
     pre = by_type(okg)["pre-adviesgesprek"]
     assert pupils(pre) == ["106", "107"] and all(c.first_day.month == 11 for c in pre)
+
+
+def _plan_key(c: Conversation) -> tuple[object, ...]:
+    return (c.first_day, c.last_day, c.type_id, c.round, c.class_name or "", c.name, c.uid)
+
+
+def test_items_come_in_plan_order_even_for_look_alike_pupils() -> None:
+    # Same class and name, ids that are prefixes of each other or of a household uid, a name
+    # with the lowest character, three households: the order is still window, type, round,
+    # class, name, uid, and every household gets its own item.
+    name, cycle = load_rules(DUIF)
+    year = parse_school_year(YEAR)
+    cal = build_calendar(year, calendar_settings(cycle, year, name))
+    look_alike = [("12", 2), ("12!", 1), ("12.h1x", 1), ("12.h2", 3), ("1", 1), ("2", 2)]
+    pupils = (
+        *(
+            Pupil(pupil_id, "Sam", "Jansen", 5, "5A", households=households, row=row)
+            for row, (pupil_id, households) in enumerate(look_alike, start=2)
+        ),
+        Pupil("30", "Sam\x00", "Jansen", 5, "5A", row=8),
+        Pupil("31", "Sam", "", 5, "5A", row=9, start_date=date(2026, 10, 1)),
+        Pupil("40", "Ada", "Smit", 6, "6B", households=2, row=10),
+        Pupil("41", "Ada", "Smit", 5, "5B", row=11),
+    )
+    roster = Roster("t", pupils, (Klass("5A", (5,)), Klass("5B", (5,)), Klass("6B", (6,))))
+    items = expand(cycle, roster, cal).conversations
+    assert items == sorted(items, key=_plan_key)
+    start = [c.uid for c in items if c.type_id == "startgesprek"]
+    assert len(start) == len(set(start)) == 14  # 31 starts after the round
+    assert {"startgesprek.1.12.h2.h3", "startgesprek.1.40.h2"} <= set(start)
+    households = {c.uid: c.household for c in items}
+    assert households["startgesprek.1.12.h2.h3"] == 3 and households["startgesprek.1.1"] == 0

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import NamedTuple
+from itertools import compress
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from gesprekken_cli.calendar import (
@@ -105,6 +106,121 @@ class Expansion:
     warnings: list[str] = field(default_factory=list)
 
 
+_FIELDS = Conversation._fields
+_PUPIL_FIELDS = slice(_FIELDS.index("name"), _FIELDS.index("teachers") + 1)
+_HOUSEHOLD = _FIELDS.index("household")
+_new_conversation = tuple.__new__
+
+Window = tuple[date, date]
+
+
+def _plan_order(c: Conversation) -> tuple[date, date, str, int, str, str, str]:
+    """The order of the expanded plan: window, type, round, class, name, uid."""
+    return (c.first_day, c.last_day, c.type_id, c.round, c.class_name or "", c.name, c.uid)
+
+
+class _Pupils:
+    """The roster's pupils as expansion uses them, worked out once per pupil instead of once
+    per pupil and round: their part of a conversation and their place in the plan order."""
+
+    def __init__(self, pupils: tuple[Pupil, ...], teachers: Callable[[str], tuple[str, ...]]):
+        self.pupils = pupils
+        self.grade = [p.grade for p in pupils]
+        single = {grade: (grade,) for grade in self.grade}
+        staff = {name: teachers(name) for name in {p.class_name for p in pupils}}
+        # name, class_name, grade, grades, pupil_id, family_id, teachers (the _PUPIL_FIELDS)
+        self.fields = [
+            (
+                p.display_name,
+                p.class_name,
+                p.grade,
+                single[p.grade],
+                p.pupil_id,
+                p.family_id,
+                staff[p.class_name],
+            )
+            for p in pupils
+        ]
+        self.by_grade: dict[int, list[int]] = {}  # positions; grades in order of appearance
+        for position, pupil in enumerate(pupils):
+            self.by_grade.setdefault(pupil.grade, []).append(position)
+        self.started = {p.grade for p in pupils if p.start_date is not None}
+        self.class_grades = list(dict.fromkeys((p.class_name, p.grade) for p in pupils))
+        self._orders: dict[bool, _Order] = {}
+
+    def positions(self, grades: Iterable[int]) -> list[int]:
+        """Positions of the pupils in ``grades``, in roster order."""
+        found = [self.by_grade[g] for g in set(grades) if g in self.by_grade]
+        return sorted(p for positions in found for p in positions)
+
+    def order(self, split: bool) -> _Order:
+        """The plan order of a round's items for one window (see :class:`_Order`).
+
+        ``split``: parents who live apart get an item per household (``uid.h1``, ``uid.h2``).
+        """
+        split = split and any(p.households > 1 for p in self.pupils)
+        if split not in self._orders:
+            self._orders[split] = _Order(self.pupils, self.fields, split)
+        return self._orders[split]
+
+
+class _Order:
+    """Every pupil's items of one round and window in plan order (class, name, uid), so a
+    round's items are put in order by sorting ranks (ints), not the items themselves.
+
+    ``position[rank]``/``household[rank]``: the pupil and household (0: the only item) at
+    that place; ``rank[position]``: the pupil's (first) place; ``more[position]``: the places
+    of the further households of parents who live apart.
+    """
+
+    def __init__(
+        self, pupils: tuple[Pupil, ...], fields: list[tuple[Any, ...]], split: bool
+    ) -> None:
+        positions = list(range(len(pupils)))
+        households = [0] * len(pupils)
+        for position, pupil in enumerate(pupils) if split else ():
+            if pupil.households > 1:
+                households[position] = 1
+                positions.extend([position] * (pupil.households - 1))
+                households.extend(range(2, pupil.households + 1))
+
+        def parts(at: int) -> tuple[str, str, str]:
+            name, class_name, _, _, pupil_id, _, _ = fields[positions[at]]
+            household = households[at]
+            return (class_name or "", name, f"{pupil_id}.h{household}" if household else pupil_id)
+
+        # Joined by the lowest character the parts compare like their tuple (when none holds
+        # that character), and strings cost the garbage collector nothing.
+        keys = [f"{f[1] or ''}\x00{f[0]}\x00{f[4]}" for f in fields]  # = parts(position)
+        for at in range(len(pupils), len(positions)) if split else ():
+            keys[positions[at]] = "\x00".join(parts(positions[at]))  # its first household
+            keys.append("\x00".join(parts(at)))
+        if "".join(keys).count("\x00") == 2 * len(keys):
+            order = sorted(range(len(keys)), key=keys.__getitem__)
+        else:
+            order = sorted(range(len(keys)), key=parts)
+        self.position = [positions[i] for i in order]
+        self.household = [households[i] for i in order]
+        self.rank = [0] * len(pupils)
+        self.more: dict[int, list[int]] = {}
+        for rank, (position, household) in enumerate(
+            zip(self.position, self.household, strict=True)
+        ):
+            if household > 1:
+                self.more.setdefault(position, []).append(rank)
+            else:
+                self.rank[position] = rank
+
+    def ranks(self, positions: list[int]) -> list[int]:
+        """The sorted places of the items of the pupils at ``positions``."""
+        ranks = list(map(self.rank.__getitem__, positions))
+        if self.more:
+            more = self.more
+            ranks.extend(r for p in positions if p in more for r in more[p])
+        ranks.sort()
+        return ranks
+
+
 def calendar_settings(cycle: Cycle, year: SchoolYear, source: str = "") -> CalendarSettings:
     """What the rules file says about ``year``, in the calendar's terms."""
     data = cycle.schooljaren.get(year.label)
@@ -162,6 +278,13 @@ class _Expander:
         self._inloop_days: frozenset[int] | None = frozenset(weekly) if weekly else None
         self._templates: dict[tuple[str, int, int, tuple[date, date]], Conversation] = {}
         self._teachers: dict[str, tuple[str, ...]] = {}
+        self._pupils: _Pupils | None = None
+
+    @property
+    def pupils(self) -> _Pupils:
+        if self._pupils is None:
+            self._pupils = _Pupils(self.roster.pupils, self.teachers)
+        return self._pupils
 
     def warn(self, text: str) -> None:
         if text not in self._warned:
@@ -370,30 +493,34 @@ class _Expander:
     # --- expansion ---
 
     def run(self) -> list[Conversation]:
-        out: list[Conversation] = []
+        """Every item in plan order (:func:`_plan_order`).
+
+        Items come in runs that share window, type and round and are already in plan order
+        (a round's pupils); the runs are sorted, not the tens of thousands of items.
+        """
+        runs: list[list[Conversation]] = []
         for kind in self.cycle.gesprekken:
             for index, when in enumerate(kind.wanneer):
                 if kind.doelgroep == "aanmelders":
-                    out.extend(self._school_window(kind, index))
+                    runs.extend([c] for c in self._school_window(kind, index))
                 elif kind.vorm == "terugkerend":
-                    out.extend(self._recurring(kind, index, when))
+                    runs.extend([c] for c in self._recurring(kind, index, when))
                 elif kind.vorm == "groep":
-                    out.extend(self._meetings(kind, index))
+                    runs.extend([c] for c in self._meetings(kind, index))
                 elif kind.status == "op_verzoek":
-                    out.extend(self._on_request(kind, index))
+                    runs.extend([c] for c in self._on_request(kind, index))
                 else:
-                    out.extend(self._individual(kind, index, when))
-        out.sort(
-            key=lambda c: (
-                c.first_day,
-                c.last_day,
-                c.type_id,
-                c.round,
-                c.class_name or "",
-                c.name,
-                c.uid,
-            )
-        )
+                    runs.extend(self._individual(kind, index, when))
+        runs.sort(key=lambda run: _plan_order(run[0])[:4])
+        out: list[Conversation] = []
+        start = 0
+        for end in range(1, len(runs) + 1):
+            if end == len(runs) or _plan_order(runs[end][0])[:4] != _plan_order(runs[start][0])[:4]:
+                if end - start == 1:
+                    out.extend(runs[start])
+                else:  # runs of one window, type and round: order their items together
+                    out.extend(sorted((c for run in runs[start:end] for c in run), key=_plan_order))
+                start = end
         return out
 
     def _base(
@@ -437,51 +564,98 @@ class _Expander:
             )
         return found
 
-    def _individual(self, kind: ConversationType, index: int, when: When) -> Iterable[Conversation]:
-        wants_parents = "ouders" in kind.deelnemers
-        for pupil in self.roster.pupils:
-            if not self.invited(kind, pupil):
+    def _individual(
+        self, kind: ConversationType, index: int, when: When
+    ) -> list[list[Conversation]]:
+        """The round's conversations, one run per window, each run in plan order."""
+        if when.weken_voor_start is not None:
+            by_window = self._by_start(kind, when)
+        else:
+            by_window = self._by_window(kind, index)
+        order = self.pupils.order("ouders" in kind.deelnemers)
+        pupils = self.pupils
+        prefix = f"{kind.id}.{index + 1}."
+        runs: list[list[Conversation]] = []
+        for window, positions in by_window.items():
+            templates = {
+                grade: self._template(kind, index, grade, window)
+                for grade in sorted(set(map(pupils.grade.__getitem__, positions)))
+            }
+            head = next(iter(templates.values()))[1 : _PUPIL_FIELDS.start]  # same for all
+            tails = {grade: t[_PUPIL_FIELDS.stop :] for grade, t in templates.items()}
+            ranks = order.ranks(positions)
+            run = [
+                _new_conversation(Conversation, (prefix + p[4], *head, *p, *tails[p[2]]))
+                for p in map(pupils.fields.__getitem__, map(order.position.__getitem__, ranks))
+            ]
+            if order.more:  # parents living apart: an item per household
+                households = list(map(order.household.__getitem__, ranks))
+                for at in compress(range(len(run)), households):
+                    c, household = run[at], households[at]
+                    uid = f"{c.uid}.h{household}"
+                    fields = (uid, *c[1:_HOUSEHOLD], household, *c[_HOUSEHOLD + 1 :])
+                    run[at] = _new_conversation(Conversation, fields)
+            runs.append(run)
+        return runs
+
+    def _by_window(self, kind: ConversationType, index: int) -> dict[Window, list[int]]:
+        """Positions of the pupils invited to round ``index``, by their window (see
+        :meth:`pupil_window`); windows are worked out in the order the roster needs them."""
+        pupils = self.pupils
+        by_window: dict[Window, list[int]] = {}
+        if kind.doelgroep == "alle":  # everyone in the groepen: a window per groep
+            for grade, positions in pupils.by_grade.items():
+                if grade not in kind.groepen:
+                    continue
+                if grade not in pupils.started:
+                    window = self.window(kind, index, grade)
+                    if window is not None:
+                        by_window.setdefault(window, []).extend(positions)
+                    continue
+                for position in positions:
+                    own = self.pupil_window(kind, index, pupils.pupils[position])
+                    if own is not None:
+                        by_window.setdefault(own, []).append(position)
+            return by_window
+        for position in pupils.positions(kind.groepen):
+            pupil = pupils.pupils[position]
+            if self.invited(kind, pupil):
+                own = self.pupil_window(kind, index, pupil)
+                if own is not None:
+                    by_window.setdefault(own, []).append(position)
+        return by_window
+
+    def _by_start(self, kind: ConversationType, when: When) -> dict[Window, list[int]]:
+        """Like :meth:`_by_window` for a round some weeks before each pupil's start date."""
+        pupils = self.pupils
+        by_window: dict[Window, list[int]] = {}
+        for position in pupils.positions(kind.groepen):
+            pupil = pupils.pupils[position]
+            if not self.invited(kind, pupil) or pupil.start_date is None:
                 continue
-            if when.weken_voor_start is not None:
-                if pupil.start_date is None:
-                    continue
-                window = self.before_start_window(kind, when, pupil)
-                if window is None:
-                    self.warn(
-                        f"{kind.naam}: een startdatum ({pupil.start_date:%d-%m-%Y}) valt te vroeg "
-                        f"in schooljaar {self.year.label} voor het venster; plan dit gesprek zelf"
-                    )
-                    continue
-            else:
-                window = self.pupil_window(kind, index, pupil)
-                if window is None:
-                    continue
-            template = self._template(kind, index, pupil.grade, window)
-            households = pupil.households if wants_parents and pupil.households > 1 else 1
-            uid = f"{kind.id}.{index + 1}.{pupil.pupil_id}"
-            for household in range(1, households + 1):
-                yield template._replace(
-                    uid=f"{uid}.h{household}" if households > 1 else uid,
-                    name=pupil.display_name,
-                    class_name=pupil.class_name,
-                    pupil_id=pupil.pupil_id,
-                    family_id=pupil.family_id,
-                    teachers=self.teachers(pupil.class_name),
-                    household=household if households > 1 else 0,
+            window = self.before_start_window(kind, when, pupil)
+            if window is None:
+                self.warn(
+                    f"{kind.naam}: een startdatum ({pupil.start_date:%d-%m-%Y}) valt te vroeg "
+                    f"in schooljaar {self.year.label} voor het venster; plan dit gesprek zelf"
                 )
+                continue
+            by_window.setdefault(window, []).append(position)
+        return by_window
 
     def _on_request(self, kind: ConversationType, index: int) -> Iterable[Conversation]:
         by_class: dict[str, list[Pupil]] = {}
-        for pupil in self.roster.pupils:
-            if self.invited(kind, pupil) and self.pupil_window(kind, index, pupil):
-                by_class.setdefault(pupil.class_name, []).append(pupil)
+        everyone = self.pupils.pupils
+        for position in sorted(p for group in self._by_window(kind, index).values() for p in group):
+            pupil = everyone[position]
+            by_class.setdefault(pupil.class_name, []).append(pupil)
         when = kind.wanneer[index]
         for class_name, pupils in by_class.items():
             grades: tuple[int, ...] = tuple(sorted({p.grade for p in pupils}))
             window = self.window(kind, index, grades[0])
             if window is None:
                 continue
-            asked = [p for p in pupils if self.requested(kind, p)]
+            asked = [p for p in pupils if p.traits and self.requested(kind, p)]
             base = self._base(kind, index, grades[0], window)
             yield Conversation(
                 uid=f"{kind.id}.{index + 1}.klas-{class_name}",
@@ -516,22 +690,22 @@ class _Expander:
         _ = when
 
     def _meetings(self, kind: ConversationType, index: int) -> Iterable[Conversation]:
-        present = [p for p in self.roster.pupils if p.grade in kind.groepen]
+        present = [(k, g) for k, g in self.pupils.class_grades if g in kind.groepen]
         if not present:
             return
         groups: dict[str, tuple[list[str], set[int]]] = {}
-        for pupil in present:
+        for class_name, grade in present:  # as for every pupil: (class, groep) in roster order
             if kind.per == "klas":
-                key, label = f"klas-{pupil.class_name}", f"Klas {pupil.class_name}"
+                key, label = f"klas-{class_name}", f"Klas {class_name}"
             elif kind.per == "groep":
-                key, label = f"groep-{pupil.grade}", f"Groep {pupil.grade}"
+                key, label = f"groep-{grade}", f"Groep {grade}"
             else:
                 grade_text = "/".join(map(str, kind.groepen))
                 key, label = "school", f"Groep {grade_text}"
             classes, grade_set = groups.setdefault(key + "\x00" + label, ([], set()))
-            if pupil.class_name not in classes:
-                classes.append(pupil.class_name)
-            grade_set.add(pupil.grade)
+            if class_name not in classes:
+                classes.append(class_name)
+            grade_set.add(grade)
         for packed, (classes, grade_set) in groups.items():
             key, label = packed.split("\x00")
             grades: tuple[int, ...] = tuple(sorted(grade_set))
@@ -575,7 +749,7 @@ class _Expander:
 
     def _recurring(self, kind: ConversationType, index: int, when: When) -> Iterable[Conversation]:
         assert when.wekelijks is not None
-        if not any(p.grade in kind.groepen for p in self.roster.pupils):
+        if not any(grade in kind.groepen for grade in self.pupils.by_grade):
             return
         weekly = when.wekelijks
         days = [d for d in self.cal.school_days() if d.weekday() == weekly.dag]

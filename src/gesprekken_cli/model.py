@@ -75,7 +75,7 @@ class Pupil:
 
     @property
     def display_name(self) -> str:
-        return " ".join(part for part in (self.first_name, self.infix, self.last_name) if part)
+        return " ".join(filter(None, (self.first_name, self.infix, self.last_name)))
 
 
 _PUPIL_SLOTS: tuple[Any, ...] = tuple(getattr(Pupil, f.name) for f in fields(Pupil))
