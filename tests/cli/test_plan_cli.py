@@ -271,3 +271,26 @@ def test_unwritable_output_is_a_message_not_a_traceback() -> None:
     assert done.returncode == 2
     assert b"Traceback" not in done.stderr
     assert b"schrijven mislukt" in done.stderr
+
+
+def test_json_objects_are_the_records_of_the_items_one_per_line() -> None:
+    # render_json refills one object per round; every line must still be record(item),
+    # also when a household item is followed by a pupil's only item.
+    import orjson
+
+    from gesprekken_cli.plan import build_plan
+    from gesprekken_cli.render.plan_json import record, render_json
+    from gesprekken_cli.roster import read_roster
+
+    name, cycle = load_rules(DUIF)
+    plan = build_plan(
+        cycle, read_roster(EXAMPLES / "school.csv"), parse_school_year(YEAR), rules_file=name
+    )
+    items = list(plan.conversations)
+    assert any(c.household for c in items) and any(c.start for c in items)
+    expected = b"[\n" + b",\n".join(orjson.dumps(record(c)) for c in items) + b"\n]\n"
+    assert render_json(items) == expected
+    assert render_json(items[::-1]) == (
+        b"[\n" + b",\n".join(orjson.dumps(record(c)) for c in items[::-1]) + b"\n]\n"
+    )
+    assert render_json([]) == b"[]\n"
