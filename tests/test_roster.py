@@ -6,8 +6,10 @@ import csv
 import io
 import random
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +19,9 @@ from gesprekken_cli.classes import read_classes
 from gesprekken_cli.errors import GesprekkenError, RosterError
 from gesprekken_cli.model import Klass, Pupil, Teacher, pupils_from_columns
 from gesprekken_cli.roster import (
-    _plain_records,
+    _columns_table,
+    _plain_lines,
+    _table,
     class_grades,
     read_roster,
     roster_from_bytes,
@@ -434,10 +438,34 @@ def test_pupils_from_columns_equals_pupils_built_per_row() -> None:
     st.sampled_from([";", ",", "\t"]),
 )
 def test_plain_split_reads_what_the_csv_reader_reads(text: str, delimiter: str) -> None:
-    plain = _plain_records(text, delimiter)
-    if plain is not None:
+    lines = _plain_lines(text)
+    if lines is not None:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-        assert plain == list(enumerate(reader, start=1))
+        assert [line.split(delimiter) if line else [] for line in lines] == list(reader)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["", " ", "1", "Anna", "5", "5A", "x@y.nl"]), min_size=6, max_size=7
+        ),
+        max_size=6,
+    ),
+    st.sampled_from([";", ","]),
+)
+def test_columns_give_the_roster_the_rows_give(rows: list[list[str]], delimiter: str) -> None:
+    header = ["leerlingnummer", "roepnaam", "achternaam", "groep", "klas", "email"]
+    text = "\n".join(delimiter.join(cells) for cells in [header, *rows]) + "\n"
+
+    def read(table: Callable[[bytes, str], tuple[int, list[str], Any]]) -> object:
+        try:
+            header_row, head, data = table(text.encode(), "t")
+            return roster_from_table(head, data, source="t", header_row=header_row)
+        except RosterError as error:
+            return error.problems
+
+    assert read(_columns_table) == read(_table)
 
 
 def test_teachers_of_a_class_come_from_its_first_row() -> None:

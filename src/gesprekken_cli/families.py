@@ -424,7 +424,7 @@ def load_roster(
 
         table = edexml_table(parse_xml(raw, source), source)
         header: Sequence[str] = table.header
-        rows: Sequence[tuple[int, Sequence[str]]] = table.rows
+        rows: Sequence[tuple[int, Sequence[str]]] | csv_roster.Columns = table.rows
         header_row, school_year, positions = 1, table.school_year, table
         warnings.extend(table.warnings)
         base = table.classes
@@ -434,12 +434,16 @@ def load_roster(
 
         header_row, header, rows = xlsx_table(raw, source, sheet)
         base = ()
+    elif families is None:
+        header_row, header, rows = csv_roster._columns_table(raw, source)
+        base = ()
     else:
         header_row, header, rows = csv_roster._table(raw, source)
         base = ()
     overlays = [families.classes if families else (), configured]
     classes = merge_classes(base, *overlays, warnings=warnings)
     if families is not None:
+        assert not isinstance(rows, csv_roster.Columns)  # read as rows above
         joined = join_table(
             header, rows, families, source=source, header_map=header_map, header_row=header_row
         )

@@ -13,7 +13,9 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -199,18 +201,25 @@ def _delimiter(text: str) -> str:
 _SEP_HINT = re.compile(r"sep=([;,\t|])?\r?\n", re.IGNORECASE)
 
 
+def _dialect(text: str) -> tuple[str, str]:
+    """The text without Excel's ``sep=;`` hint line, and its delimiter."""
+    hint = _SEP_HINT.match(text)
+    if hint:
+        text = text[hint.end() :]
+    return text, (hint[1] if hint else "") or _delimiter(text)
+
+
 def _records(text: str, source: str, problems: list[Problem]) -> list[tuple[int, list[str]]]:
     """Numbered CSV records (row 1 = first record, as a spreadsheet counts them).
 
     Excel's ``sep=;`` hint line is honoured and, as in Excel, not counted as a row.
     """
-    hint = _SEP_HINT.match(text)
-    if hint:
-        text = text[hint.end() :]
-    delimiter = (hint[1] if hint else "") or _delimiter(text)
-    plain = _plain_records(text, delimiter)
-    if plain is not None:
-        return plain
+    text, delimiter = _dialect(text)
+    lines = _plain_lines(text)
+    if lines is not None:
+        return [
+            (number, line.split(delimiter) if line else []) for number, line in enumerate(lines, 1)
+        ]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     try:
         return list(enumerate(reader, start=1))
@@ -226,9 +235,10 @@ def _records(text: str, source: str, problems: list[Problem]) -> list[tuple[int,
         return []
 
 
-def _plain_records(text: str, delimiter: str) -> list[tuple[int, list[str]]] | None:
-    """What :mod:`csv` reads from text without quotes or lone carriage returns, by plain
-    splitting (twice as fast for a large export); None when the text needs the csv reader."""
+def _plain_lines(text: str) -> list[str] | None:
+    """The records of text without quotes or lone carriage returns, one per line: for such
+    text :mod:`csv` only splits lines on the delimiter, which plain splitting does twice as
+    fast. None when the text needs the csv reader."""
     if '"' in text:
         return None
     if "\r" in text:
@@ -240,7 +250,46 @@ def _plain_records(text: str, delimiter: str) -> list[tuple[int, list[str]]] | N
         lines.pop()
     if lines and max(map(len, lines)) > csv.field_size_limit():
         return None  # let the reader report the over-long field
-    return [(number, line.split(delimiter) if line else []) for number, line in enumerate(lines, 1)]
+    return lines
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """A table's data rows column by column (one list per header cell), for a table whose
+    rows are all as wide as the header and none blank; ``numbers`` as for rows."""
+
+    numbers: Sequence[int]
+    cells: list[list[str]]
+
+
+def _plain_columns(text: str) -> tuple[int, list[str], Columns] | None:
+    """Header row number, header and :class:`Columns` of a plain CSV text (see
+    :func:`_plain_lines`) that is a full table; None for any other text.
+
+    Splitting the whole text at once costs no list per row (a 12,000-row roster is read
+    twice as fast and leaves the garbage collector 24,000 fewer objects to look at).
+    """
+    text, delimiter = _dialect(text)
+    lines = _plain_lines(text)
+    if lines is None:
+        return None
+    # the header: the first line with something in a cell
+    index = next((i for i, line in enumerate(lines) if line.replace(delimiter, "").strip()), -1)
+    if index < 0:
+        return None
+    header = lines[index].split(delimiter)
+    data = lines[index + 1 :]
+    width = len(header)
+    if not data or set(map(str.count, data, repeat(delimiter))) != {width - 1}:
+        return None
+    cells = delimiter.join(data).split(delimiter)
+    columns = [cells[at::width] for at in range(width)]
+    if not all(map(str.strip, columns[0])):
+        blank = [row for row, cell in enumerate(columns[0]) if not cell.strip()]
+        if any(not any(column[row].strip() for column in columns) for row in blank):
+            return None  # blank rows are skipped by the row reader
+    first = index + 2
+    return index + 1, header, Columns(range(first, first + len(data)), columns)
 
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -273,8 +322,19 @@ def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
 
 def _table(raw: bytes, source: str) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
     """Header row number, header and data rows of CSV bytes; empty files raise."""
-    problems: list[Problem] = []
+    return _rows_table(decode_text(raw, source), source)
+
+
+def _columns_table(
+    raw: bytes, source: str
+) -> tuple[int, list[str], list[tuple[int, list[str]]] | Columns]:
+    """Like :func:`_table`, the data as :class:`Columns` when the text allows it."""
     text = decode_text(raw, source)
+    return _plain_columns(text) or _rows_table(text, source)
+
+
+def _rows_table(text: str, source: str) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
+    problems: list[Problem] = []
     rows = _records(text, source, problems)
     if problems:
         raise RosterError(problems)
@@ -309,7 +369,7 @@ def roster_from_bytes(
     header_map: Mapping[str, str] | None = None,
 ) -> Roster:
     """Like :func:`read_roster` for bytes already in memory (stdin, an upload, a test)."""
-    header_row, header, rows = _table(raw, source)
+    header_row, header, rows = _columns_table(raw, source)
     return roster_from_table(
         header,
         rows,
@@ -445,7 +505,7 @@ def _all_full(rows: Sequence[tuple[int, Sequence[str]]], width: int) -> bool:
 
 def roster_from_table(
     header: Sequence[str],
-    rows: Iterable[tuple[int, Sequence[str]]],
+    rows: Iterable[tuple[int, Sequence[str]]] | Columns,
     *,
     source: str,
     classes: Sequence[Klass] = (),
@@ -464,7 +524,11 @@ def roster_from_table(
     width = len(header)
     data: list[Sequence[str]] = []
     numbers: list[int] = []
-    if not isinstance(rows, Sequence):
+    transposed: Sequence[Sequence[str]] = ()
+    if isinstance(rows, Columns):
+        numbers, transposed = list(rows.numbers), rows.cells
+        rows = ()
+    elif not isinstance(rows, Sequence):
         rows = list(rows)
     if _all_full(rows, width):
         numbers = [row for row, _ in rows]
@@ -499,7 +563,7 @@ def roster_from_table(
             continue
         data.append(cells)
         numbers.append(row)
-    count = len(data)
+    count = len(numbers)
     if not count and not problems:
         problems.append(
             Problem(
@@ -512,7 +576,8 @@ def roster_from_table(
     if not count:
         raise RosterError(problems)
 
-    transposed = list(zip(*data, strict=True))
+    if data:
+        transposed = list(zip(*data, strict=True))
 
     def column(canon: str, lower: bool = False) -> list[str]:
         index = col.get(canon)
@@ -619,7 +684,7 @@ def roster_from_table(
                 bad(position, "leerlingnummer", "leerlingnummer is leeg", "roster.empty")
                 continue
             elif "geboortedatum" in col and born is None:
-                if not data[position][col["geboortedatum"]].strip():
+                if not transposed[col["geboortedatum"]][position].strip():
                     bad(
                         position,
                         "geboortedatum",
