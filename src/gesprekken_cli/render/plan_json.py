@@ -75,38 +75,43 @@ def record(c: Conversation, tasks: list[dict[str, Any]] | None = None) -> dict[s
     }
 
 
-# The fields that differ between the items of one round: JSON key and Conversation field.
-_PER_ITEM = {
-    "id": "uid",
-    "leerling": "pupil_id",
-    "naam": "name",
-    "klas": "class_name",
-    "groep": "grade",
-    "groepen": "grades",
-    "gezin": "family_id",
-    "leerkrachten": "teachers",
-    "start": "start",
-    "eind": "end",
-    "huishouden": "household",
-    "opmerking": "note",
-    "volgnummer": "sequence",
-}
+# The fields that differ between the items of one round (the rest is shared by the round).
+_PER_ITEM = (
+    "uid",
+    "pupil_id",
+    "name",
+    "class_name",
+    "grade",
+    "grades",
+    "family_id",
+    "teachers",
+    "start",
+    "end",
+    "household",
+    "note",
+    "sequence",
+)
 _FIELDS = Conversation._fields
-_per_item = itemgetter(*(_FIELDS.index(name) for name in _PER_ITEM.values()))
-_round_of = itemgetter(*(i for i, name in enumerate(_FIELDS) if name not in _PER_ITEM.values()))
+_per_item = itemgetter(*(_FIELDS.index(name) for name in _PER_ITEM))
+_round_of = itemgetter(*(i for i, name in enumerate(_FIELDS) if name not in _PER_ITEM))
+
+
+def _round_record(c: Conversation) -> dict[str, Any]:
+    """:func:`record` with every value encoded once (orjson fragments): the values the round
+    shares are then not encoded again for each item; the item's own are put in per item."""
+    return {key: orjson.Fragment(orjson.dumps(value)) for key, value in record(c).items()}
 
 
 def render_json(conversations: Iterable[Conversation]) -> bytes:
     """A JSON array of :func:`record` objects, one object per line, UTF-8, final newline.
 
     Items of one round follow each other and differ only in :data:`_PER_ITEM`, so one
-    object is refilled with each item's own fields (the key order stays) and encoded at
-    once. Each encoding goes straight into one buffer: orjson's result for a small object
-    keeps a large spare capacity, so holding tens of thousands of them would cost hundreds
-    of MB.
+    object, with the round's values already encoded, is refilled with each item's own
+    values (the key order stays) and encoded at once. Each encoding goes straight into
+    one buffer: orjson's result for a small object keeps a large spare capacity, so
+    holding tens of thousands of them would cost hundreds of MB.
     """
     dumps = orjson.dumps
-    keys = tuple(_PER_ITEM)
     out = bytearray(b"[")
     separator = b"\n"
     shared: tuple[object, ...] = ()
@@ -114,11 +119,35 @@ def render_json(conversations: Iterable[Conversation]) -> bytes:
     for c in conversations:
         same = _round_of(c)
         if same != shared:
-            shared, item = same, record(c)
-        else:
-            item.update(zip(keys, _per_item(c), strict=False))  # same length
-            if not c.household:
-                item["huishouden"] = None
+            shared, item = same, _round_record(c)
+        (
+            uid,
+            pupil_id,
+            name,
+            klass,
+            grade,
+            grades,
+            family,
+            teachers,
+            start,
+            end,
+            household,
+            note,
+            sequence,
+        ) = _per_item(c)
+        item["id"] = uid
+        item["leerling"] = pupil_id
+        item["naam"] = name
+        item["klas"] = klass
+        item["groep"] = grade
+        item["groepen"] = grades
+        item["gezin"] = family
+        item["leerkrachten"] = teachers
+        item["start"] = start
+        item["eind"] = end
+        item["huishouden"] = household or None
+        item["opmerking"] = note
+        item["volgnummer"] = sequence
         out += separator
         out += dumps(item)
         separator = b",\n"
