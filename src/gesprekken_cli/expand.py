@@ -585,7 +585,7 @@ class _Expander:
             tails = {grade: t[_PUPIL_FIELDS.stop :] for grade, t in templates.items()}
             ranks = order.ranks(positions)
             run = [
-                _new_conversation(Conversation, (prefix + p[4], *head, *p, *tails[p[2]]))
+                _new_conversation(Conversation, (prefix + p[4],) + head + p + tails[p[2]])
                 for p in map(pupils.fields.__getitem__, map(order.position.__getitem__, ranks))
             ]
             if order.more:  # parents living apart: an item per household

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
-from itertools import filterfalse, repeat
+from itertools import compress, filterfalse, repeat
 from pathlib import Path
 from typing import Any
 
@@ -625,7 +625,7 @@ def roster_from_table(
             lambda value: f"datum {quote(value)} niet te lezen; verwacht {_DATE_FORMATS}",
             "roster.bad-date",
         )
-        parsed_dates[canon] = [known.get(value) for value in values]
+        parsed_dates[canon] = list(map(known.get, values))
     borns, starts = parsed_dates["geboortedatum"], parsed_dates["startdatum"]
 
     mails = (column("email1", lower=True), column("email2", lower=True))
@@ -726,7 +726,7 @@ def roster_from_table(
     )
 
     flags = column("nieuwe_leerkracht", lower=True)
-    news = [_BOOL.get(flag) if flag else None for flag in flags]
+    news = list(map({flag: _BOOL.get(flag) if flag else None for flag in set(flags)}.get, flags))
     bad_values(
         flags,
         {flag for flag in set(flags) if flag and flag not in _BOOL},
@@ -734,7 +734,7 @@ def roster_from_table(
         lambda flag: f"{quote(flag)} is geen ja of nee",
         "roster.bad-bool",
     )
-    class_new = {name for name, new in zip(klasses, news, strict=True) if new}
+    class_new = set(compress(klasses, news))
 
     house_texts = column("huishoudens", lower=True)
     house_of = {text: _households(text) for text in set(house_texts)}
@@ -854,10 +854,15 @@ def _row_teachers(
     bad: Callable[[int, str], None],
 ) -> dict[str, tuple[tuple[Teacher, ...], int]]:
     """Teachers per class from the first row naming them; later differing rows warn."""
-    backwards = zip(reversed(klasses), reversed(texts), strict=True)
-    position_of = dict(zip(backwards, range(len(texts) - 1, -1, -1), strict=True))  # first wins
     pairs = dict.fromkeys(zip(klasses, texts, strict=True))  # in row order
-    first_at = {pair: position_of[pair] for pair in pairs if pair[1]}
+    backwards = range(len(texts) - 1, -1, -1)  # so the first row wins
+    class_row = dict(zip(reversed(klasses), backwards, strict=True))
+    if any(texts[class_row[name]] != text for name, text in pairs):  # a class names several
+        backward_pairs = zip(reversed(klasses), reversed(texts), strict=True)
+        pair_row = dict(zip(backward_pairs, backwards, strict=True))
+        first_at = {pair: pair_row[pair] for pair in pairs if pair[1]}
+    else:
+        first_at = {pair: class_row[pair[0]] for pair in pairs if pair[1]}
     parsed: dict[str, tuple[Teacher, ...] | str] = {}
     for _, text in first_at:
         if text not in parsed:
