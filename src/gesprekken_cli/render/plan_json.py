@@ -11,6 +11,7 @@ Dates are ISO 8601 (``2026-09-07``), times ISO 8601 with their UTC offset
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from operator import itemgetter
 from typing import Any
@@ -108,11 +109,14 @@ def render_json(conversations: Iterable[Conversation]) -> bytes:
     Items of one round follow each other and differ only in :data:`_PER_ITEM`, so one
     object, with the round's values already encoded, is refilled with each item's own
     values (the key order stays) and encoded at once. Each encoding goes straight into
-    one buffer: orjson's result for a small object keeps a large spare capacity, so
-    holding tens of thousands of them would cost hundreds of MB.
+    one buffer (orjson's result for a small object keeps a large spare capacity, so
+    holding tens of thousands of them would cost hundreds of MB); a BytesIO hands its
+    buffer over as the result, where a bytearray would be copied once more.
     """
     dumps = orjson.dumps
-    out = bytearray(b"[")
+    buffer = io.BytesIO()
+    write = buffer.write
+    write(b"[")
     separator = b"\n"
     shared: tuple[object, ...] = ()
     item: dict[str, Any] = {}
@@ -148,8 +152,8 @@ def render_json(conversations: Iterable[Conversation]) -> bytes:
         item["huishouden"] = household or None
         item["opmerking"] = note
         item["volgnummer"] = sequence
-        out += separator
-        out += dumps(item)
+        write(separator)
+        write(dumps(item))
         separator = b",\n"
-    out += b"\n]\n" if len(out) > 1 else b"]\n"
-    return bytes(out)
+    write(b"\n]\n" if buffer.tell() > 1 else b"]\n")
+    return buffer.getvalue()
