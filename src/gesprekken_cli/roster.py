@@ -961,7 +961,7 @@ def _classes(
     missing: list[str] = []
     without: list[str] = []
     for name, found in grades.items():
-        conf = exact.get(name) or loose.get(_header_key(name))
+        conf = exact.get(name) or (loose.get(_header_key(name)) if loose else None)
         if conf is None and configured:
             missing.append(name)
         teachers = conf.teachers if conf and conf.teachers else row_teachers.get(name, ((), 0))[0]
