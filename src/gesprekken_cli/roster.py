@@ -658,10 +658,13 @@ def roster_from_table(
         "roster.bad-grade",
     )
     named = {name: class_grades(name) for name in set(klasses)}
-    grades = [
-        grade_of[text] if text else (named[name][0] if len(named[name]) == 1 else 0)
-        for text, name in zip(grade_texts, klasses, strict=True)
-    ]
+    if all(grade_texts):
+        grades = list(map(grade_of.__getitem__, grade_texts))
+    else:
+        grades = [
+            grade_of[text] if text else (named[name][0] if len(named[name]) == 1 else 0)
+            for text, name in zip(grade_texts, klasses, strict=True)
+        ]
     for position in _blanks(grades):
         if not grade_texts[position]:
             problems.append(
@@ -745,7 +748,7 @@ def roster_from_table(
         lambda text: f"{quote(text)} niet te lezen; verwacht ja/nee of 1/2",
         "roster.bad-households",
     )
-    households = [house_of[text] for text in house_texts]
+    households = list(map(house_of.__getitem__, house_texts))
 
     trait_texts = column("kenmerken")
     trait_of = {
@@ -756,7 +759,7 @@ def roster_from_table(
         )
         for text in set(trait_texts)
     }
-    traits = [trait_of[text] for text in trait_texts]
+    traits = list(map(trait_of.__getitem__, trait_texts))
 
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.column or 0))
@@ -899,7 +902,7 @@ def _families(emails: Sequence[tuple[str, ...]], gezins: list[str]) -> tuple[lis
     """
     count = len(emails)
     if all(gezins):
-        return ["g-" + own for own in gezins], 0
+        return list(map("g-".__add__, gezins)), 0
     parent = list(range(count))
 
     def find(i: int) -> int:
