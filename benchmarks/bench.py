@@ -10,7 +10,6 @@ pair, so a drifting machine does not skew the comparison. Usage::
 
 from __future__ import annotations
 
-import itertools
 import os
 import shlex
 import statistics
@@ -27,31 +26,25 @@ FLOOR = [PYTHON, "-c", "import typer, yaml, rich.console; from pydantic import B
 YEAR = ["-j", "2026-2027", "-f", "json", "-o", os.devnull, "--force"]
 GROEP5 = [GESPREKKEN, "plan", str(HERE.parent / "examples" / "groep5.csv"), *YEAR]
 # The same plan with the rules validated again, as on the first run after editing them.
-COLD = "GESPREKKEN_CACHE=uit"
-CASES = {
-    "help": [GESPREKKEN, "--help"],
-    "groep5": GROEP5,
-    "groep5-koud": [COLD, *GROEP5],
-    "klas": [GESPREKKEN, "plan", str(HERE / "out" / "class.csv"), *YEAR],
-    "school": [GESPREKKEN, "plan", str(HERE / "out" / "school.csv"), *YEAR],
-    "bestuur": [GESPREKKEN, "plan", str(HERE / "out" / "board.csv"), *YEAR],
+COLD = {"GESPREKKEN_CACHE": "uit"}
+CASES: dict[str, tuple[list[str], dict[str, str]]] = {
+    "help": ([GESPREKKEN, "--help"], {}),
+    "groep5": (GROEP5, {}),
+    "groep5-koud": (GROEP5, COLD),
+    "klas": ([GESPREKKEN, "plan", str(HERE / "out" / "class.csv"), *YEAR], {}),
+    "school": ([GESPREKKEN, "plan", str(HERE / "out" / "school.csv"), *YEAR], {}),
+    "bestuur": ([GESPREKKEN, "plan", str(HERE / "out" / "board.csv"), *YEAR], {}),
 }
 
 
-def run(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MB) of one whole process.
-
-    Leading ``NAME=value`` items are set in the child's environment, as a shell would.
-    """
-    leading = list(itertools.takewhile(lambda item: "=" in item.split("/")[0], command))
-    settings = dict(item.split("=", 1) for item in leading)
-    command = command[len(leading) :]
+def run(command: list[str], settings: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of one whole process."""
     start = time.perf_counter()
     child = subprocess.Popen(
         command,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env={**os.environ, **settings},
+        env={**os.environ, **(settings or {})},
     )
     _, status, usage = os.wait4(child.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
@@ -59,15 +52,16 @@ def run(command: list[str]) -> tuple[float, float]:
     return time.perf_counter() - start, usage.ru_maxrss / 1024
 
 
-def paired(a: list[str], b: list[str], runs: int) -> None:
-    run(a), run(b)
-    pairs = [(run(a), run(b)) for _ in range(runs)]
+def paired(a: list[str], settings: dict[str, str], b: list[str], runs: int) -> None:
+    run(a, settings), run(b)
+    pairs = [(run(a, settings), run(b)) for _ in range(runs)]
     wall_a = statistics.median(p[0][0] for p in pairs)
     wall_b = statistics.median(p[1][0] for p in pairs)
     ratio = statistics.median(p[0][0] / p[1][0] for p in pairs)
     peak = max(p[0][1] for p in pairs)
     print(
-        f"{shlex.join(a[1:4] if '=' in a[0] else a[1:3])}: {wall_a:.3f} s, floor {wall_b:.3f} s, "
+        f"{shlex.join([*(f'{k}={v}' for k, v in settings.items()), *a[1:3]])}: "
+        f"{wall_a:.3f} s, floor {wall_b:.3f} s, "
         f"ratio {ratio:.2f}, peak {peak:.0f} MB"
     )
 
@@ -76,7 +70,8 @@ def main() -> None:
     runs = int(os.environ.get("RUNS", "7"))
     for name in sys.argv[1:] or list(CASES):
         print(name, end=": ")
-        paired(CASES[name], FLOOR, runs)
+        command, settings = CASES[name]
+        paired(command, settings, FLOOR, runs)
 
 
 if __name__ == "__main__":

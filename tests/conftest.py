@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
+from collections.abc import Iterator
 
 import pytest
 from typer.testing import CliRunner
 
-# Validated rules are cached per user (rules_cache); the tests keep theirs out of the home
-# folder, in one folder for the whole session, so most tests also run through the cache.
-os.environ["GESPREKKEN_CACHE"] = tempfile.mkdtemp(prefix="gesprekken-cache-")
+
+@pytest.fixture(scope="session", autouse=True)
+def rules_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Validated rules are cached per user (rules_cache): the tests keep theirs out of the home
+    folder, in one folder for the whole session, so most tests also run through the cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GESPREKKEN_CACHE", str(tmp_path_factory.mktemp("cache")))
+        yield
 
 
 @pytest.fixture

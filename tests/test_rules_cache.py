@@ -106,24 +106,62 @@ def test_a_damaged_cache_file_is_a_miss_and_is_rewritten(
     assert entry.read_bytes() != damage
 
 
-def test_a_cache_naming_other_code_is_refused_not_run(tmp_path: Path, cache: Path) -> None:
+def _short(text: str) -> bytes:
+    data = text.encode()
+    return b"\x8c" + bytes([len(data)]) + data
+
+
+def _call_via(module: str, name: str, marker: Path) -> bytes:
+    """A pickle that looks up ``module.name`` and calls it twice: ``exec`` via ``dict.get``."""
+    code = f"open({str(marker)!r}, 'w').close()"
+    return (
+        b"\x80\x04"
+        + _short(module)
+        + _short(name)
+        + b"\x93"  # STACK_GLOBAL
+        + _short("exec")
+        + b"\x85R"  # TUPLE1, REDUCE
+        + _short(code)
+        + b"\x85R."
+    )
+
+
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [
+        ("gesprekken_cli.rules", "__builtins__.get"),  # a dotted name inside the model's module
+        ("gesprekken_cli.rules", "re.compile"),
+        ("gesprekken_cli.rules", "BaseModel"),
+        ("builtins", "exec"),
+        ("pathlib", "Path.touch"),
+        ("datetime", "datetime"),
+    ],
+)
+def test_a_cache_naming_anything_but_the_model_is_refused_not_run(
+    tmp_path: Path, cache: Path, module: str, name: str
+) -> None:
     rules = rules_copy(tmp_path)
     raw = rules.read_bytes()
     plan.load_rules(rules)
     (entry,) = cache.glob("regels-*.pickle")
     marker = tmp_path / "ran"
-
-    class Call:  # unpickling this would call Path.touch: another function than the model
-        def __reduce__(self) -> tuple[object, ...]:
-            return (Path.touch, (marker,))
-
-    body = pickle.dumps(Call())
+    body = _call_via(module, name, marker)
     entry.write_bytes(pickle.dumps((rules_cache.fingerprint(), raw, body)))
     assert rules_cache.load(str(rules.resolve()), raw) is None
     assert not marker.exists()
 
 
-@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
+def test_the_hostile_payload_is_real(tmp_path: Path) -> None:
+    """Plain pickle runs it (so the test above can fail): ``dict.get`` → ``exec`` → code."""
+    marker = tmp_path / "ran"
+    assert pickle.loads(_call_via("gesprekken_cli.rules", "__builtins__.get", marker)) is None
+    assert marker.exists()
+
+
+posix = pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
+
+
+@posix
 def test_a_cache_file_others_may_write_is_not_trusted(tmp_path: Path, cache: Path) -> None:
     rules = rules_copy(tmp_path)
     raw = rules.read_bytes()
@@ -132,6 +170,65 @@ def test_a_cache_file_others_may_write_is_not_trusted(tmp_path: Path, cache: Pat
     assert rules_cache.load(str(rules.resolve()), raw) is not None
     entry.chmod(0o666)
     assert rules_cache.load(str(rules.resolve()), raw) is None
+
+
+@posix
+def test_a_cache_folder_others_may_write_is_not_trusted(tmp_path: Path, cache: Path) -> None:
+    rules = rules_copy(tmp_path)
+    raw = rules.read_bytes()
+    plan.load_rules(rules)
+    cache.chmod(0o777)
+    assert rules_cache.load(str(rules.resolve()), raw) is None
+
+
+@posix
+def test_a_symlinked_cache_file_is_not_followed(tmp_path: Path, cache: Path) -> None:
+    rules = rules_copy(tmp_path)
+    raw = rules.read_bytes()
+    plan.load_rules(rules)
+    (entry,) = cache.glob("regels-*.pickle")
+    elsewhere = tmp_path / "elsewhere.pickle"
+    entry.rename(elsewhere)
+    entry.symlink_to(elsewhere)
+    assert rules_cache.load(str(rules.resolve()), raw) is None
+
+
+def _copy_sources(tmp_path: Path) -> Path:
+    folder = tmp_path / "pkg"
+    folder.mkdir()
+    package = Path(rules_cache.__file__).parent
+    for name in rules_cache._SOURCES:
+        (folder / name).write_bytes((package / name).read_bytes())
+    return folder
+
+
+def test_changed_code_of_the_same_size_and_time_is_another_program(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _copy_sources(tmp_path)
+    monkeypatch.setattr(rules_cache, "__file__", str(folder / "rules_cache.py"))
+    before = rules_cache.fingerprint()
+    module = folder / "rules.py"
+    times = module.stat()
+    text = module.read_bytes()
+    module.write_bytes(text.replace(b"le=120", b"le=  1", 1))
+    os.utime(module, ns=(times.st_atime_ns, times.st_mtime_ns))
+    assert module.stat().st_size == times.st_size
+    assert rules_cache.fingerprint() != before
+
+
+def test_sources_that_cannot_be_read_mean_no_cache_and_no_failure(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Installed as a zip, or a module gone: plans work, nothing is cached."""
+    folder = _copy_sources(tmp_path)
+    (folder / "yamlsafe.py").unlink()
+    (folder / "yamlsafe.py").symlink_to(folder / "gone.py")  # dangling, like an editor lock
+    monkeypatch.setattr(rules_cache, "__file__", str(folder / "rules_cache.py"))
+    assert rules_cache.fingerprint() is None
+    _, cycle = plan.load_rules(rules_copy(tmp_path))
+    assert cycle.school.naam
+    assert not cache.exists() or not list(cache.iterdir())
 
 
 def test_an_unwritable_cache_folder_never_fails_a_plan(
@@ -171,9 +268,12 @@ def test_the_cache_holds_the_rules_file_only(tmp_path: Path, cache: Path) -> Non
     assert all(field.encode() not in stored for field in pupil if len(field) > 3)
 
 
-@given(st.binary(max_size=200))
-def test_random_cache_bytes_never_raise(data: bytes) -> None:
+@given(st.binary(max_size=200), st.booleans())
+def test_random_cache_bytes_never_raise(data: bytes, in_envelope: bool) -> None:
+    """Random bytes as the whole file, or as the cycle inside a valid envelope."""
     raw = DUIF.read_bytes()
+    if in_envelope:
+        data = pickle.dumps((rules_cache.fingerprint(), raw, data))
     with pytest.MonkeyPatch.context() as patch, tempfile.TemporaryDirectory() as folder:
         patch.setenv("GESPREKKEN_CACHE", folder)
         entry = rules_cache._entry("x")

@@ -582,13 +582,15 @@ def _stop(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def command_line(args: list[str]) -> Any:
+def command_line(args: list[str]) -> TyperGroup:
     """The click group for one run: ``app`` itself, or only the command ``args`` starts with.
 
     typer turns every registered command into a click command on every run, reading each
     signature; a run that names its command needs only that one (~2 ms of start-up saved).
     Help, errors and unknown commands go through the whole group, so they list everything.
     """
+    import copy
+
     from typer.main import get_command_name, get_group
 
     named = [
@@ -599,12 +601,9 @@ def command_line(args: list[str]) -> Any:
     ]
     if not named:
         return get_group(app)
-    everything = app.registered_commands
-    app.registered_commands = named
-    try:
-        return get_group(app)
-    finally:
-        app.registered_commands = everything
+    only = copy.copy(app)
+    only.registered_commands = named
+    return get_group(only)
 
 
 def main() -> None:

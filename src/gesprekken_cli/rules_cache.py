@@ -3,12 +3,17 @@
 Reading a rules file (libyaml, the pydantic model, the checks) is most of what a plan for
 one class costs on start-up, and the outcome for the same bytes under the same program never
 changes. After a rules file validated without errors, :func:`store` keeps the resulting
-:class:`Cycle` in the user's cache folder, one file per rules file, beside the rules' exact
-bytes and a fingerprint of the program (versions, and size and time of its source files).
-:func:`load` returns it only when both match exactly; anything else (other bytes, another
-program, a damaged, foreign or unsafe cache file, no cache folder) is a miss, and the caller
-validates as before. The cache holds the rules file only, never roster data, and a cache that
-cannot be read or written never fails a run.
+:class:`Cycle` in the user's cache folder, one file per rules file, beside a copy of the rules'
+exact bytes and a fingerprint of the program that validated them (the contents of the modules
+that read and check rules, and the versions of Python, pydantic and PyYAML). :func:`load`
+returns it only when both match exactly; anything else (other bytes, another program, a
+damaged, foreign or unsafe cache file, no cache folder) is a miss, and the caller validates
+as before. The cache holds the rules file only, never roster data, and a cache that cannot be
+read or written never fails a run.
+
+A cache file is only read when this user owns it and its folder, and nobody else may write
+either (POSIX; on Windows only in the default, per-user ``%LOCALAPPDATA%``). Even then it can
+only rebuild the rules model's own classes and dates and times: nothing else is unpickled.
 
 Folder: ``$GESPREKKEN_CACHE`` (``uit`` or ``0`` turns the cache off), else
 ``$XDG_CACHE_HOME/gesprekken``, else ``~/.cache/gesprekken`` (``%LOCALAPPDATA%`` on Windows).
@@ -19,24 +24,25 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import stat
 import sys
 import zlib
 from pathlib import Path
 from typing import Any
 
-try:  # the C unpickler itself: ``pickle.py`` around it costs ~1 ms of start-up
-    from _pickle import Unpickler, UnpicklingError, dumps
-except ImportError:  # pragma: no cover - not CPython
-    from pickle import Unpickler, UnpicklingError, dumps
-
-from gesprekken_cli import __version__
+from gesprekken_cli import __version__, rules
 from gesprekken_cli.rules import Cycle
 
+try:  # the C unpickler itself: ``pickle.py`` around it costs ~1 ms of start-up
+    from _pickle import PicklingError, Unpickler, UnpicklingError, dumps
+except ImportError:  # pragma: no cover - not CPython
+    from pickle import PicklingError, Unpickler, UnpicklingError, dumps
+
 _OFF = {"", "0", "uit", "nee", "off", "no", "false"}
-_FORMAT = 1
+_FORMAT = 2
 _PROTOCOL = 5
-# The only classes a cached cycle may name: the rules model and the dates and times in it.
-_ALLOWED = {"gesprekken_cli.rules": None, "datetime": {"date", "time"}}
+# What decides the validated cycle besides the bytes: the modules that read and check rules.
+_SOURCES = ("rules.py", "validate.py", "yamlsafe.py", "errors.py", "rules_cache.py")
 # Unpickling damaged bytes can fail in many ways; each of them is just a miss.
 _DAMAGED = (
     UnpicklingError,
@@ -53,12 +59,23 @@ _DAMAGED = (
 )
 
 
+def _allowed() -> frozenset[tuple[str, str]]:
+    """The only globals a cached cycle may name: the model's classes, ``date`` and ``time``."""
+    models = {
+        (rules.__name__, name)
+        for name, value in vars(rules).items()
+        if isinstance(value, type) and issubclass(value, rules._Model)
+    }
+    return frozenset(models | {("datetime", "date"), ("datetime", "time")})
+
+
 class _RulesUnpickler(Unpickler):
     """Rebuilds only rules-model objects: a cache file naming anything else is refused."""
 
+    allowed = _allowed()
+
     def find_class(self, module: str, name: str) -> Any:
-        allowed = _ALLOWED.get(module, set())
-        if module in _ALLOWED and (allowed is None or name in allowed):
+        if (module, name) in self.allowed:
             return super().find_class(module, name)
         raise UnpicklingError(f"{module}.{name} hoort niet in een regelcache")
 
@@ -74,7 +91,11 @@ def cache_dir() -> Path | None:
     """The cache folder, or ``None`` when the cache is turned off or there is no home."""
     own = os.environ.get("GESPREKKEN_CACHE")
     if own is not None:
-        return None if own.strip().lower() in _OFF else Path(own)
+        return None if own.strip().lower() in _OFF else Path(os.path.abspath(own))
+    return _default_dir()
+
+
+def _default_dir() -> Path | None:
     base = os.environ.get("XDG_CACHE_HOME") or (
         os.environ.get("LOCALAPPDATA") if sys.platform == "win32" else None
     )
@@ -86,17 +107,34 @@ def cache_dir() -> Path | None:
         return None
 
 
-def fingerprint() -> str:
-    """What the validated cycle depends on besides the bytes: this program and its libraries."""
+def fingerprint() -> str | None:
+    """What the validated cycle depends on besides the bytes; ``None`` when it cannot be told.
+
+    A checksum of the modules' contents rather than their times, so a rebuilt or repacked
+    install (fixed timestamps) with changed code is never mistaken for the old one. It detects
+    changes; it is no protection against an attacker (the folder checks are).
+    """
     from pydantic.version import VERSION as pydantic_version
 
     package = Path(__file__).parent
-    sources = sorted(
-        f"{entry.name}:{entry.stat().st_size}:{entry.stat().st_mtime_ns}"
-        for entry in os.scandir(package)
-        if entry.name.endswith(".py")
-    )
-    return "|".join([str(_FORMAT), __version__, sys.version, pydantic_version, *sources])
+    checksum = 0
+    try:
+        for name in _SOURCES:
+            checksum = zlib.crc32((package / name).read_bytes(), checksum)
+        yaml_spec = _yaml_init()
+        if yaml_spec is not None:
+            checksum = zlib.crc32(yaml_spec.read_bytes(), checksum)
+    except OSError:  # installed as a zip, or a module that cannot be read: no cache
+        return None
+    return "|".join([str(_FORMAT), __version__, sys.version, pydantic_version, f"{checksum:08x}"])
+
+
+def _yaml_init() -> Path | None:
+    """PyYAML's ``__init__.py`` (it holds the version), found without importing yaml."""
+    from importlib.util import find_spec
+
+    spec = find_spec("yaml")
+    return Path(spec.origin) if spec is not None and spec.origin else None
 
 
 def _entry(source: str) -> Path | None:
@@ -106,12 +144,25 @@ def _entry(source: str) -> Path | None:
     return folder / f"regels-{zlib.crc32(source.encode('utf-8', 'surrogatepass')):08x}.pickle"
 
 
-def _trusted(path: Path) -> bool:
-    """A cache file only this user can have written (POSIX); elsewhere: the user's own folder."""
-    if not hasattr(os, "getuid"):
-        return True
-    info = path.stat()
+def _private(info: os.stat_result) -> bool:
     return info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def _read_trusted(path: Path) -> bytes | None:
+    """The cache file's bytes if only this user can have written it and its folder, else None."""
+    if not hasattr(os, "getuid"):  # Windows: only the per-user default folder is trusted
+        default = _default_dir()
+        if default is None or path.parent != default:
+            return None
+        return path.read_bytes()
+    if not _private(os.stat(path.parent)):
+        return None
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(handle, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode) or not _private(info):
+            return None
+        return file.read()
 
 
 def load(source: str, raw: bytes) -> Cycle | None:
@@ -123,12 +174,11 @@ def load(source: str, raw: bytes) -> Cycle | None:
     if path is None:
         return None
     try:
-        if not _trusted(path):
+        data = _read_trusted(path)
+        if data is None:
             return None
-        with path.open("rb") as handle:
-            envelope = _PlainUnpickler(handle).load()
-        stamp, cached_raw, body = envelope
-        if stamp != fingerprint() or cached_raw != raw:
+        stamp, cached_raw, body = _PlainUnpickler(io.BytesIO(data)).load()
+        if cached_raw != raw or stamp is None or stamp != fingerprint():
             return None
         cycle = _RulesUnpickler(io.BytesIO(body)).load()
     except (OSError, *_DAMAGED):
@@ -141,11 +191,13 @@ def store(source: str, raw: bytes, cycle: Cycle) -> None:
     path = _entry(source)
     if path is None:
         return
-    body = dumps(cycle, protocol=_PROTOCOL)
-    data = dumps((fingerprint(), raw, body), protocol=_PROTOCOL)
     import tempfile
 
     try:
+        stamp = fingerprint()
+        if stamp is None:
+            return
+        data = dumps((stamp, raw, dumps(cycle, protocol=_PROTOCOL)), protocol=_PROTOCOL)
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".regels-", suffix=".tmp")
         try:
@@ -156,5 +208,5 @@ def store(source: str, raw: bytes, cycle: Cycle) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             raise
-    except OSError:
+    except (OSError, PicklingError):
         return

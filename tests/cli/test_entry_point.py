@@ -61,3 +61,15 @@ def test_importing_the_cli_leaves_the_garbage_collector_alone() -> None:
         ).stdout
 
     assert run("import gesprekken_cli.cli; " + show) == run(show)
+
+
+def test_the_console_script_sets_the_collector_for_one_run() -> None:
+    code = (
+        "import gc, sys\n"
+        "from gesprekken_cli import console\n"
+        "sys.argv = ['gesprekken', '--help']\n"
+        "try:\n    console.main()\nexcept SystemExit:\n    pass\n"
+        "print(gc.get_threshold(), gc.get_freeze_count() > 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "(200000, 30, 30) True"
