@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import date, datetime, time, timedelta
+from unittest.mock import patch
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,9 +13,9 @@ from gesprekken_cli.calendar import CalendarSettings, build_calendar, parse_scho
 from gesprekken_cli.expand import AMSTERDAM, Conversation
 from gesprekken_cli.model import Klass, Pupil, Roster, Teacher
 from gesprekken_cli.rules import Cycle
-from gesprekken_cli.schedule import Published, schedule
+from gesprekken_cli.schedule import Published, _earliest, _free_starts, schedule
 from gesprekken_cli.schedule_quality import family_gaps
-from gesprekken_cli.wishes import parse_wishes_csv
+from gesprekken_cli.wishes import Condition, parse_wishes_csv
 
 YEAR = parse_school_year("2026-2027")
 CAL = build_calendar(YEAR, CalendarSettings(region="noord"))
@@ -433,3 +434,83 @@ def test_siblings_wait_for_a_busy_teacher_instead_of_splitting() -> None:
     slots = {c.pupil_id: c for c in result.conversations}
     assert slots["o"].start == AT(monday, 16 * 60 + 5)  # after B's last published + pause
     assert slots["y"].end <= slots["o"].start <= slots["y"].end + timedelta(minutes=10)
+
+
+DAY = date(2026, 9, 14)
+bookings = st.lists(
+    st.tuples(st.integers(14 * 60, 18 * 60), st.integers(1, 45)).map(lambda t: (t[0], sum(t))),
+    max_size=8,
+).map(lambda found: tuple(sorted(found)))
+
+
+@FAST
+@given(
+    st.lists(bookings, min_size=1, max_size=2),
+    bookings,
+    st.sampled_from([0, 5, 7]),
+    st.integers(14 * 60, 17 * 60),
+    st.integers(15 * 60, 18 * 60),
+    st.sampled_from([10, 15, 17, 20]),
+    st.booleans(),
+)
+def test_earliest_free_start_and_all_free_starts_agree_with_trying_every_start(
+    books, family, pause, lo, hi, duration, wish
+) -> None:
+    rules = ((Condition("between", "15.00-15.30", begin=900, end=930),),) if wish else ()
+
+    def free(s: int) -> bool:
+        holders = all(
+            not (s < b + pause and a < s + duration + pause) for day in books for a, b in day
+        )
+        own = all(not (s < b and a < s + duration) for a, b in family)
+        return holders and own and not (wish and s < 930 and s + duration > 900)
+
+    starts = [s for s in range(-(-lo // 5) * 5, hi - duration + 1, 5) if free(s)]
+    found = _earliest(tuple(books), pause, family, lo, hi, duration, rules, DAY, "x")
+    assert found == (starts[0] if starts else None)
+    bits = _free_starts(tuple(books), pause, family, lo, hi, duration, rules, DAY, "x")
+    assert [i * 5 for i in range(bits.bit_length()) if bits >> i & 1] == starts
+
+
+@st.composite
+def crowded(draw):
+    """Families of 2-3 across few classes in a short window: days fill up, chains compete."""
+    n_classes = draw(st.integers(2, 4))
+    classes = []
+    for k in range(n_classes):
+        if draw(st.booleans()):
+            split = draw(st.integers(1, 4))
+            teachers = (
+                Teacher(f"L{k}a", frozenset(range(split))),
+                Teacher(f"L{k}b", frozenset(range(split - 1, 5))),
+            )
+        else:
+            teachers = (Teacher(f"L{k}", frozenset(draw(st.sets(st.integers(0, 4), min_size=2)))),)
+        classes.append(Klass(f"K{k}", (k + 3,), teachers))
+    first = draw(st.sampled_from(SCHOOL_DAYS[:10]))
+    last = CAL.school_days(first, first + timedelta(days=draw(st.integers(0, 4))))[-1]
+    pupils, convs = [], []
+    for f in range(draw(st.integers(1, 8))):
+        for i in range(draw(st.integers(1, 3))):
+            k = draw(st.integers(0, n_classes - 1))
+            pupil = Pupil(f"p{f}x{i}", "Kind", "Test", k + 3, f"K{k}", family_id=f"f{f}")
+            pupils.append(pupil)
+            names = tuple(t.name for t in classes[k].teachers)
+            duration = draw(st.sampled_from([10, 15, 20, 25]))
+            convs.append(conversation(pupil, names, first, last, duration))
+    cycle = make_cycle(
+        pause=draw(st.sampled_from([0, 5])),
+        cap=draw(st.integers(2, 8)),
+        wait=draw(st.sampled_from([0, 5, 10, 15])),
+    )
+    return cycle, Roster("test", tuple(pupils), tuple(classes)), tuple(convs)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(crowded())
+def test_sibling_chains_from_bit_sets_equal_the_start_by_start_search(instance) -> None:
+    cycle, roster, convs = instance
+    fast = schedule(cycle, CAL, roster, convs)
+    with patch("gesprekken_cli.schedule._apart", return_value=False):
+        slow = schedule(cycle, CAL, roster, convs)
+    assert fast == slow

@@ -6,14 +6,19 @@ slots always give the same schedule. Greedy with a careful order: slots publishe
 family and round, same day, back to back in a stable youngest-first order), then the rest,
 narrowest window first; each takes the earliest day and time that honours every hard rule
 and as many soft wishes as possible. Times run on a 5-minute grid.
+
+The search state is plain tuples of numbers and strings (items, days, bookings): Python's
+garbage collector stops tracking those, where 36,000 small objects on a board cost it several
+full collections of the whole heap (~0.1 s each).
 """
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from gesprekken_cli.calendar import SchoolCalendar
@@ -25,7 +30,18 @@ from gesprekken_cli.schedule_quality import quality
 if TYPE_CHECKING:  # the wishes reader is imported only when a wishes file is given
     from gesprekken_cli.wishes import Condition, Wishes
 
+    Slot = tuple[date, int, int, tuple[str, ...]]
+    Bookings = tuple[tuple[int, int], ...]  # one teacher's or family's day, sorted by start
+    Rules = tuple[tuple[Condition, ...], ...]
+    # A conversation to place: index in the input, family key, duration, hard and soft wishes.
+    Item = tuple[int, str, int, Rules, tuple[Condition, ...]]
+    # One way to staff it on a day: holders, their keys in the books, their own wishes, and
+    # the number of (holders, day part) under which a day is remembered as full for them.
+    Choice = tuple[tuple[str, ...], tuple[tuple[str, int], ...], Rules, int]
+    Day = tuple[date, int, tuple[int, int] | None, tuple[Choice, ...]]
+
 GRID = 5
+_first = itemgetter(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +75,24 @@ def _clock(value: time) -> int:
     return value.hour * 60 + value.minute
 
 
+class _Window:
+    """The school days of one kind of conversation (class, type, groep, dates), each with its
+    day part and who can hold it; built a day at a time as the search gets there and shared
+    by the pupils of the class."""
+
+    __slots__ = ("_index", "conv", "days", "entries")
+
+    def __init__(self, conv: Conversation, days: tuple[date, ...]) -> None:
+        self.conv, self.days = conv, days
+        self.entries: list[Day] = []
+        self._index: dict[date, int] | None = None
+
+    def position(self, day: date) -> int:
+        if self._index is None:
+            self._index = {d: i for i, d in enumerate(self.days)}
+        return self._index[day]
+
+
 class _Scheduler:
     def __init__(
         self, cycle: Cycle, cal: SchoolCalendar, roster: Roster, wishes: Wishes | None
@@ -72,15 +106,18 @@ class _Scheduler:
         self.wait = school.max_wachttijd_gezin_minuten
         self.types = {t.id: t for t in cycle.gesprekken}
         self.classes: dict[str, tuple[Teacher, ...]] = {k.name: k.teachers for k in roster.classes}
-        self.busy: dict[tuple[str, int], list[tuple[int, int]]] = {}
-        self.count: dict[tuple[str, int], int] = {}
-        self.family_busy: dict[tuple[str, int], list[tuple[int, int]]] = {}
+        # (teacher, day ordinal) and (family, day ordinal) → bookings; a teacher's count per
+        # day is the length.
+        self.busy: dict[tuple[str, int], Bookings] = {}
+        self.family_busy: dict[tuple[str, int], Bookings] = {}
         # Days known to have no room of a given length left (per holders and day part); only
         # ever grows fuller while booking, so it is dropped for a day when something is unbooked.
-        self.full: dict[int, dict[tuple[tuple[str, ...], tuple[int, int]], int]] = {}
+        self.full: dict[int, dict[int, int]] = {}
+        self._full_keys: dict[tuple[tuple[str, ...], tuple[int, int] | None], int] = {}
         self._days: dict[tuple[date, date], tuple[date, ...]] = {}
         self._bounds: dict[tuple[str, int, bool], tuple[int, int] | None] = {}
         self._holders: dict[tuple[str, str, date], tuple[tuple[str, ...], ...]] = {}
+        self._windows: dict[tuple[object, ...], _Window] = {}
         # Teacher names are matched without regard to case: "anna de boer" is Anna de Boer.
         self._teacher_rules: dict[str, tuple[Condition, ...]] = {}
         for (who, ident), items in wishes.by_subject.items() if wishes else ():
@@ -158,14 +195,42 @@ class _Scheduler:
         return found
 
     def _free_day(self, teacher: str, day: date) -> bool:
+        if not self._teacher_rules:
+            return True
         return not any(
             cond.daily and cond.hits(day, 0, 0, "")
             for cond in self._teacher_rules.get(teacher.casefold(), ())
         )
 
+    def window(self, c: Conversation) -> _Window:
+        """The days ``c`` may take, shared by everything with the fields that decide them."""
+        key = (c.class_name, c.type_id, c.grade, c.day_part, c.first_day, c.last_day, c.teachers)
+        found = self._windows.get(key)
+        if found is None:
+            found = self._windows[key] = _Window(c, self.days(c))
+        return found
+
+    def entry(self, window: _Window, i: int) -> Day:
+        """Day ``i`` of ``window``: its bounds and who can hold the conversation then."""
+        entries, full_keys = window.entries, self._full_keys
+        while len(entries) <= i:
+            day = window.days[len(entries)]
+            ordinal = day.toordinal()
+            bounds = self.bounds(window.conv, day)
+            choices: list[Choice] = []
+            for holders in self.holders(window.conv, day):
+                key = (holders, bounds)
+                full_key = full_keys.get(key)
+                if full_key is None:
+                    full_key = full_keys[key] = len(full_keys)
+                keys = tuple([(t, ordinal) for t in holders])
+                choices.append((holders, keys, self.holder_rules(holders), full_key))
+            entries.append((day, ordinal, bounds, tuple(choices)))
+        return entries[i]
+
     # --- the books ---
 
-    def holder_rules(self, holders: tuple[str, ...]) -> tuple[tuple[Condition, ...], ...]:
+    def holder_rules(self, holders: tuple[str, ...]) -> Rules:
         """A teacher's own wishes bind only the conversations that teacher holds: in a duo,
         the other teacher can take them."""
         rules = self._teacher_rules
@@ -173,100 +238,192 @@ class _Scheduler:
             return ()
         return tuple(rules[t.casefold()] for t in holders if t.casefold() in rules)
 
-    def earliest(
-        self,
-        holders: tuple[str, ...],
-        ordinal: int,
-        family: str,
-        start: int,
-        hi: int,
-        duration: int,
-        rules: Sequence[tuple[Condition, ...]],
-        day: date,
-        day_part: str,
-    ) -> int | None:
-        """The earliest start ≥ ``start`` on the grid where everyone is free, or None."""
-        pause = self.pause
-        s = -(-start // GRID) * GRID
-        rules = (*rules, *self.holder_rules(holders))
-        lists = [self.busy.get((t, ordinal), ()) for t in holders]
-        family_list = self.family_busy.get((family, ordinal), ())
-        while s + duration <= hi:
-            moved = s
-            for busy in lists:
-                for a, b in busy:
-                    if moved < b + pause and a < moved + duration + pause:
-                        moved = b + pause
-            for a, b in family_list:
-                if moved < b and a < moved + duration:
-                    moved = b
-            moved = -(-moved // GRID) * GRID
-            if moved == s:
-                for conditions in rules:
-                    for cond in conditions:
-                        if cond.hits(day, s, s + duration, day_part):
-                            moved = s + GRID
-                            break
-                    if moved != s:
-                        break
-            if moved == s:
-                return s
-            s = moved
-        return None
-
-    def book(self, holders: tuple[str, ...], ordinal: int, family: str, s: int, e: int) -> None:
-        for t in holders:
-            insort(self.busy.setdefault((t, ordinal), []), (s, e))
-            self.count[(t, ordinal)] = self.count.get((t, ordinal), 0) + 1
-        insort(self.family_busy.setdefault((family, ordinal), []), (s, e))
-
-    def unbook(self, holders: tuple[str, ...], ordinal: int, family: str, s: int, e: int) -> None:
-        self.full.pop(ordinal, None)
-        for t in holders:
-            self.busy[(t, ordinal)].remove((s, e))
-            self.count[(t, ordinal)] -= 1
-        self.family_busy[(family, ordinal)].remove((s, e))
-
-    def known_full(
-        self, holders: tuple[str, ...], ordinal: int, bounds: tuple[int, int], duration: int
-    ) -> bool:
-        """True when a search from the start of ``bounds`` already found no room that long."""
-        failed = self.full.get(ordinal, {}).get((holders, bounds))
-        return failed is not None and duration >= failed
-
-    def mark_full(
-        self, holders: tuple[str, ...], ordinal: int, bounds: tuple[int, int], duration: int
+    def book(
+        self, keys: Iterable[tuple[str, int]], family: tuple[str, int] | None, s: int, e: int
     ) -> None:
+        """Book the holders (by key) and the family; ``family`` None to book the holders only."""
+        busy, slot = self.busy, (s, e)
+        for key in keys:
+            busy[key] = _insert(busy.get(key, ()), slot)
+        if family is not None:
+            self.family_busy[family] = _insert(self.family_busy.get(family, ()), slot)
+
+    def unbook(
+        self,
+        keys: Iterable[tuple[str, int]],
+        family: tuple[str, int] | None,
+        ordinal: int,
+        s: int,
+        e: int,
+    ) -> None:
+        """Take back a booking; ``family`` None when only the teachers' books held it."""
+        self.full.pop(ordinal, None)
+        busy, slot = self.busy, (s, e)
+        for key in keys:
+            busy[key] = _remove(busy[key], slot)
+        if family is not None:
+            self.family_busy[family] = _remove(self.family_busy[family], slot)
+
+    def mark_full(self, ordinal: int, key: int, duration: int) -> None:
+        """A search from the start of the day part found no room ``duration`` long."""
         day = self.full.setdefault(ordinal, {})
-        day[(holders, bounds)] = min(duration, day.get((holders, bounds), duration))
+        day[key] = min(duration, day.get(key, duration))
 
     def cap_of(self, type_id: str) -> int:
         """Conversations per teacher per day: the type's own maximum, else the school's."""
         return self.caps.get(type_id, self.cap)
 
-    def has_room(self, holders: tuple[str, ...], ordinal: int, type_id: str) -> bool:
-        count, cap = self.count, self.caps.get(type_id, self.cap)
-        for t in holders:  # noqa: SIM110 - a loop: this runs 100,000 times on a board
-            if count.get((t, ordinal), 0) >= cap:
-                return False
-        return True
+
+def _insert(bookings: Bookings, slot: tuple[int, int]) -> Bookings:
+    if not bookings or bookings[-1] <= slot:
+        return (*bookings, slot)
+    i = bisect(bookings, slot)
+    return (*bookings[:i], slot, *bookings[i:])
 
 
-@dataclass
-class _Item:
-    """One conversation on its way through the scheduler."""
-
-    index: int
-    conv: Conversation
-    family: str
-    duration: int
-    hard: tuple[tuple[Condition, ...], ...]
-    soft: tuple[Condition, ...]
-    slot: tuple[date, int, int, tuple[str, ...]] | None = None
+def _remove(bookings: Bookings, slot: tuple[int, int]) -> Bookings:
+    i = bookings.index(slot)
+    return bookings[:i] + bookings[i + 1 :]
 
 
-def _family_key(c: Conversation) -> str:
-    return f"g:{c.family_id}" if c.family_id else f"l:{c.pupil_id}"
+def _room(
+    busy: dict[tuple[str, int], Bookings], keys: tuple[tuple[str, int], ...], cap: int
+) -> bool:
+    """Each holder has fewer than ``cap`` bookings that day."""
+    for key in keys:  # noqa: SIM110 - a loop: this runs 100,000 times on a board
+        if len(busy.get(key, ())) >= cap:
+            return False
+    return True
+
+
+def _books(
+    busy: dict[tuple[str, int], Bookings], keys: tuple[tuple[str, int], ...]
+) -> tuple[Bookings, ...]:
+    """The holders' bookings that day."""
+    if len(keys) == 1:
+        return (busy.get(keys[0], ()),)
+    return tuple([busy.get(key, ()) for key in keys])
+
+
+def _earliest(
+    books: tuple[Bookings, ...],
+    pause: int,
+    family: Bookings,
+    start: int,
+    hi: int,
+    duration: int,
+    rules: Rules,
+    day: date,
+    day_part: str,
+) -> int | None:
+    """The earliest start ≥ ``start`` on the grid where the holders (with ``pause`` around
+    their bookings) and the family are free, the conversation ends by ``hi`` and no rule
+    hits; None when there is none.
+
+    A scan over bookings sorted by start stops at the first that begins after the slot would
+    end; a conflict moves the start past it, and the scans repeat until nothing moves.
+    """
+    s = -(-start // GRID) * GRID
+    reach = duration + pause
+    while s + duration <= hi:
+        moved = s
+        for bookings in books:
+            for a, b in bookings:
+                if a >= moved + reach:
+                    break
+                if moved < b + pause:
+                    moved = -(-(b + pause) // GRID) * GRID
+        for a, b in family:
+            if a >= moved + duration:
+                break
+            if moved < b:
+                moved = -(-b // GRID) * GRID
+        if moved == s:
+            if not rules or not _hits(rules, day, s, s + duration, day_part):
+                return s
+            moved = s + GRID
+        s = moved
+    return None
+
+
+def _free_starts(
+    books: tuple[Bookings, ...],
+    pause: int,
+    family: Bookings,
+    lo: int,
+    hi: int,
+    duration: int,
+    rules: Rules,
+    day: date,
+    day_part: str,
+) -> int:
+    """Every start :func:`_earliest` could return from ``lo``, as a bit set: bit ``i`` for
+    a start at ``i * GRID`` minutes."""
+    first, last = -(-lo // GRID), (hi - duration) // GRID
+    if last < first:
+        return 0
+    free = ((2 << (last - first)) - 1) << first
+    for bookings in books:
+        for a, b in bookings:  # a holder is busy from a - pause to b + pause
+            i, j = -(-(a - duration - pause + 1) // GRID), (b + pause - 1) // GRID
+            i, j = max(i, first), min(j, last)
+            if i <= j:
+                free &= ~(((2 << (j - i)) - 1) << i)
+    for a, b in family:
+        i, j = max(-(-(a - duration + 1) // GRID), first), min((b - 1) // GRID, last)
+        if i <= j:
+            free &= ~(((2 << (j - i)) - 1) << i)
+    if rules:
+        for i in range(first, last + 1):
+            s = i * GRID
+            if free >> i & 1 and _hits(rules, day, s, s + duration, day_part):
+                free &= ~(1 << i)
+    return free
+
+
+def _apart(holders: list[str]) -> bool:
+    """No teacher is among the holders of two siblings (nor twice for one)."""
+    return len(set(holders)) == len(holders)
+
+
+def _hits(rules: Rules, day: date, s: int, e: int, day_part: str) -> bool:
+    for conditions in rules:
+        for cond in conditions:
+            if cond.hits(day, s, e, day_part):
+                return True
+    return False
+
+
+def _closed(hard: Rules, day: date, day_part: str) -> bool:
+    """The wishes rule out the whole day."""
+    return any(cond.daily and cond.hits(day, 0, 0, day_part) for r in hard for cond in r)
+
+
+def _penalty(soft: tuple[Condition, ...], day: date, s: int, e: int, day_part: str) -> int:
+    if not soft:
+        return 0
+    return sum(1 for cond in soft if cond.hits(day, s, e, day_part))
+
+
+_FIELDS = Conversation._fields
+_TEACHERS, _DURATION, _START, _END, _SEQUENCE = (
+    _FIELDS.index(name) for name in ("teachers", "duration", "start", "end", "sequence")
+)
+
+
+def _with_slot(
+    c: Conversation,
+    start: datetime,
+    end: datetime,
+    teachers: tuple[str, ...],
+    duration: int,
+    sequence: int,
+) -> Conversation:
+    """``c._replace(start=..., ...)`` without its per-call overhead (36,000 calls on a board)."""
+    values = list(c)
+    values[_START], values[_END], values[_TEACHERS] = start, end, teachers
+    values[_DURATION], values[_SEQUENCE] = duration, sequence
+    return tuple.__new__(Conversation, values)
 
 
 def schedule(
@@ -283,68 +440,50 @@ def schedule(
     sched = _Scheduler(cycle, cal, roster, wishes)
     notes: list[str] = []
     kept: list[Conversation | None] = list(conversations)
-    items: list[_Item] = []
-    any_wishes = wishes is not None and bool(wishes.items)
-    for index, c in enumerate(conversations):
-        if not needs_slot(c):
-            continue
-        if wishes is None or not any_wishes:
-            items.append(_Item(index, c, _family_key(c), c.duration, (), ()))
-            continue
-        own = wishes.about("leerling", c.pupil_id) + wishes.about("gezin", c.family_id)
-        own = tuple(w for w in own if w.applies(c.type_id, c.round))
-        if any(w.skip for w in own):
-            kept[index] = None
-            notes.append(f"{c.uid}: overgeslagen volgens wensenbestand")
-            continue
-        duration = next((w.duration for w in own if w.duration), c.duration)
-        hard = tuple(w.forbidden for w in own if w.forbidden)
-        soft = tuple(cond for w in own for cond in w.avoid)
-        items.append(_Item(index, c, _family_key(c), duration, hard, soft))
-
-    moments: dict[tuple[date, int], datetime] = {}
-
-    def moment(day: date, minutes: int) -> datetime:
-        found = moments.get((day, minutes))
-        if found is None:
-            found = moments[(day, minutes)] = datetime.combine(
-                day, time(minutes // 60, minutes % 60), AMSTERDAM
-            )
-        return found
-
-    placer = _Placer(sched)
-    pinned = [it for it in items if it.conv.uid in previous]
-    for it in pinned:
-        placer.pin(it, previous[it.conv.uid])
-    bundles: dict[tuple[str, int, str, int], list[_Item]] = {}
-    for it in items:
-        if it.slot is None:
-            c = it.conv
-            household = 2 if c.household >= 2 else 1
-            key = (it.family, household, c.type_id, c.round)
-            if not c.family_id:
-                key = (f"{it.family}.{c.uid}", household, c.type_id, c.round)
-            bundles.setdefault(key, []).append(it)
-    order = sorted(bundles.values(), key=_bundle_order)
+    items, groups = _items(conversations, wishes, kept, notes)
+    slots: list[Slot | None] = [None] * len(conversations)
+    placer = _Placer(sched, conversations, slots)
+    if previous:
+        for item in items:
+            published = previous.get(conversations[item[0]].uid)
+            if published is not None:
+                placer.pin(item, published)
     unplaced: list[tuple[str, str]] = []
-    for bundle in order:
-        bundle.sort(key=lambda it: (it.conv.grade or 0, it.conv.pupil_id or "", it.conv.uid))
-        unplaced.extend(placer.place(bundle))
+    for bundle in _placing_order(_bundles(items, groups, conversations, slots), conversations):
+        if len(bundle) == 1:
+            reason = placer.single(bundle[0])
+            if reason:
+                unplaced.append((conversations[bundle[0][0]].uid, reason))
+            continue
+        bundle = tuple(sorted(bundle, key=lambda item: _sibling_order(conversations[item[0]])))
+        if not placer.chain(bundle):
+            for item in bundle:
+                reason = placer.single(item)
+                if reason:
+                    unplaced.append((conversations[item[0]].uid, reason))
     unplaced.sort()
     reasons = dict(unplaced)
 
-    for it in items:
-        c, published = it.conv, previous.get(it.conv.uid)
-        if it.slot is None:
+    times: dict[tuple[date, int, int], tuple[datetime, datetime]] = {}
+    for index, _, duration, _, _ in items:
+        c, slot = conversations[index], slots[index]
+        published = previous.get(c.uid) if previous else None
+        if slot is None:
             note = f"niet ingepland: {reasons.get(c.uid, '')}"
-            kept[it.index] = c._replace(note=f"{c.note}; {note}" if c.note else note)
+            kept[index] = c._replace(note=f"{c.note}; {note}" if c.note else note)
             if published is not None:
                 notes.append(
                     f"{c.uid}: eerder gepubliceerde tijd vervalt (niet meer in te plannen)"
                 )
             continue
-        day, s, e, holders = it.slot
-        start, end = moment(day, s), moment(day, e)
+        day, s, e, holders = slot
+        found = times.get(slot[:3])
+        if found is None:
+            found = times[slot[:3]] = (
+                datetime.combine(day, time(s // 60, s % 60), AMSTERDAM),
+                datetime.combine(day, time(e // 60, e % 60), AMSTERDAM),
+            )
+        start, end = found
         sequence = c.sequence
         if published is not None:
             sequence = published.sequence
@@ -354,118 +493,200 @@ def schedule(
                     f"{c.uid}: verplaatst van {published.start:%d-%m-%Y %H.%M} "
                     f"naar {start:%d-%m-%Y %H.%M}"
                 )
-        kept[it.index] = c._replace(
-            start=start, end=end, teachers=holders, duration=it.duration, sequence=sequence
-        )
-    present = {c.uid for c in conversations}
-    for uid in sorted(set(previous) - present):
-        notes.append(f"{uid}: eerder gepubliceerd gesprek staat niet meer in het plan")
+        kept[index] = _with_slot(c, start, end, holders, duration, sequence)
+    if previous:
+        present = {c.uid for c in conversations}
+        for uid in sorted(set(previous) - present):
+            notes.append(f"{uid}: eerder gepubliceerd gesprek staat niet meer in het plan")
     result = tuple(c for c in kept if c is not None)
     figures = quality(
-        [it.slot for it in items],
-        [
-            (it.family, min(max(it.conv.household, 1), 2), it.conv.type_id, it.conv.round)
-            for it in items
-        ],
+        [slots[item[0]] for item in items],
+        groups,
         wait=sched.wait,
+        teacher_days=sched.busy.values(),
     )
     return Schedule(result, tuple(unplaced), figures, tuple(notes))
 
 
-def _bundle_order(bundle: list[_Item]) -> tuple[object, ...]:
-    first = min(bundle, key=lambda it: it.conv.uid)
-    c = first.conv
-    span = min((it.conv.last_day - it.conv.first_day).days for it in bundle)
-    return (len(bundle) == 1, span, c.first_day, c.type_id, c.round, c.uid)
+def _items(
+    conversations: Sequence[Conversation],
+    wishes: Wishes | None,
+    kept: list[Conversation | None],
+    notes: list[str],
+) -> tuple[list[Item], list[tuple[str, int, str, int]]]:
+    """The conversations to place, with their wishes, and each one's siblings key (family,
+    household 1 or 2, type, round); a conversation the wishes skip is dropped from ``kept``."""
+    items: list[Item] = []
+    groups: list[tuple[str, int, str, int]] = []
+    any_wishes = wishes is not None and bool(wishes.items)
+    for index, c in enumerate(conversations):
+        if not needs_slot(c):
+            continue
+        family = f"g:{c.family_id}" if c.family_id else f"l:{c.pupil_id}"
+        if wishes is None or not any_wishes:
+            items.append((index, family, c.duration, (), ()))
+        else:
+            own = wishes.about("leerling", c.pupil_id) + wishes.about("gezin", c.family_id)
+            own = tuple(w for w in own if w.applies(c.type_id, c.round))
+            if any(w.skip for w in own):
+                kept[index] = None
+                notes.append(f"{c.uid}: overgeslagen volgens wensenbestand")
+                continue
+            duration = next((w.duration for w in own if w.duration), c.duration)
+            hard = tuple(w.forbidden for w in own if w.forbidden)
+            soft = tuple(cond for w in own for cond in w.avoid)
+            items.append((index, family, duration, hard, soft))
+        groups.append((family, 2 if c.household >= 2 else 1, c.type_id, c.round))
+    return items, groups
+
+
+def _bundles(
+    items: list[Item],
+    groups: list[tuple[str, int, str, int]],
+    conversations: Sequence[Conversation],
+    slots: list[Slot | None],
+) -> Iterable[tuple[Item, ...]]:
+    """What is still to place, siblings of one round together (a pupil without a known
+    family alone)."""
+    bundles: dict[tuple[str, int, str, int], tuple[Item, ...]] = {}
+    for item, key in zip(items, groups, strict=True):
+        if slots[item[0]] is not None:
+            continue
+        c = conversations[item[0]]
+        if not c.family_id:
+            key = (f"{item[1]}.{c.uid}", key[1], key[2], key[3])
+        found = bundles.get(key)
+        bundles[key] = (item,) if found is None else (*found, item)
+    return bundles.values()
+
+
+def _sibling_order(c: Conversation) -> tuple[int, str, str]:
+    return (c.grade or 0, c.pupil_id or "", c.uid)
+
+
+def _placing_order(
+    bundles: Iterable[tuple[Item, ...]], conversations: Sequence[Conversation]
+) -> list[tuple[Item, ...]]:
+    """Families first, then the narrowest window, the earliest first day, type, round and the
+    bundle's first uid.
+
+    Sorted per group of equal (family, span, first day, type, round) on the uid alone: a
+    board has a few dozen such groups and 30,000 bundles, and strings sort fast by themselves.
+    """
+    groups: dict[tuple[bool, int, date, str, int], list[tuple[str, tuple[Item, ...]]]] = {}
+    for bundle in bundles:
+        if len(bundle) == 1:
+            c = conversations[bundle[0][0]]
+            span = (c.last_day - c.first_day).days
+        else:
+            members = [conversations[item[0]] for item in bundle]
+            c = min(members, key=lambda m: m.uid)
+            span = min((m.last_day - m.first_day).days for m in members)
+        key = (len(bundle) == 1, span, c.first_day, c.type_id, c.round)
+        found = groups.get(key)
+        if found is None:
+            groups[key] = [(c.uid, bundle)]
+        else:
+            found.append((c.uid, bundle))
+    order: list[tuple[Item, ...]] = []
+    for group in sorted(groups):
+        found = groups[group]
+        found.sort(key=_first)
+        order.extend(bundle for _, bundle in found)
+    return order
 
 
 class _Placer:
-    """Day and time search over the books of a :class:`_Scheduler`."""
+    """Day and time search over the books of a :class:`_Scheduler`; writes ``slots``."""
 
-    def __init__(self, sched: _Scheduler) -> None:
-        self.s = sched
+    def __init__(
+        self, sched: _Scheduler, conversations: Sequence[Conversation], slots: list[Slot | None]
+    ) -> None:
+        self.s, self.convs, self.slots = sched, conversations, slots
 
-    def pin(self, it: _Item, published: Published) -> None:
+    def pin(self, item: Item, published: Published) -> None:
         """Keep a published slot when it is still valid; else leave it for the search."""
-        sched, c = self.s, it.conv
+        sched, (index, family, duration, hard, _) = self.s, item
+        c = self.convs[index]
         start, end = published.start.astimezone(AMSTERDAM), published.end.astimezone(AMSTERDAM)
         day = start.date()
         if end.date() != day or day not in sched.days(c):
             return
         s, e = _clock(start.time()), _clock(end.time())
         bounds = sched.bounds(c, day)
-        if bounds is None or s < bounds[0] or e > bounds[1] or e - s != it.duration:
+        if bounds is None or s < bounds[0] or e > bounds[1] or e - s != duration:
             return
         options = sched.holders(c, day)
         holders = published.teachers if published.teachers in options else None
         if holders is None:
             return
         ordinal = day.toordinal()
-        if not sched.has_room(holders, ordinal, c.type_id):
+        keys = tuple((t, ordinal) for t in holders)
+        if not _room(sched.busy, keys, sched.cap_of(c.type_id)):
             return
-        if not self._free(it, holders, day, s, e):
+        pause = sched.pause
+        for bookings in _books(sched.busy, keys):
+            if any(s < b + pause and a < e + pause for a, b in bookings):
+                return
+        if any(s < b and a < e for a, b in sched.family_busy.get((family, ordinal), ())):
             return
-        sched.book(holders, ordinal, it.family, s, e)
-        it.slot = (day, s, e, holders)
+        rules = (*hard, *sched.holder_rules(holders))
+        if any(cond.hits(day, s, e, c.day_part) for r in rules for cond in r):
+            return
+        sched.book(keys, (family, ordinal), s, e)
+        self.slots[index] = (day, s, e, holders)
 
-    def _free(self, it: _Item, holders: tuple[str, ...], day: date, s: int, e: int) -> bool:
-        sched, ordinal, pause = self.s, day.toordinal(), self.s.pause
-        for t in holders:
-            if any(s < b + pause and a < e + pause for a, b in sched.busy.get((t, ordinal), ())):
-                return False
-        if any(s < b and a < e for a, b in sched.family_busy.get((it.family, ordinal), ())):
-            return False
-        rules = (*it.hard, *sched.holder_rules(holders))
-        return not any(cond.hits(day, s, e, it.conv.day_part) for r in rules for cond in r)
-
-    def place(self, bundle: list[_Item]) -> list[tuple[str, str]]:
-        if len(bundle) > 1 and self._chain(bundle):
-            return []
-        out: list[tuple[str, str]] = []
-        for it in bundle:
-            reason = self._single(it)
-            if reason:
-                out.append((it.conv.uid, reason))
-        return out
-
-    def _single(self, it: _Item) -> str:
-        sched, c = self.s, it.conv
-        best: tuple[int, date, int, tuple[str, ...]] | None = None
+    def single(self, item: Item) -> str:
+        """Book ``item`` at its best day and time; the Dutch reason when there is none."""
+        sched, (index, family, duration, hard, soft) = self.s, item
+        c = self.convs[index]
+        window = sched.window(c)
+        entries, day_part = window.entries, c.day_part
+        cap, pause, full = sched.cap_of(c.type_id), sched.pause, sched.full
+        busy, family_busy = sched.busy, sched.family_busy
+        best: tuple[int, int, Day, Choice] | None = None
         teacher_day = day_part_fits = wish_day = False
-        for day in sched.days(c):
-            options = sched.holders(c, day)
-            if not options:
+        for i in range(len(window.days)):
+            entry = entries[i] if i < len(entries) else sched.entry(window, i)
+            day, ordinal, bounds, choices = entry
+            if not choices:
                 continue
             teacher_day = True
-            bounds = sched.bounds(c, day)
-            if bounds is None or bounds[1] - bounds[0] < it.duration:
+            if bounds is None or bounds[1] - bounds[0] < duration:
                 continue
             day_part_fits = True
-            if any(cond.daily and cond.hits(day, 0, 0, c.day_part) for r in it.hard for cond in r):
+            if hard and _closed(hard, day, day_part):
                 continue
             wish_day = True
-            ordinal = day.toordinal()
-            for holders in options:
-                if not sched.has_room(holders, ordinal, c.type_id):
+            lo, hi = bounds
+            fam = family_busy.get((family, ordinal), ())
+            for choice in choices:
+                _, keys, rules, full_key = choice
+                if len(keys) == 1:
+                    bookings = busy.get(keys[0], ())
+                    if len(bookings) >= cap:
+                        continue
+                    books: tuple[Bookings, ...] = (bookings,)
+                elif _room(busy, keys, cap):
+                    books = _books(busy, keys)
+                else:
                     continue
-                if sched.known_full(holders, ordinal, bounds, it.duration):
-                    continue
-                s = sched.earliest(
-                    holders, ordinal, it.family, bounds[0], bounds[1], it.duration, it.hard,
-                    day, c.day_part,
-                )  # fmt: skip
-                if s is None and not it.hard and not sched.family_busy.get((it.family, ordinal)):
-                    sched.mark_full(holders, ordinal, bounds, it.duration)
+                marks = full.get(ordinal)
+                if marks is not None:
+                    failed = marks.get(full_key)
+                    if failed is not None and duration >= failed:
+                        continue
+                rules = hard + rules if rules else hard
+                s = _earliest(books, pause, fam, lo, hi, duration, rules, day, day_part)
+                if s is None and not hard and not fam:
+                    sched.mark_full(ordinal, full_key, duration)
                 while s is not None:
-                    penalty = _penalty(it, day, s)
+                    penalty = _penalty(soft, day, s, s + duration, day_part) if soft else 0
                     if best is None or penalty < best[0]:
-                        best = (penalty, day, s, holders)
-                    if penalty == 0 or not it.soft:
+                        best = (penalty, s, entry, choice)
+                    if penalty == 0:
                         break
-                    s = sched.earliest(
-                        holders, ordinal, it.family, s + GRID, bounds[1], it.duration, it.hard,
-                        day, c.day_part,
-                    )  # fmt: skip
+                    s = _earliest(books, pause, fam, s + GRID, hi, duration, rules, day, day_part)
                 if best is not None and best[0] == 0:
                     break
             if best is not None and best[0] == 0:
@@ -477,7 +698,7 @@ class _Placer:
                     f"{c.first_day:%d-%m}–{c.last_day:%d-%m}"
                 )
             if not day_part_fits:
-                return f"het dagdeel is korter dan het gesprek ({it.duration} min)"
+                return f"het dagdeel is korter dan het gesprek ({duration} min)"
             if not wish_day:
                 return "gezinswensen laten geen dag in het venster vrij"
             days = "de dag" if c.first_day == c.last_day else "de werkdagen"
@@ -485,98 +706,226 @@ class _Placer:
             return (
                 f"geen plek meer: {days} van de leerkracht in het venster "
                 f"{c.first_day:%d-%m}–{c.last_day:%d-%m} {verb} vol "
-                f"(max {sched.cap_of(c.type_id)} gesprekken per dag, pauze {sched.pause} min)"
+                f"(max {cap} gesprekken per dag, pauze {pause} min)"
             )
-        _, day, s, holders = best
-        sched.book(holders, day.toordinal(), it.family, s, s + it.duration)
-        it.slot = (day, s, s + it.duration, holders)
+        _, s, (day, ordinal, _, _), (holders, keys, _, _) = best
+        sched.book(keys, (family, ordinal), s, s + duration)
+        self.slots[index] = (day, s, s + duration, holders)
         return ""
 
-    def _chain(self, bundle: list[_Item]) -> bool:
+    def chain(self, bundle: tuple[Item, ...]) -> bool:
         """Place the whole bundle back to back on one day; False when no day allows it."""
         sched = self.s
-        common = set(sched.days(bundle[0].conv))
-        for it in bundle[1:]:
-            common &= set(sched.days(it.conv))
-        best: tuple[int, list[tuple[date, int, int, tuple[str, ...]]]] | None = None
-        for day in sorted(common):
-            found = self._chain_day(bundle, day)  # booked when found
+        convs = [self.convs[item[0]] for item in bundle]
+        windows = [sched.window(c) for c in convs]
+        kids = [
+            (item[2], item[3], c.day_part, sched.caps.get(c.type_id, sched.cap))
+            for item, c in zip(bundle, convs, strict=True)
+        ]
+        days = windows[0].days
+        if all(w.days is days for w in windows):
+            positions: Iterable[list[int]] = ([i] * len(bundle) for i in range(len(days)))
+        else:
+            common = set(days)
+            for w in windows[1:]:
+                common &= set(w.days)
+            positions = ([w.position(day) for w in windows] for day in sorted(common))
+        soft = any(item[4] for item in bundle)
+        best: tuple[int, list[tuple[Day, int, int, Choice]]] | None = None
+        for at in positions:
+            entries = [
+                w.entries[i] if i < len(w.entries) else sched.entry(w, i)
+                for w, i in zip(windows, at, strict=True)
+            ]
+            found = self._chain_day(bundle, kids, entries)  # booked when found
             if found is None:
                 continue
-            penalty = sum(
-                _penalty(it, slot[0], slot[1]) for it, slot in zip(bundle, found, strict=True)
-            )
+            penalty = 0
+            if soft:
+                for item, c, (entry, s, e, _) in zip(bundle, convs, found, strict=True):
+                    penalty += _penalty(item[4], entry[0], s, e, c.day_part)
             if penalty == 0:
-                for it, slot in zip(bundle, found, strict=True):
-                    it.slot = slot
+                for item, (entry, s, e, choice) in zip(bundle, found, strict=True):
+                    self.slots[item[0]] = (entry[0], s, e, choice[0])
                 return True
-            for it, slot in zip(bundle, found, strict=True):
-                sched.unbook(slot[3], slot[0].toordinal(), it.family, slot[1], slot[2])
+            for item, (entry, s, e, choice) in zip(bundle, found, strict=True):
+                sched.unbook(choice[1], (item[1], entry[1]), entry[1], s, e)
             if best is None or penalty < best[0]:
                 best = (penalty, found)
         if best is None:
             return False
-        for it, slot in zip(bundle, best[1], strict=True):
-            sched.book(slot[3], slot[0].toordinal(), it.family, slot[1], slot[2])
-            it.slot = slot
+        for item, (entry, s, e, choice) in zip(bundle, best[1], strict=True):
+            sched.book(choice[1], (item[1], entry[1]), s, e)
+            self.slots[item[0]] = (entry[0], s, e, choice[0])
         return True
 
     def _chain_day(
-        self, bundle: list[_Item], day: date
-    ) -> list[tuple[date, int, int, tuple[str, ...]]] | None:
-        sched, ordinal = self.s, day.toordinal()
-        plans: list[tuple[tuple[int, int], tuple[tuple[str, ...], ...]]] = []
-        for it in bundle:
-            bounds = sched.bounds(it.conv, day)
-            options = tuple(
-                h
-                for h in sched.holders(it.conv, day)
-                if sched.has_room(h, ordinal, it.conv.type_id)
-            )
+        self,
+        bundle: tuple[Item, ...],
+        kids: list[tuple[int, Rules, str, int]],
+        entries: list[Day],
+    ) -> list[tuple[Day, int, int, Choice]] | None:
+        """The first chain on this day in search order (holders in order, earliest start
+        first), booked; None when the day has none.
+
+        When no teacher can hold two of the siblings, no sibling's booking changes where the
+        next can go: each sibling's free starts are one bit set, and the starts from which the
+        rest of the chain can follow are found with a few shifts. Otherwise :class:`_Chain`
+        tries start after start.
+        """
+        sched = self.s
+        busy, pause, wait = sched.busy, sched.pause, sched.wait
+        day, ordinal = entries[0][0], entries[0][1]
+        family = (bundle[0][1], ordinal)
+        fam = sched.family_busy.get(family, ())
+        plans: list[list[Choice]] = []
+        free: list[list[int]] = []  # per sibling and holders: the free starts
+        names: list[str] = []
+        for (duration, hard, day_part, cap), (_, _, bounds, choices) in zip(
+            kids, entries, strict=True
+        ):
+            options: list[Choice] = []
+            starts: list[int] = []
+            for choice in choices:
+                keys = choice[1]
+                if len(keys) == 1:
+                    bookings = busy.get(keys[0], ())
+                    if len(bookings) >= cap:
+                        continue
+                    books: tuple[Bookings, ...] = (bookings,)
+                elif _room(busy, keys, cap):
+                    books = _books(busy, keys)
+                else:
+                    continue
+                options.append(choice)
+                names.extend(choice[0])
+                if bounds is not None:
+                    rules = hard + choice[2] if choice[2] else hard
+                    lo, hi = bounds
+                    starts.append(
+                        _free_starts(books, pause, fam, lo, hi, duration, rules, day, day_part)
+                    )
             if bounds is None or not options:
                 return None
-            if any(
-                cond.daily and cond.hits(day, 0, 0, it.conv.day_part) for r in it.hard for cond in r
-            ):
+            if hard and _closed(hard, day, day_part):
                 return None
-            plans.append((bounds, options))
-        chosen: list[tuple[date, int, int, tuple[str, ...]]] = []
+            plans.append(options)
+            free.append(starts)
+        if not _apart(names):
+            chain = _Chain(sched, bundle, kids, entries, plans)
+            return chain.chosen if chain.search(0, 0) else None
+        # ok[k]: per holders, the starts of sibling k from which the rest of the chain follows
+        ok = free[:]
+        for k in range(len(bundle) - 2, -1, -1):
+            after = 0
+            for bits in ok[k + 1]:
+                after |= bits
+            duration = kids[k][0]
+            reach = 0
+            for shift in range(-(-duration // GRID), (duration + wait) // GRID + 1):
+                reach |= after >> shift
+            ok[k] = [bits & reach for bits in free[k]]
+        chosen: list[tuple[Day, int, int, Choice]] = []
+        window = -1  # the first sibling may start anywhere in its day part
+        backtracked = False  # the start-by-start search would have taken a booking back
+        last = len(bundle) - 1
+        for k, entry in enumerate(entries):
+            duration = kids[k][0]
+            for choice, bits, fits in zip(plans[k], free[k], ok[k], strict=True):
+                fits &= window
+                if fits:
+                    low = fits & -fits
+                    if k < last and bits & window & (low - 1):
+                        backtracked = True
+                    s = (low.bit_length() - 1) * GRID
+                    chosen.append((entry, s, s + duration, choice))
+                    break
+                if k < last and bits & window:
+                    backtracked = True
+            else:
+                if backtracked:
+                    sched.full.pop(ordinal, None)
+                return None
+            near, far = -(-duration // GRID), (duration + wait) // GRID
+            window = ((2 << (far - near)) - 1) << (s // GRID + near) if far >= near else 0
+        if backtracked:
+            sched.full.pop(ordinal, None)
+        for _, s, e, (_, keys, _, _) in chosen:
+            sched.book(keys, family, s, e)
+        return chosen
 
-        def search(k: int, after: int) -> bool:
-            if k == len(bundle):
-                return True
-            it, ((lo, hi), options) = bundle[k], plans[k]
-            first = lo if k == 0 else max(lo, after)
-            latest = hi if k == 0 else min(hi, after + sched.wait)
-            for holders in options:
-                if not sched.has_room(holders, ordinal, it.conv.type_id):
-                    continue
-                s: int | None = first
-                while s is not None and s <= latest:
-                    s = sched.earliest(
-                        holders, ordinal, it.family, s, hi, it.duration, it.hard,
-                        day, it.conv.day_part,
-                    )  # fmt: skip
-                    if s is None or s > latest:
-                        break
-                    e = s + it.duration
-                    sched.book(holders, ordinal, it.family, s, e)
-                    chosen.append((day, s, e, holders))
-                    if search(k + 1, e):
-                        return True  # the whole chain stays booked
-                    sched.unbook(holders, ordinal, it.family, s, e)
-                    chosen.pop()
-                    s += GRID
-            return False
 
-        return chosen if search(0, 0) else None  # booked when found
+class _Chain:
+    """The start-by-start search for one sibling chain on one day, for when a teacher may
+    hold two of the siblings: each sibling in turn takes the first holders and start that
+    leave a way for the rest, booked as it goes.
 
+    A sibling starts no earlier than the one before ends, so the family's own bookings of
+    this chain never collide with the next; only a teacher who may hold a later sibling too
+    is booked while searching, the rest once the chain is found. (A class with a method, not
+    a closure: a closure that calls itself is a reference cycle only the collector frees.)
+    """
 
-def _penalty(it: _Item, day: date, s: int) -> int:
-    if not it.soft:
-        return 0
-    e = s + it.duration
-    return sum(1 for cond in it.soft if cond.hits(day, s, e, it.conv.day_part))
+    __slots__ = ("bundle", "chosen", "entries", "family", "kids", "later", "plans", "s", "taken")
+
+    def __init__(
+        self,
+        sched: _Scheduler,
+        bundle: tuple[Item, ...],
+        kids: list[tuple[int, Rules, str, int]],
+        entries: list[Day],
+        plans: list[list[Choice]],
+    ) -> None:
+        self.s, self.bundle, self.kids, self.entries, self.plans = (
+            sched, bundle, kids, entries, plans
+        )  # fmt: skip
+        later: list[frozenset[str]] = [frozenset()] * len(bundle)
+        for k in range(len(bundle) - 2, -1, -1):
+            later[k] = later[k + 1] | {t for choice in plans[k + 1] for t in choice[0]}
+        self.later = later
+        self.family = (bundle[0][1], entries[0][1])
+        self.chosen: list[tuple[Day, int, int, Choice]] = []
+        self.taken: list[bool] = []  # per chosen: its holders are booked already
+
+    def search(self, k: int, after: int) -> bool:
+        sched, chosen = self.s, self.chosen
+        if k == len(self.bundle):
+            for (_, start, end, (_, keys, _, _)), taken in zip(chosen, self.taken, strict=True):
+                sched.book(() if taken else keys, self.family, start, end)
+            return True  # the whole chain stays booked
+        entry, (duration, hard, day_part, cap) = self.entries[k], self.kids[k]
+        day, ordinal, (lo, hi) = entry[0], entry[1], entry[2] or (0, 0)
+        first = lo if k == 0 else max(lo, after)
+        latest = hi if k == 0 else min(hi, after + sched.wait)
+        shared, pause = self.later[k], sched.pause
+        fam = sched.family_busy.get(self.family, ())
+        for choice in self.plans[k]:
+            holders, keys, rules, _ = choice
+            if not _room(sched.busy, keys, cap):
+                continue
+            books = _books(sched.busy, keys)
+            rules = hard + rules if rules else hard
+            book = any(t in shared for t in holders)
+            s: int | None = first
+            while s is not None and s <= latest:
+                s = _earliest(books, pause, fam, s, hi, duration, rules, day, day_part)
+                if s is None or s > latest:
+                    break
+                e = s + duration
+                if book:
+                    sched.book(keys, None, s, e)
+                chosen.append((entry, s, e, choice))
+                self.taken.append(book)
+                if self.search(k + 1, e):
+                    return True
+                chosen.pop()
+                self.taken.pop()
+                if book:
+                    sched.unbook(keys, None, ordinal, s, e)
+                else:
+                    sched.full.pop(ordinal, None)
+                s += GRID
+        return False
 
 
 def unmet_wishes(conversations: Iterable[Conversation], wishes: Wishes) -> list[str]:

@@ -5,9 +5,10 @@ Kept apart from the search so benchmarks and tests can score any schedule the sa
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from datetime import date
 from itertools import pairwise
+from operator import itemgetter
 
 Slot = tuple[date, int, int, tuple[str, ...]]
 
@@ -17,31 +18,46 @@ def family_gaps(slots: Sequence[Slot]) -> list[int] | None:
     bundle is not on one day or overlaps."""
     if len({slot[0] for slot in slots}) != 1:
         return None
-    ordered = sorted(slots, key=lambda slot: slot[1])
+    ordered = sorted(slots, key=_start)
     gaps = [b[1] - a[2] for a, b in pairwise(ordered)]
     return None if any(gap < 0 for gap in gaps) else gaps
 
 
+_start = itemgetter(1)
+
+
 def quality(
-    slots: Sequence[Slot | None], keys: Sequence[Hashable], *, wait: int
+    slots: Sequence[Slot | None],
+    keys: Sequence[Hashable],
+    *,
+    wait: int,
+    teacher_days: Iterable[Sequence[tuple[int, int]]] | None = None,
 ) -> dict[str, object]:
     """Placed/total, sibling adjacency, family waiting, teacher idle time and days used.
 
     ``keys[i]`` groups ``slots[i]`` with its siblings of the same round (family, household,
     type, round); groups of two or more are the families the adjacency figure is about.
+    ``teacher_days``: each teacher's (start, end) per day, sorted, when the caller keeps them
+    anyway (the scheduler's books); gathered from ``slots`` when None.
     """
+    if len(keys) != len(slots):
+        raise ValueError(f"{len(keys)} keys for {len(slots)} slots")
     total = len(slots)
     placed = [slot for slot in slots if slot is not None]
-    groups: dict[Hashable, list[Slot | None]] = {}
-    for key, slot in zip(keys, slots, strict=True):
-        groups.setdefault(key, []).append(slot)
-    families = adjacent = 0
-    waiting_total = waiting_worst = 0
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        families += 1
-        if any(slot is None for slot in members):
+    # only groups of two or more get a list: a board has 30,000 keys and 6,000 families
+    first: dict[Hashable, int] = {}
+    families_of: dict[Hashable, list[Slot | None]] = {}
+    for i, key in enumerate(keys):
+        j = first.setdefault(key, i)
+        if j != i:
+            members = families_of.get(key)
+            if members is None:
+                families_of[key] = [slots[j], slots[i]]
+            else:
+                members.append(slots[i])
+    adjacent = waiting_total = waiting_worst = 0
+    for members in families_of.values():
+        if None in members:
             continue
         gaps = family_gaps([slot for slot in members if slot is not None])
         if gaps is None:
@@ -50,14 +66,16 @@ def quality(
         waiting_worst = max(waiting_worst, max(gaps, default=0))
         if all(gap <= wait for gap in gaps):
             adjacent += 1
-    per_teacher_day: dict[tuple[str, date], list[tuple[int, int]]] = {}
-    for day, start, end, teachers in placed:
-        for teacher in teachers:
-            per_teacher_day.setdefault((teacher, day), []).append((start, end))
-    idle = 0
-    for intervals in per_teacher_day.values():
-        intervals.sort()
-        idle += sum(max(0, b[0] - a[1]) for a, b in pairwise(intervals))
+    if teacher_days is None:
+        teacher_days = _teacher_days(placed)
+    idle = days_held = 0
+    for day in teacher_days:
+        if day:
+            days_held += 1
+            for (_, end), (start, _) in pairwise(day):
+                if start > end:
+                    idle += start - end
+    families = len(families_of)
     share = f"{100 * adjacent / families:.0f}%" if families else "n.v.t."
     return {
         "ingepland": f"{len(placed)}/{total}",
@@ -66,5 +84,15 @@ def quality(
         "langste wachttijd gezin (min)": waiting_worst,
         "leerkrachten: tijd tussen gesprekken (min)": idle,
         "gespreksdagen": len({slot[0] for slot in placed}),
-        "leerkrachtdagen": len(per_teacher_day),
+        "leerkrachtdagen": days_held,
     }
+
+
+def _teacher_days(placed: Iterable[Slot]) -> list[list[tuple[int, int]]]:
+    per_teacher_day: dict[tuple[str, date], list[tuple[int, int]]] = {}
+    for day, start, end, teachers in placed:
+        for teacher in teachers:
+            per_teacher_day.setdefault((teacher, day), []).append((start, end))
+    for intervals in per_teacher_day.values():
+        intervals.sort()
+    return list(per_teacher_day.values())
