@@ -336,6 +336,7 @@ def _columns_table(
 
 
 def _rows_table(text: str, source: str) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
+    """:func:`_table` of text already decoded."""
     problems: list[Problem] = []
     rows = _records(text, source, problems)
     if problems:
@@ -516,9 +517,9 @@ def roster_from_table(
 ) -> Roster:
     """Normalise a table (header + numbered rows) into a Roster; raises RosterError.
 
-    ``rows`` are ``(row number as the user sees it, cells)``; all faults are collected and
-    reported in row order. Work is done per column over its distinct values, so a
-    12,000-row roster costs little more than reading it.
+    ``rows`` are ``(row number as the user sees it, cells)``, or :class:`Columns`; all
+    faults are collected and reported in row order. Work is done per column over its
+    distinct values, so a 12,000-row roster costs little more than reading it.
     """
     problems: list[Problem] = []
     warnings: list[str] = []
