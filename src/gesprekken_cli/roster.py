@@ -253,15 +253,18 @@ def _plain_lines(text: str) -> list[str] | None:
 
 class Columns:
     """A table's data rows column by column (one list per header cell), for a table whose
-    rows are all as wide as the header and none blank; ``numbers`` as for rows.
+    rows are all as wide as the header and none blank; ``numbers`` as for rows. ``clean``:
+    every cell is already one printable line without surrounding spaces (see
+    :func:`_one_line`).
 
     A plain class: a dataclass would cost every start-up a millisecond to build."""
 
-    __slots__ = ("cells", "numbers")
+    __slots__ = ("cells", "clean", "numbers")
 
-    def __init__(self, numbers: Sequence[int], cells: list[list[str]]) -> None:
+    def __init__(self, numbers: Sequence[int], cells: list[list[str]], clean: bool = False) -> None:
         self.numbers = numbers
         self.cells = cells
+        self.clean = clean
 
 
 def _plain_columns(text: str) -> tuple[int, list[str], Columns] | None:
@@ -284,14 +287,23 @@ def _plain_columns(text: str) -> tuple[int, list[str], Columns] | None:
     width = len(header)
     if not data or set(map(str.count, data, repeat(delimiter))) != {width - 1}:
         return None
-    cells = delimiter.join(data).split(delimiter)
+    joined = delimiter.join(data)
+    cells = joined.split(delimiter)
     columns = [cells[at::width] for at in range(width)]
     if not all(map(str.strip, columns[0])):
         blank = [row for row, cell in enumerate(columns[0]) if not cell.strip()]
         if any(not any(column[row].strip() for column in columns) for row in blank):
             return None  # blank rows are skipped by the row reader
+    # Printable text has no white space but the ASCII space, so no cell needs cleaning when
+    # none starts or ends with one (the delimiter also stands between the lines here).
+    clean = joined.isprintable() and not (
+        f" {delimiter}" in joined
+        or f"{delimiter} " in joined
+        or joined.startswith(" ")
+        or joined.endswith(" ")
+    )
     first = index + 2
-    return index + 1, header, Columns(range(first, first + len(data)), columns)
+    return index + 1, header, Columns(range(first, first + len(data)), columns, clean)
 
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -528,8 +540,9 @@ def roster_from_table(
     data: list[Sequence[str]] = []
     numbers: list[int] = []
     transposed: Sequence[Sequence[str]] = ()
+    clean = False
     if isinstance(rows, Columns):
-        numbers, transposed = list(rows.numbers), rows.cells
+        numbers, transposed, clean = list(rows.numbers), rows.cells, rows.clean
         rows = ()
     elif not isinstance(rows, Sequence):
         rows = list(rows)
@@ -586,7 +599,7 @@ def roster_from_table(
         index = col.get(canon)
         if index is None:
             return [""] * count
-        values = _one_line_each(transposed[index])
+        values = list(transposed[index]) if clean else _one_line_each(transposed[index])
         return list(map(str.lower, values)) if lower else values
 
     def bad(position: int, canon: str, message: str, code: str) -> None:
