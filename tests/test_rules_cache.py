@@ -6,6 +6,7 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from hypothesis import given
@@ -35,6 +36,25 @@ def validations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(validate, "check_rules", counting)
     return seen
+
+
+class Cached(NamedTuple):
+    """A rules file that was validated and stored, and its cache file."""
+
+    source: str
+    raw: bytes
+    entry: Path
+
+    def load(self) -> object:
+        return rules_cache.load(self.source, self.raw)
+
+
+@pytest.fixture
+def cached(tmp_path: Path, cache: Path) -> Cached:
+    rules = rules_copy(tmp_path)
+    plan.load_rules(rules)
+    (entry,) = cache.glob("regels-*.pickle")
+    return Cached(str(rules.resolve()), rules.read_bytes(), entry)
 
 
 def rules_copy(tmp_path: Path, text: str | None = None) -> Path:
@@ -138,16 +158,12 @@ def _call_via(module: str, name: str, marker: Path) -> bytes:
     ],
 )
 def test_a_cache_naming_anything_but_the_model_is_refused_not_run(
-    tmp_path: Path, cache: Path, module: str, name: str
+    tmp_path: Path, cached: Cached, module: str, name: str
 ) -> None:
-    rules = rules_copy(tmp_path)
-    raw = rules.read_bytes()
-    plan.load_rules(rules)
-    (entry,) = cache.glob("regels-*.pickle")
     marker = tmp_path / "ran"
     body = _call_via(module, name, marker)
-    entry.write_bytes(pickle.dumps((rules_cache.fingerprint(), raw, body)))
-    assert rules_cache.load(str(rules.resolve()), raw) is None
+    cached.entry.write_bytes(pickle.dumps((rules_cache.fingerprint(), cached.raw, body)))
+    assert cached.load() is None
     assert not marker.exists()
 
 
@@ -162,35 +178,24 @@ posix = pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions"
 
 
 @posix
-def test_a_cache_file_others_may_write_is_not_trusted(tmp_path: Path, cache: Path) -> None:
-    rules = rules_copy(tmp_path)
-    raw = rules.read_bytes()
-    plan.load_rules(rules)
-    (entry,) = cache.glob("regels-*.pickle")
-    assert rules_cache.load(str(rules.resolve()), raw) is not None
-    entry.chmod(0o666)
-    assert rules_cache.load(str(rules.resolve()), raw) is None
+def test_a_cache_file_others_may_write_is_not_trusted(cached: Cached) -> None:
+    assert cached.load() is not None
+    cached.entry.chmod(0o666)
+    assert cached.load() is None
 
 
 @posix
-def test_a_cache_folder_others_may_write_is_not_trusted(tmp_path: Path, cache: Path) -> None:
-    rules = rules_copy(tmp_path)
-    raw = rules.read_bytes()
-    plan.load_rules(rules)
-    cache.chmod(0o777)
-    assert rules_cache.load(str(rules.resolve()), raw) is None
+def test_a_cache_folder_others_may_write_is_not_trusted(cached: Cached) -> None:
+    cached.entry.parent.chmod(0o777)
+    assert cached.load() is None
 
 
 @posix
-def test_a_symlinked_cache_file_is_not_followed(tmp_path: Path, cache: Path) -> None:
-    rules = rules_copy(tmp_path)
-    raw = rules.read_bytes()
-    plan.load_rules(rules)
-    (entry,) = cache.glob("regels-*.pickle")
+def test_a_symlinked_cache_file_is_not_followed(tmp_path: Path, cached: Cached) -> None:
     elsewhere = tmp_path / "elsewhere.pickle"
-    entry.rename(elsewhere)
-    entry.symlink_to(elsewhere)
-    assert rules_cache.load(str(rules.resolve()), raw) is None
+    cached.entry.rename(elsewhere)
+    cached.entry.symlink_to(elsewhere)
+    assert cached.load() is None
 
 
 def _copy_sources(tmp_path: Path) -> Path:
