@@ -871,15 +871,17 @@ def _row_teachers(
     bad: Callable[[int, str], None],
 ) -> dict[str, tuple[tuple[Teacher, ...], int]]:
     """Teachers per class from the first row naming them; later differing rows warn."""
-    pairs = dict.fromkeys(zip(klasses, texts, strict=True))  # in row order
     backwards = range(len(texts) - 1, -1, -1)  # so the first row wins
     class_row = dict(zip(reversed(klasses), backwards, strict=True))
-    if any(texts[class_row[name]] != text for name, text in pairs):  # a class names several
+    if list(map(texts.__getitem__, map(class_row.__getitem__, klasses))) == texts:
+        # every row names what the first row of its class names (the usual roster)
+        first_rows = [class_row[name] for name in dict.fromkeys(klasses)]  # in row order
+        first_at = {(klasses[row], texts[row]): row for row in first_rows if texts[row]}
+    else:
+        pairs = dict.fromkeys(zip(klasses, texts, strict=True))  # in row order
         backward_pairs = zip(reversed(klasses), reversed(texts), strict=True)
         pair_row = dict(zip(backward_pairs, backwards, strict=True))
         first_at = {pair: pair_row[pair] for pair in pairs if pair[1]}
-    else:
-        first_at = {pair: class_row[pair[0]] for pair in pairs if pair[1]}
     parsed: dict[str, tuple[Teacher, ...] | str] = {}
     for _, text in first_at:
         if text not in parsed:
