@@ -658,8 +658,9 @@ def roster_from_table(
             (a, b) if a and b and a != b else (a,) if a else (b,) if b else ()
             for a, b in zip(*mails, strict=True)
         ]
-    else:
-        emails = [(a,) if a else () for a in mails[0]]
+    else:  # one address per pupil: a tuple per distinct address, shared by siblings
+        single = {address: (address,) for address in set(mails[0]) if address}
+        emails = list(map(single.get, mails[0], repeat(())))
 
     klasses = column("klas")
     grade_texts = column("groep")
