@@ -791,7 +791,7 @@ def roster_from_table(
     class_grades_seen: dict[str, set[int]] = {}
     for name, grade in set(zip(klasses, grades, strict=True)):
         class_grades_seen.setdefault(name, set()).add(grade)
-    order = {name: None for name in klasses}
+    order = dict.fromkeys(klasses)
     pupils = pupils_from_columns(
         pupil_id=ids,
         first_name=firsts,
