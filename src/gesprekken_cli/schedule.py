@@ -15,10 +15,10 @@ full collections of the whole heap (~0.1 s each).
 from __future__ import annotations
 
 from bisect import bisect
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING
 
 from gesprekken_cli.calendar import SchoolCalendar
@@ -33,14 +33,19 @@ if TYPE_CHECKING:  # the wishes reader is imported only when a wishes file is gi
     Slot = tuple[date, int, int, tuple[str, ...]]
     Bookings = tuple[tuple[int, int], ...]  # one teacher's or family's day, sorted by start
     Rules = tuple[tuple[Condition, ...], ...]
-    # A conversation to place: index in the input, family key, duration, hard and soft wishes.
-    Item = tuple[int, str, int, Rules, tuple[Condition, ...]]
+    # A conversation to place: index in the input, its family's book number (see _DAYS),
+    # duration, hard and soft wishes.
+    Item = tuple[int, int, int, Rules, tuple[Condition, ...]]
     # One way to staff it on a day: holders, their keys in the books, their own wishes, and
     # the number of (holders, day part) under which a day is remembered as full for them.
-    Choice = tuple[tuple[str, ...], tuple[tuple[str, int], ...], Rules, int]
+    Choice = tuple[tuple[str, ...], tuple[int, ...], Rules, int]
     Day = tuple[date, int, tuple[int, int] | None, tuple[Choice, ...]]
 
 GRID = 5
+_uid = attrgetter("uid")
+# Books are keyed by one number: a teacher's or family's number times _DAYS, plus the day's
+# ordinal (every date's ordinal is below it).
+_DAYS = 4_000_000
 _first = itemgetter(0)
 
 
@@ -80,12 +85,15 @@ class _Window:
     day part and who can hold it; built a day at a time as the search gets there and shared
     by the pupils of the class."""
 
-    __slots__ = ("_index", "conv", "days", "entries")
+    __slots__ = ("_index", "conv", "days", "dead", "entries")
 
     def __init__(self, conv: Conversation, days: tuple[date, ...]) -> None:
         self.conv, self.days = conv, days
         self.entries: list[Day] = []
         self._index: dict[date, int] | None = None
+        # (length, forgotten, index, ...): the days before index are full for that length
+        # while nothing is forgotten (see _Placer.single)
+        self.dead: tuple[int, int, int, bool, bool] | None = None
 
     def position(self, day: date) -> int:
         if self._index is None:
@@ -106,14 +114,19 @@ class _Scheduler:
         self.wait = school.max_wachttijd_gezin_minuten
         self.types = {t.id: t for t in cycle.gesprekken}
         self.classes: dict[str, tuple[Teacher, ...]] = {k.name: k.teachers for k in roster.classes}
-        # (teacher, day ordinal) and (family, day ordinal) → bookings; a teacher's count per
+        # A teacher's and a family's bookings per day (keys: see _DAYS); a teacher's count per
         # day is the length.
-        self.busy: dict[tuple[str, int], Bookings] = {}
-        self.family_busy: dict[tuple[str, int], Bookings] = {}
+        self.busy: dict[int, Bookings] = {}
+        self.family_busy: dict[int, Bookings] = {}
+        self.numbers: dict[str, int] = {}
         # Days known to have no room of a given length left (per holders and day part); only
         # ever grows fuller while booking, so it is dropped for a day when something is unbooked.
         self.full: dict[int, dict[int, int]] = {}
+        self.forgotten = 0  # how often a day's known-full marks were dropped
         self._full_keys: dict[tuple[tuple[str, ...], tuple[int, int] | None], int] = {}
+        # A teacher's free starts that day for a day part and length, with the bookings they
+        # were found from (books are replaced, never changed, so ``is`` tells they still hold).
+        self.frees: dict[tuple[int, int, int, int], tuple[Bookings, int]] = {}
         self._days: dict[tuple[date, date], tuple[date, ...]] = {}
         self._bounds: dict[tuple[str, int, bool], tuple[int, int] | None] = {}
         self._holders: dict[tuple[str, str, date], tuple[tuple[str, ...], ...]] = {}
@@ -223,7 +236,7 @@ class _Scheduler:
                 full_key = full_keys.get(key)
                 if full_key is None:
                     full_key = full_keys[key] = len(full_keys)
-                keys = tuple([(t, ordinal) for t in holders])
+                keys = tuple([self.book_of(f"t:{t}") + ordinal for t in holders])
                 choices.append((holders, keys, self.holder_rules(holders), full_key))
             entries.append((day, ordinal, bounds, tuple(choices)))
         return entries[i]
@@ -238,31 +251,50 @@ class _Scheduler:
             return ()
         return tuple(rules[t.casefold()] for t in holders if t.casefold() in rules)
 
-    def book(
-        self, keys: Iterable[tuple[str, int]], family: tuple[str, int] | None, s: int, e: int
-    ) -> None:
+    def book_of(self, name: str) -> int:
+        """The number of a teacher's (``t:name``) or family's (``g:``/``l:``) books: plus a
+        day's ordinal, the key of that day's bookings."""
+        number = self.numbers.get(name)
+        if number is None:
+            number = self.numbers[name] = len(self.numbers) * _DAYS
+        return number
+
+    def book(self, keys: Iterable[int], family: int | None, s: int, e: int) -> None:
         """Book the holders (by key) and the family; ``family`` None to book the holders only."""
         busy, slot = self.busy, (s, e)
         for key in keys:
-            busy[key] = _insert(busy.get(key, ()), slot)
+            bookings = busy.get(key, ())
+            if bookings and slot < bookings[-1]:
+                busy[key] = _insert(bookings, slot)
+            else:  # the usual case: the day fills from its start
+                busy[key] = (*bookings, slot)
         if family is not None:
-            self.family_busy[family] = _insert(self.family_busy.get(family, ()), slot)
+            bookings = self.family_busy.get(family, ())
+            if bookings and slot < bookings[-1]:
+                self.family_busy[family] = _insert(bookings, slot)
+            else:
+                self.family_busy[family] = (*bookings, slot)
 
     def unbook(
         self,
-        keys: Iterable[tuple[str, int]],
-        family: tuple[str, int] | None,
+        keys: Iterable[int],
+        family: int | None,
         ordinal: int,
         s: int,
         e: int,
     ) -> None:
         """Take back a booking; ``family`` None when only the teachers' books held it."""
-        self.full.pop(ordinal, None)
+        self.forget(ordinal)
         busy, slot = self.busy, (s, e)
         for key in keys:
             busy[key] = _remove(busy[key], slot)
         if family is not None:
             self.family_busy[family] = _remove(self.family_busy[family], slot)
+
+    def forget(self, ordinal: int) -> None:
+        """Drop what is known to be full on a day: something there was taken back."""
+        if self.full.pop(ordinal, None) is not None:
+            self.forgotten += 1
 
     def mark_full(self, ordinal: int, key: int, duration: int) -> None:
         """A search from the start of the day part found no room ``duration`` long."""
@@ -275,8 +307,6 @@ class _Scheduler:
 
 
 def _insert(bookings: Bookings, slot: tuple[int, int]) -> Bookings:
-    if not bookings or bookings[-1] <= slot:
-        return (*bookings, slot)
     i = bisect(bookings, slot)
     return (*bookings[:i], slot, *bookings[i:])
 
@@ -286,9 +316,7 @@ def _remove(bookings: Bookings, slot: tuple[int, int]) -> Bookings:
     return bookings[:i] + bookings[i + 1 :]
 
 
-def _room(
-    busy: dict[tuple[str, int], Bookings], keys: tuple[tuple[str, int], ...], cap: int
-) -> bool:
+def _room(busy: dict[int, Bookings], keys: tuple[int, ...], cap: int) -> bool:
     """Each holder has fewer than ``cap`` bookings that day."""
     for key in keys:  # noqa: SIM110 - a loop: this runs 100,000 times on a board
         if len(busy.get(key, ())) >= cap:
@@ -296,9 +324,7 @@ def _room(
     return True
 
 
-def _books(
-    busy: dict[tuple[str, int], Bookings], keys: tuple[tuple[str, int], ...]
-) -> tuple[Bookings, ...]:
+def _books(busy: dict[int, Bookings], keys: tuple[int, ...]) -> tuple[Bookings, ...]:
     """The holders' bookings that day."""
     if len(keys) == 1:
         return (busy.get(keys[0], ()),)
@@ -321,10 +347,12 @@ def _earliest(
     hits; None when there is none.
 
     A scan over bookings sorted by start stops at the first that begins after the slot would
-    end; a conflict moves the start past it, and the scans repeat until nothing moves.
+    end; a conflict moves the start past it, and the scans repeat until nothing moves. One
+    list alone needs one scan: each booking it passes ends (with the pause) before the start.
     """
     s = -(-start // GRID) * GRID
     reach = duration + pause
+    once = len(books) == 1 and not family  # one sorted scan leaves s past all it passed
     while s + duration <= hi:
         moved = s
         for bookings in books:
@@ -338,7 +366,10 @@ def _earliest(
                 break
             if moved < b:
                 moved = -(-b // GRID) * GRID
-        if moved == s:
+        if moved == s or once:
+            s = moved
+            if s + duration > hi:
+                return None
             if not rules or not _hits(rules, day, s, s + duration, day_part):
                 return s
             moved = s + GRID
@@ -440,7 +471,7 @@ def schedule(
     sched = _Scheduler(cycle, cal, roster, wishes)
     notes: list[str] = []
     kept: list[Conversation | None] = list(conversations)
-    items, groups = _items(conversations, wishes, kept, notes)
+    items, siblings = _items(sched, conversations, wishes, kept, notes)
     slots: list[Slot | None] = [None] * len(conversations)
     placer = _Placer(sched, conversations, slots)
     if previous:
@@ -449,13 +480,14 @@ def schedule(
             if published is not None:
                 placer.pin(item, published)
     unplaced: list[tuple[str, str]] = []
-    for bundle in _placing_order(_bundles(items, groups, conversations, slots), conversations):
+    bundles = _bundles(siblings, conversations, slots, bool(previous))
+    for bundle in _placing_order(bundles, conversations):
         if len(bundle) == 1:
             reason = placer.single(bundle[0])
             if reason:
                 unplaced.append((conversations[bundle[0][0]].uid, reason))
             continue
-        bundle = tuple(sorted(bundle, key=lambda item: _sibling_order(conversations[item[0]])))
+        bundle = _youngest_first(bundle, conversations)
         if not placer.chain(bundle):
             for item in bundle:
                 reason = placer.single(item)
@@ -501,7 +533,7 @@ def schedule(
     result = tuple(c for c in kept if c is not None)
     figures = quality(
         [slots[item[0]] for item in items],
-        groups,
+        [[slots[item[0]] for item in group] for group in siblings.values() if len(group) > 1],
         wait=sched.wait,
         teacher_days=sched.busy.values(),
     )
@@ -509,22 +541,28 @@ def schedule(
 
 
 def _items(
+    sched: _Scheduler,
     conversations: Sequence[Conversation],
     wishes: Wishes | None,
     kept: list[Conversation | None],
     notes: list[str],
-) -> tuple[list[Item], list[tuple[str, int, str, int]]]:
-    """The conversations to place, with their wishes, and each one's siblings key (family,
-    household 1 or 2, type, round); a conversation the wishes skip is dropped from ``kept``."""
+) -> tuple[list[Item], dict[tuple[str, int, str, int], tuple[Item, ...]]]:
+    """The conversations to place, with their wishes, and the same grouped as siblings of
+    one round (family, household 1 or 2, type, round); a conversation the wishes skip is
+    dropped from ``kept``."""
     items: list[Item] = []
-    groups: list[tuple[str, int, str, int]] = []
+    siblings: dict[tuple[str, int, str, int], tuple[Item, ...]] = {}
     any_wishes = wishes is not None and bool(wishes.items)
+    numbers = sched.numbers
     for index, c in enumerate(conversations):
         if not needs_slot(c):
             continue
         family = f"g:{c.family_id}" if c.family_id else f"l:{c.pupil_id}"
+        books = numbers.get(family)
+        if books is None:
+            books = sched.book_of(family)
         if wishes is None or not any_wishes:
-            items.append((index, family, c.duration, (), ()))
+            item: Item = (index, books, c.duration, (), ())
         else:
             own = wishes.about("leerling", c.pupil_id) + wishes.about("gezin", c.family_id)
             own = tuple(w for w in own if w.applies(c.type_id, c.round))
@@ -535,33 +573,59 @@ def _items(
             duration = next((w.duration for w in own if w.duration), c.duration)
             hard = tuple(w.forbidden for w in own if w.forbidden)
             soft = tuple(cond for w in own for cond in w.avoid)
-            items.append((index, family, duration, hard, soft))
-        groups.append((family, 2 if c.household >= 2 else 1, c.type_id, c.round))
-    return items, groups
+            item = (index, books, duration, hard, soft)
+        items.append(item)
+        key = (family, 2 if c.household >= 2 else 1, c.type_id, c.round)
+        found = siblings.get(key)
+        siblings[key] = (item,) if found is None else (*found, item)
+    return items, siblings
 
 
 def _bundles(
-    items: list[Item],
-    groups: list[tuple[str, int, str, int]],
+    siblings: dict[tuple[str, int, str, int], tuple[Item, ...]],
     conversations: Sequence[Conversation],
     slots: list[Slot | None],
-) -> Iterable[tuple[Item, ...]]:
-    """What is still to place, siblings of one round together (a pupil without a known
-    family alone)."""
-    bundles: dict[tuple[str, int, str, int], tuple[Item, ...]] = {}
-    for item, key in zip(items, groups, strict=True):
-        if slots[item[0]] is not None:
+    pinned: bool,
+) -> list[tuple[Item, ...]]:
+    """What is still to place, in input order: siblings of one round together, a pupil
+    without a known family alone; ``pinned`` when slots kept from a previous plan are left
+    out."""
+    bundles: list[tuple[Item, ...]] = []
+    reordered = pinned
+    for group in siblings.values():
+        if pinned:
+            group = tuple(item for item in group if slots[item[0]] is None)
+            if not group:
+                continue
+        if len(group) == 1 or conversations[group[0][0]].family_id:
+            bundles.append(group)
             continue
+        alone: dict[str, tuple[Item, ...]] = {}  # the same pupil twice in a round
+        for item in group:
+            uid = conversations[item[0]].uid
+            alone[uid] = (*alone.get(uid, ()), item)
+        bundles.extend(alone.values())
+        reordered = True
+    if reordered:
+        bundles.sort(key=_first_index)
+    return bundles
+
+
+def _first_index(bundle: tuple[Item, ...]) -> int:
+    return bundle[0][0]
+
+
+def _youngest_first(
+    bundle: tuple[Item, ...], conversations: Sequence[Conversation]
+) -> tuple[Item, ...]:
+    """Siblings in a stable order: groep, then pupil and conversation id."""
+    keys = []
+    for item in bundle:
         c = conversations[item[0]]
-        if not c.family_id:
-            key = (f"{item[1]}.{c.uid}", key[1], key[2], key[3])
-        found = bundles.get(key)
-        bundles[key] = (item,) if found is None else (*found, item)
-    return bundles.values()
-
-
-def _sibling_order(c: Conversation) -> tuple[int, str, str]:
-    return (c.grade or 0, c.pupil_id or "", c.uid)
+        keys.append((c.grade or 0, c.pupil_id or "", c.uid))
+    if len(bundle) == 2:
+        return bundle if keys[0] <= keys[1] else (bundle[1], bundle[0])
+    return tuple(item for _, item in sorted(zip(keys, bundle, strict=True), key=_first))
 
 
 def _placing_order(
@@ -574,20 +638,29 @@ def _placing_order(
     board has a few dozen such groups and 30,000 bundles, and strings sort fast by themselves.
     """
     groups: dict[tuple[bool, int, date, str, int], list[tuple[str, tuple[Item, ...]]]] = {}
+    last: Conversation | None = None  # the pupil before, alone: often the same group
+    found: list[tuple[str, tuple[Item, ...]]] = []
     for bundle in bundles:
         if len(bundle) == 1:
             c = conversations[bundle[0][0]]
-            span = (c.last_day - c.first_day).days
+            if (
+                last is not None
+                and c.first_day == last.first_day
+                and c.last_day == last.last_day
+                and c.type_id == last.type_id
+                and c.round == last.round
+            ):
+                found.append((c.uid, bundle))
+                continue
+            last, span = c, (c.last_day - c.first_day).days
         else:
             members = [conversations[item[0]] for item in bundle]
-            c = min(members, key=lambda m: m.uid)
+            c = min(members, key=_uid)
             span = min((m.last_day - m.first_day).days for m in members)
+            last = None
         key = (len(bundle) == 1, span, c.first_day, c.type_id, c.round)
-        found = groups.get(key)
-        if found is None:
-            groups[key] = [(c.uid, bundle)]
-        else:
-            found.append((c.uid, bundle))
+        found = groups.setdefault(key, [])
+        found.append((c.uid, bundle))
     order: list[tuple[Item, ...]] = []
     for group in sorted(groups):
         found = groups[group]
@@ -621,19 +694,19 @@ class _Placer:
         if holders is None:
             return
         ordinal = day.toordinal()
-        keys = tuple((t, ordinal) for t in holders)
+        keys = tuple(sched.book_of(f"t:{t}") + ordinal for t in holders)
         if not _room(sched.busy, keys, sched.cap_of(c.type_id)):
             return
         pause = sched.pause
         for bookings in _books(sched.busy, keys):
             if any(s < b + pause and a < e + pause for a, b in bookings):
                 return
-        if any(s < b and a < e for a, b in sched.family_busy.get((family, ordinal), ())):
+        if any(s < b and a < e for a, b in sched.family_busy.get(family + ordinal, ())):
             return
         rules = (*hard, *sched.holder_rules(holders))
         if any(cond.hits(day, s, e, c.day_part) for r in rules for cond in r):
             return
-        sched.book(keys, (family, ordinal), s, e)
+        sched.book(keys, family + ordinal, s, e)
         self.slots[index] = (day, s, e, holders)
 
     def single(self, item: Item) -> str:
@@ -646,7 +719,14 @@ class _Placer:
         busy, family_busy = sched.busy, sched.family_busy
         best: tuple[int, int, Day, Choice] | None = None
         teacher_day = day_part_fits = wish_day = False
-        for i in range(len(window.days)):
+        # Days found full stay full until something is taken back: start after them.
+        start, dead = 0, not hard
+        if dead:
+            known = window.dead
+            if known is not None and known[0] == duration and known[1] == sched.forgotten:
+                _, _, start, teacher_day, day_part_fits = known
+                wish_day = day_part_fits
+        for i in range(start, len(window.days)):
             entry = entries[i] if i < len(entries) else sched.entry(window, i)
             day, ordinal, bounds, choices = entry
             if not choices:
@@ -659,7 +739,7 @@ class _Placer:
                 continue
             wish_day = True
             lo, hi = bounds
-            fam = family_busy.get((family, ordinal), ())
+            fam = family_busy.get(family + ordinal, ())
             for choice in choices:
                 _, keys, rules, full_key = choice
                 if len(keys) == 1:
@@ -676,10 +756,18 @@ class _Placer:
                     failed = marks.get(full_key)
                     if failed is not None and duration >= failed:
                         continue
+                if dead:
+                    window.dead = (duration, sched.forgotten, i, teacher_day, day_part_fits)
+                    dead = False
                 rules = hard + rules if rules else hard
                 s = _earliest(books, pause, fam, lo, hi, duration, rules, day, day_part)
-                if s is None and not hard and not fam:
-                    sched.mark_full(ordinal, full_key, duration)
+                if s is None:
+                    if not hard and not fam:
+                        sched.mark_full(ordinal, full_key, duration)
+                    continue
+                if not soft:
+                    best = (0, s, entry, choice)
+                    break
                 while s is not None:
                     penalty = _penalty(soft, day, s, s + duration, day_part) if soft else 0
                     if best is None or penalty < best[0]:
@@ -691,6 +779,8 @@ class _Placer:
                     break
             if best is not None and best[0] == 0:
                 break
+        if dead:
+            window.dead = (duration, sched.forgotten, len(window.days), teacher_day, day_part_fits)
         if best is None:
             if not teacher_day:
                 return (
@@ -709,55 +799,57 @@ class _Placer:
                 f"(max {cap} gesprekken per dag, pauze {pause} min)"
             )
         _, s, (day, ordinal, _, _), (holders, keys, _, _) = best
-        sched.book(keys, (family, ordinal), s, s + duration)
+        sched.book(keys, family + ordinal, s, s + duration)
         self.slots[index] = (day, s, s + duration, holders)
         return ""
 
     def chain(self, bundle: tuple[Item, ...]) -> bool:
         """Place the whole bundle back to back on one day; False when no day allows it."""
-        sched = self.s
-        convs = [self.convs[item[0]] for item in bundle]
-        windows = [sched.window(c) for c in convs]
-        kids = [
-            (item[2], item[3], c.day_part, sched.caps.get(c.type_id, sched.cap))
-            for item, c in zip(bundle, convs, strict=True)
-        ]
-        days = windows[0].days
-        if all(w.days is days for w in windows):
-            positions: Iterable[list[int]] = ([i] * len(bundle) for i in range(len(days)))
-        else:
-            common = set(days)
-            for w in windows[1:]:
-                common &= set(w.days)
-            positions = ([w.position(day) for w in windows] for day in sorted(common))
-        soft = any(item[4] for item in bundle)
+        sched, convs = self.s, self.convs
+        windows: list[_Window] = []
+        kids: list[tuple[int, Rules, str, int]] = []
+        soft = False
+        for index, _, duration, hard, wishes in bundle:
+            c = convs[index]
+            windows.append(sched.window(c))
+            kids.append((duration, hard, c.day_part, sched.caps.get(c.type_id, sched.cap)))
+            soft = soft or bool(wishes)
         best: tuple[int, list[tuple[Day, int, int, Choice]]] | None = None
-        for at in positions:
-            entries = [
-                w.entries[i] if i < len(w.entries) else sched.entry(w, i)
-                for w, i in zip(windows, at, strict=True)
-            ]
+        for entries in self._common_days(windows):
             found = self._chain_day(bundle, kids, entries)  # booked when found
             if found is None:
                 continue
             penalty = 0
             if soft:
-                for item, c, (entry, s, e, _) in zip(bundle, convs, found, strict=True):
-                    penalty += _penalty(item[4], entry[0], s, e, c.day_part)
+                for item, kid, (entry, s, e, _) in zip(bundle, kids, found, strict=True):
+                    penalty += _penalty(item[4], entry[0], s, e, kid[2])
             if penalty == 0:
                 for item, (entry, s, e, choice) in zip(bundle, found, strict=True):
                     self.slots[item[0]] = (entry[0], s, e, choice[0])
                 return True
             for item, (entry, s, e, choice) in zip(bundle, found, strict=True):
-                sched.unbook(choice[1], (item[1], entry[1]), entry[1], s, e)
+                sched.unbook(choice[1], item[1] + entry[1], entry[1], s, e)
             if best is None or penalty < best[0]:
                 best = (penalty, found)
         if best is None:
             return False
         for item, (entry, s, e, choice) in zip(bundle, best[1], strict=True):
-            sched.book(choice[1], (item[1], entry[1]), s, e)
+            sched.book(choice[1], item[1] + entry[1], s, e)
             self.slots[item[0]] = (entry[0], s, e, choice[0])
         return True
+
+    def _common_days(self, windows: list[_Window]) -> Iterator[list[Day]]:
+        """The days every sibling's window has, in order: each sibling's entry for the day."""
+        sched, days = self.s, windows[0].days
+        if all(w.days is days for w in windows):
+            for i in range(len(days)):
+                yield [w.entries[i] if i < len(w.entries) else sched.entry(w, i) for w in windows]
+            return
+        common = set(days)
+        for w in windows[1:]:
+            common &= set(w.days)
+        for day in sorted(common):
+            yield [sched.entry(w, w.position(day)) for w in windows]
 
     def _chain_day(
         self,
@@ -774,9 +866,9 @@ class _Placer:
         tries start after start.
         """
         sched = self.s
-        busy, pause, wait = sched.busy, sched.pause, sched.wait
+        busy, pause, wait, frees = sched.busy, sched.pause, sched.wait, sched.frees
         day, ordinal = entries[0][0], entries[0][1]
-        family = (bundle[0][1], ordinal)
+        family = bundle[0][1] + ordinal
         fam = sched.family_busy.get(family, ())
         plans: list[list[Choice]] = []
         free: list[list[int]] = []  # per sibling and holders: the free starts
@@ -799,12 +891,21 @@ class _Placer:
                     continue
                 options.append(choice)
                 names.extend(choice[0])
-                if bounds is not None:
+                if bounds is None:
+                    continue
+                lo, hi = bounds
+                if fam or hard or choice[2] or len(keys) > 1:
                     rules = hard + choice[2] if choice[2] else hard
-                    lo, hi = bounds
-                    starts.append(
-                        _free_starts(books, pause, fam, lo, hi, duration, rules, day, day_part)
-                    )
+                    bits = _free_starts(books, pause, fam, lo, hi, duration, rules, day, day_part)
+                else:  # the same teacher day asked again by the next family of the class
+                    key = (keys[0], lo, hi, duration)
+                    known = frees.get(key)
+                    if known is not None and known[0] is books[0]:
+                        bits = known[1]
+                    else:
+                        bits = _free_starts(books, pause, (), lo, hi, duration, (), day, day_part)
+                        frees[key] = (books[0], bits)
+                starts.append(bits)
             if bounds is None or not options:
                 return None
             if hard and _closed(hard, day, day_part):
@@ -844,12 +945,12 @@ class _Placer:
                     backtracked = True
             else:
                 if backtracked:
-                    sched.full.pop(ordinal, None)
+                    sched.forget(ordinal)
                 return None
             near, far = -(-duration // GRID), (duration + wait) // GRID
             window = ((2 << (far - near)) - 1) << (s // GRID + near) if far >= near else 0
         if backtracked:
-            sched.full.pop(ordinal, None)
+            sched.forget(ordinal)
         for _, s, e, (_, keys, _, _) in chosen:
             sched.book(keys, family, s, e)
         return chosen
@@ -883,7 +984,7 @@ class _Chain:
         for k in range(len(bundle) - 2, -1, -1):
             later[k] = later[k + 1] | {t for choice in plans[k + 1] for t in choice[0]}
         self.later = later
-        self.family = (bundle[0][1], entries[0][1])
+        self.family = bundle[0][1] + entries[0][1]
         self.chosen: list[tuple[Day, int, int, Choice]] = []
         self.taken: list[bool] = []  # per chosen: its holders are booked already
 
@@ -923,7 +1024,7 @@ class _Chain:
                 if book:
                     sched.unbook(keys, None, ordinal, s, e)
                 else:
-                    sched.full.pop(ordinal, None)
+                    sched.forget(ordinal)
                 s += GRID
         return False
 

@@ -5,7 +5,7 @@ Kept apart from the search so benchmarks and tests can score any schedule the sa
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from itertools import pairwise
 from operator import itemgetter
@@ -28,43 +28,32 @@ _start = itemgetter(1)
 
 def quality(
     slots: Sequence[Slot | None],
-    keys: Sequence[Hashable],
+    families: Iterable[Sequence[Slot | None]],
     *,
     wait: int,
     teacher_days: Iterable[Sequence[tuple[int, int]]] | None = None,
 ) -> dict[str, object]:
     """Placed/total, sibling adjacency, family waiting, teacher idle time and days used.
 
-    ``keys[i]`` groups ``slots[i]`` with its siblings of the same round (family, household,
-    type, round); groups of two or more are the families the adjacency figure is about.
-    ``teacher_days``: each teacher's (start, end) per day, sorted, when the caller keeps them
-    anyway (the scheduler's books); gathered from ``slots`` when None.
+    ``families``: the slots of each group of two or more siblings of one round (family,
+    household, type, round), what the adjacency figure is about. ``teacher_days``: each
+    teacher's (start, end) per day, sorted, when the caller keeps them anyway (the
+    scheduler's books); gathered from ``slots`` when None.
     """
-    if len(keys) != len(slots):
-        raise ValueError(f"{len(keys)} keys for {len(slots)} slots")
     total = len(slots)
     placed = [slot for slot in slots if slot is not None]
-    # only groups of two or more get a list: a board has 30,000 keys and 6,000 families
-    first: dict[Hashable, int] = {}
-    families_of: dict[Hashable, list[Slot | None]] = {}
-    for i, key in enumerate(keys):
-        j = first.setdefault(key, i)
-        if j != i:
-            members = families_of.get(key)
-            if members is None:
-                families_of[key] = [slots[j], slots[i]]
-            else:
-                members.append(slots[i])
+    groups = list(families)
     adjacent = waiting_total = waiting_worst = 0
-    for members in families_of.values():
+    for members in groups:
         if None in members:
             continue
         gaps = family_gaps([slot for slot in members if slot is not None])
         if gaps is None:
             continue
+        worst = max(gaps, default=0)
         waiting_total += sum(gaps)
-        waiting_worst = max(waiting_worst, max(gaps, default=0))
-        if all(gap <= wait for gap in gaps):
+        waiting_worst = max(waiting_worst, worst)
+        if not gaps or worst <= wait:
             adjacent += 1
     if teacher_days is None:
         teacher_days = _teacher_days(placed)
@@ -75,11 +64,10 @@ def quality(
             for (_, end), (start, _) in pairwise(day):
                 if start > end:
                     idle += start - end
-    families = len(families_of)
-    share = f"{100 * adjacent / families:.0f}%" if families else "n.v.t."
+    share = f"{100 * adjacent / len(groups):.0f}%" if groups else "n.v.t."
     return {
         "ingepland": f"{len(placed)}/{total}",
-        "gezinnen met broers/zussen aansluitend": f"{adjacent}/{families} ({share})",
+        "gezinnen met broers/zussen aansluitend": f"{adjacent}/{len(groups)} ({share})",
         "wachttijd gezinnen totaal (min)": waiting_total,
         "langste wachttijd gezin (min)": waiting_worst,
         "leerkrachten: tijd tussen gesprekken (min)": idle,
