@@ -649,7 +649,6 @@ class _Expander:
         for position in sorted(p for group in self._by_window(kind, index).values() for p in group):
             pupil = everyone[position]
             by_class.setdefault(pupil.class_name, []).append(pupil)
-        when = kind.wanneer[index]
         for class_name, pupils in by_class.items():
             grades: tuple[int, ...] = tuple(sorted({p.grade for p in pupils}))
             window = self.window(kind, index, grades[0])
@@ -687,7 +686,6 @@ class _Expander:
                     requested=True,
                     **base,  # type: ignore[arg-type]
                 )
-        _ = when
 
     def _meetings(self, kind: ConversationType, index: int) -> Iterable[Conversation]:
         present = [(k, g) for k, g in self.pupils.class_grades if g in kind.groepen]
