@@ -85,10 +85,10 @@ class _Window:
     day part and who can hold it; built a day at a time as the search gets there and shared
     by the pupils of the class."""
 
-    __slots__ = ("_index", "conv", "days", "dead", "entries")
+    __slots__ = ("_index", "cap", "conv", "day_part", "days", "dead", "entries")
 
-    def __init__(self, conv: Conversation, days: tuple[date, ...]) -> None:
-        self.conv, self.days = conv, days
+    def __init__(self, conv: Conversation, days: tuple[date, ...], cap: int) -> None:
+        self.conv, self.days, self.cap, self.day_part = conv, days, cap, conv.day_part
         self.entries: list[Day] = []
         self._index: dict[date, int] | None = None
         # (length, forgotten, index, ...): the days before index are full for that length
@@ -220,7 +220,7 @@ class _Scheduler:
         key = (c.class_name, c.type_id, c.grade, c.day_part, c.first_day, c.last_day, c.teachers)
         found = self._windows.get(key)
         if found is None:
-            found = self._windows[key] = _Window(c, self.days(c))
+            found = self._windows[key] = _Window(c, self.days(c), self.cap_of(c.type_id))
         return found
 
     def entry(self, window: _Window, i: int) -> Day:
@@ -480,7 +480,7 @@ def schedule(
             if published is not None:
                 placer.pin(item, published)
     unplaced: list[tuple[str, str]] = []
-    bundles = _bundles(siblings, conversations, slots, bool(previous))
+    bundles, families = _bundles(siblings, conversations, slots, bool(previous))
     for bundle in _placing_order(bundles, conversations):
         if len(bundle) == 1:
             reason = placer.single(bundle[0])
@@ -533,7 +533,7 @@ def schedule(
     result = tuple(c for c in kept if c is not None)
     figures = quality(
         [slots[item[0]] for item in items],
-        [[slots[item[0]] for item in group] for group in siblings.values() if len(group) > 1],
+        [[slots[item[0]] for item in group] for group in families],
         wait=sched.wait,
         teacher_days=sched.busy.values(),
     )
@@ -586,13 +586,16 @@ def _bundles(
     conversations: Sequence[Conversation],
     slots: list[Slot | None],
     pinned: bool,
-) -> list[tuple[Item, ...]]:
+) -> tuple[list[tuple[Item, ...]], list[tuple[Item, ...]]]:
     """What is still to place, in input order: siblings of one round together, a pupil
-    without a known family alone; ``pinned`` when slots kept from a previous plan are left
-    out."""
+    without a known family alone (``pinned``: slots kept from a previous plan are left out);
+    and the sibling groups of two or more, placed or not."""
     bundles: list[tuple[Item, ...]] = []
+    families: list[tuple[Item, ...]] = []
     reordered = pinned
     for group in siblings.values():
+        if len(group) > 1:
+            families.append(group)
         if pinned:
             group = tuple(item for item in group if slots[item[0]] is None)
             if not group:
@@ -608,7 +611,7 @@ def _bundles(
         reordered = True
     if reordered:
         bundles.sort(key=_first_index)
-    return bundles
+    return bundles, families
 
 
 def _first_index(bundle: tuple[Item, ...]) -> int:
@@ -637,9 +640,10 @@ def _placing_order(
     Sorted per group of equal (family, span, first day, type, round) on the uid alone: a
     board has a few dozen such groups and 30,000 bundles, and strings sort fast by themselves.
     """
-    groups: dict[tuple[bool, int, date, str, int], list[tuple[str, tuple[Item, ...]]]] = {}
+    groups: dict[tuple[bool, int, date, str, int], tuple[list[str], list[tuple[Item, ...]]]] = {}
     last: Conversation | None = None  # the pupil before, alone: often the same group
-    found: list[tuple[str, tuple[Item, ...]]] = []
+    uids: list[str] = []
+    found: list[tuple[Item, ...]] = []
     for bundle in bundles:
         if len(bundle) == 1:
             c = conversations[bundle[0][0]]
@@ -650,7 +654,8 @@ def _placing_order(
                 and c.type_id == last.type_id
                 and c.round == last.round
             ):
-                found.append((c.uid, bundle))
+                uids.append(c.uid)
+                found.append(bundle)
                 continue
             last, span = c, (c.last_day - c.first_day).days
         else:
@@ -658,14 +663,15 @@ def _placing_order(
             c = min(members, key=_uid)
             span = min((m.last_day - m.first_day).days for m in members)
             last = None
-        key = (len(bundle) == 1, span, c.first_day, c.type_id, c.round)
-        found = groups.setdefault(key, [])
-        found.append((c.uid, bundle))
+        uids, found = groups.setdefault(
+            (len(bundle) == 1, span, c.first_day, c.type_id, c.round), ([], [])
+        )
+        uids.append(c.uid)
+        found.append(bundle)
     order: list[tuple[Item, ...]] = []
     for group in sorted(groups):
-        found = groups[group]
-        found.sort(key=_first)
-        order.extend(bundle for _, bundle in found)
+        uids, found = groups[group]
+        order.extend(map(found.__getitem__, sorted(range(len(uids)), key=uids.__getitem__)))
     return order
 
 
@@ -712,10 +718,9 @@ class _Placer:
     def single(self, item: Item) -> str:
         """Book ``item`` at its best day and time; the Dutch reason when there is none."""
         sched, (index, family, duration, hard, soft) = self.s, item
-        c = self.convs[index]
-        window = sched.window(c)
-        entries, day_part = window.entries, c.day_part
-        cap, pause, full = sched.cap_of(c.type_id), sched.pause, sched.full
+        window = sched.window(self.convs[index])
+        entries, day_part, cap = window.entries, window.day_part, window.cap
+        pause, full = sched.pause, sched.full
         busy, family_busy = sched.busy, sched.family_busy
         best: tuple[int, int, Day, Choice] | None = None
         teacher_day = day_part_fits = wish_day = False
@@ -782,6 +787,7 @@ class _Placer:
         if dead:
             window.dead = (duration, sched.forgotten, len(window.days), teacher_day, day_part_fits)
         if best is None:
+            c = self.convs[index]
             if not teacher_day:
                 return (
                     f"geen werkdag van de leerkracht over in het venster "
@@ -810,9 +816,9 @@ class _Placer:
         kids: list[tuple[int, Rules, str, int]] = []
         soft = False
         for index, _, duration, hard, wishes in bundle:
-            c = convs[index]
-            windows.append(sched.window(c))
-            kids.append((duration, hard, c.day_part, sched.caps.get(c.type_id, sched.cap)))
+            window = sched.window(convs[index])
+            windows.append(window)
+            kids.append((duration, hard, window.day_part, window.cap))
             soft = soft or bool(wishes)
         best: tuple[int, list[tuple[Day, int, int, Choice]]] | None = None
         for entries in self._common_days(windows):
