@@ -42,11 +42,10 @@ if TYPE_CHECKING:  # the wishes reader is imported only when a wishes file is gi
     Day = tuple[date, int, tuple[int, int] | None, tuple[Choice, ...]]
 
 GRID = 5
-_uid = attrgetter("uid")
 # Books are keyed by one number: a teacher's or family's number times _DAYS, plus the day's
 # ordinal (every date's ordinal is below it).
 _DAYS = 4_000_000
-_first = itemgetter(0)
+_first, _uid = itemgetter(0), attrgetter("uid")
 
 
 @dataclass(frozen=True, slots=True)
@@ -558,11 +557,11 @@ def _items(
         if not needs_slot(c):
             continue
         family = f"g:{c.family_id}" if c.family_id else f"l:{c.pupil_id}"
-        books = numbers.get(family)
-        if books is None:
-            books = sched.book_of(family)
+        number = numbers.get(family)
+        if number is None:
+            number = sched.book_of(family)
         if wishes is None or not any_wishes:
-            item: Item = (index, books, c.duration, (), ())
+            item: Item = (index, number, c.duration, (), ())
         else:
             own = wishes.about("leerling", c.pupil_id) + wishes.about("gezin", c.family_id)
             own = tuple(w for w in own if w.applies(c.type_id, c.round))
@@ -573,7 +572,7 @@ def _items(
             duration = next((w.duration for w in own if w.duration), c.duration)
             hard = tuple(w.forbidden for w in own if w.forbidden)
             soft = tuple(cond for w in own for cond in w.avoid)
-            item = (index, books, duration, hard, soft)
+            item = (index, number, duration, hard, soft)
         items.append(item)
         key = (family, 2 if c.household >= 2 else 1, c.type_id, c.round)
         found = siblings.get(key)
