@@ -514,3 +514,24 @@ def test_sibling_chains_from_bit_sets_equal_the_start_by_start_search(instance) 
     with patch("gesprekken_cli.schedule._apart", return_value=False):
         slow = schedule(cycle, CAL, roster, convs)
     assert fast == slow
+
+
+def test_a_teacher_wish_against_one_day_part_leaves_the_other_part_free() -> None:
+    """Regression: a day found "full" for after-school talks (the teacher's wish closes that
+    part) was also taken as full for a conversation at a fixed time the same day."""
+    roster = Roster("t", (), (Klass("K", (5,), (Teacher("Juf"),)),))
+    monday = date(2026, 9, 14)
+    p1, p2 = Pupil("p1", "A", "T", 5, "K"), Pupil("p2", "B", "T", 5, "K")
+    items = (
+        conversation(p1, ("Juf",), monday, monday, 15, day_part="na_schooltijd"),
+        conversation(p2, ("Juf",), monday, monday, 15, day_part="vast", uid="gesprek.1.p2b"),
+    )
+    wishes = parse_wishes_csv(
+        "wie;id;gesprek;niet;liever;duur;overslaan\nleerkracht;Juf;;na_schooltijd;;;\n", "w.csv"
+    )
+    result = schedule(make_cycle(), CAL, roster, items, wishes=wishes)
+    placed = {c.uid: c.start for c in result.conversations}
+    assert placed["gesprek.1.p2b"] == datetime(2026, 9, 14, 14, 45, tzinfo=AMSTERDAM)
+    assert dict(result.unplaced) == {
+        "gesprek.1.p1": "de wensen van de leerkracht laten geen tijd in het venster vrij"
+    }

@@ -122,7 +122,7 @@ class _Scheduler:
         # ever grows fuller while booking, so it is dropped for a day when something is unbooked.
         self.full: dict[int, dict[int, int]] = {}
         self.forgotten = 0  # how often a day's known-full marks were dropped
-        self._full_keys: dict[tuple[tuple[str, ...], tuple[int, int] | None], int] = {}
+        self._full_keys: dict[tuple[tuple[str, ...], tuple[int, int] | None, str], int] = {}
         # A teacher's free starts that day for a day part and length, with the bookings they
         # were found from (books are replaced, never changed, so ``is`` tells they still hold).
         self.frees: dict[tuple[int, int, int, int], tuple[Bookings, int]] = {}
@@ -231,7 +231,8 @@ class _Scheduler:
             bounds = self.bounds(window.conv, day)
             choices: list[Choice] = []
             for holders in self.holders(window.conv, day):
-                key = (holders, bounds)
+                # A teacher's wishes can close one day part and not another: "full" is per part.
+                key = (holders, bounds, window.day_part)
                 full_key = full_keys.get(key)
                 if full_key is None:
                     full_key = full_keys[key] = len(full_keys)
@@ -722,7 +723,7 @@ class _Placer:
         pause, full = sched.pause, sched.full
         busy, family_busy = sched.busy, sched.family_busy
         best: tuple[int, int, Day, Choice] | None = None
-        teacher_day = day_part_fits = wish_day = False
+        teacher_day = day_part_fits = wish_day = teacher_wish = False
         # Days found full stay full until something is taken back: start after them.
         start, dead = 0, not hard
         if dead:
@@ -766,6 +767,9 @@ class _Placer:
                 rules = hard + rules if rules else hard
                 s = _earliest(books, pause, fam, lo, hi, duration, rules, day, day_part)
                 if s is None:
+                    if rules is not hard and not teacher_wish:
+                        free = _earliest(books, pause, fam, lo, hi, duration, hard, day, day_part)
+                        teacher_wish = free is not None
                     if not hard and not fam:
                         sched.mark_full(ordinal, full_key, duration)
                     continue
@@ -796,6 +800,8 @@ class _Placer:
                 return f"het dagdeel is korter dan het gesprek ({duration} min)"
             if not wish_day:
                 return "gezinswensen laten geen dag in het venster vrij"
+            if teacher_wish:
+                return "de wensen van de leerkracht laten geen tijd in het venster vrij"
             days = "de dag" if c.first_day == c.last_day else "de werkdagen"
             verb = "is" if c.first_day == c.last_day else "zijn"
             return (
