@@ -324,6 +324,16 @@ def _room(busy: dict[int, Bookings], keys: tuple[int, ...], cap: int) -> bool:
     return True
 
 
+def _open_books(
+    busy: dict[int, Bookings], keys: tuple[int, ...], cap: int
+) -> tuple[Bookings, ...] | None:
+    """The holders' bookings that day; None when one of them has ``cap`` already."""
+    if len(keys) == 1:
+        bookings = busy.get(keys[0], ())
+        return (bookings,) if len(bookings) < cap else None
+    return _books(busy, keys) if _room(busy, keys, cap) else None
+
+
 def _books(busy: dict[int, Bookings], keys: tuple[int, ...]) -> tuple[Bookings, ...]:
     """The holders' bookings that day."""
     if len(keys) == 1:
@@ -747,14 +757,8 @@ class _Placer:
             fam = family_busy.get(family + ordinal, ())
             for choice in choices:
                 _, keys, rules, full_key = choice
-                if len(keys) == 1:
-                    bookings = busy.get(keys[0], ())
-                    if len(bookings) >= cap:
-                        continue
-                    books: tuple[Bookings, ...] = (bookings,)
-                elif _room(busy, keys, cap):
-                    books = _books(busy, keys)
-                else:
+                books = _open_books(busy, keys, cap)
+                if books is None:
                     continue
                 marks = full.get(ordinal)
                 if marks is not None:
@@ -891,14 +895,8 @@ class _Placer:
             starts: list[int] = []
             for choice in choices:
                 keys = choice[1]
-                if len(keys) == 1:
-                    bookings = busy.get(keys[0], ())
-                    if len(bookings) >= cap:
-                        continue
-                    books: tuple[Bookings, ...] = (bookings,)
-                elif _room(busy, keys, cap):
-                    books = _books(busy, keys)
-                else:
+                books = _open_books(busy, keys, cap)
+                if books is None:
                     continue
                 options.append(choice)
                 names.extend(choice[0])
