@@ -100,7 +100,7 @@ def validate(
     output = render_problems(reports, fmt.value)
     if output:
         (sys.stdout if fmt.value != "text" else sys.stderr).write(output)
-    if any(p.code == "io" for r in reports for p in r.errors):
+    if any(r.unreadable for r in reports):
         raise typer.Exit(2)
     if any(r.errors for r in reports) or (strict and any(r.warnings for r in reports)):
         raise typer.Exit(1)

@@ -21,7 +21,7 @@ from gesprekken_cli.calendar import (
     current_school_year,
     parse_school_year,
 )
-from gesprekken_cli.errors import GesprekkenError, read_bytes
+from gesprekken_cli.errors import read_bytes
 from gesprekken_cli.expand import Conversation, calendar_settings, expand
 from gesprekken_cli.model import Roster
 from gesprekken_cli.rules import Cycle
@@ -76,12 +76,9 @@ def load_rules(path: Path | None) -> tuple[str, Cycle]:
         return name, cycle
     from gesprekken_cli.validate import check_rules
 
-    report = check_rules(raw, name)
-    if report.cycle is None:
-        io_fault = any(p.code == "io" for p in report.errors)
-        raise GesprekkenError(report.errors, exit_code=2 if io_fault else 1)
-    rules_cache.store(source, raw, report.cycle)
-    return name, report.cycle
+    cycle = check_rules(raw, name).valid_cycle()
+    rules_cache.store(source, raw, cycle)
+    return name, cycle
 
 
 def read_roster_file(

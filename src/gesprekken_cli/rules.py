@@ -1,6 +1,6 @@
 """The rules file: a school's conversation cycle as data, with Dutch keys teachers can edit.
 
-``load_cycle(path)`` reads and validates a rules file and returns a frozen :class:`Cycle`;
+``validate.check_rules`` reads and validates a rules file into a frozen :class:`Cycle`;
 every fault comes back at once, each with the line and column of its YAML node. The model
 is also the source of ``gesprekken schema`` (JSON Schema for editors).
 

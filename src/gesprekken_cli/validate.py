@@ -1,7 +1,8 @@
 """Validation of a rules file: schema faults, cross-reference checks and warnings.
 
 The core never raises for bad content: :func:`check_rules` returns every problem with its
-position. :func:`load_cycle` is the strict entry point the other commands use.
+position; :meth:`Report.valid_cycle` turns a report into the cycle or one error with them all
+(``plan.load_rules`` is the entry point the other commands use).
 """
 
 from __future__ import annotations
@@ -39,6 +40,17 @@ class Report:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
 
+    @property
+    def unreadable(self) -> bool:
+        """The file could not be read as YAML text at all: exit 2 rather than 1."""
+        return any(p.code == "io" for p in self.errors)
+
+    def valid_cycle(self) -> Cycle:
+        """The validated cycle, or a :class:`RulesError` with every fault."""
+        if self.cycle is None:
+            raise RulesError(self.errors, exit_code=2 if self.unreadable else 1)
+        return self.cycle
+
 
 def check_rules(raw: bytes, file: str) -> Report:
     """Validate the bytes of a rules file; every fault and warning is in the report."""
@@ -63,15 +75,6 @@ def check_rules(raw: bytes, file: str) -> Report:
             report.cycle = cycle
     report.problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     return report
-
-
-def load_cycle(path: Path) -> Cycle:
-    """Read and validate a rules file; raise :class:`RulesError` with every fault."""
-    report = check_rules(read_bytes(path), str(path))
-    if report.cycle is None:
-        io_fault = any(p.code == "io" for p in report.errors)
-        raise RulesError(report.errors, exit_code=2 if io_fault else 1)
-    return report.cycle
 
 
 def _resolve(
