@@ -20,6 +20,8 @@ from typer.core import TyperGroup
 from gesprekken_cli.errors import GesprekkenError, os_reason
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from gesprekken_cli.plan import Plan
 
 
@@ -238,6 +240,12 @@ def plan_of(
     )
 
 
+def warn(warnings: "Iterable[str]") -> None:
+    """What the plan could not settle, on stderr so the output itself stays clean."""
+    for warning in warnings:
+        sys.stderr.write(f"waarschuwing: {warning}\n")
+
+
 def header_map(pairs: list[str] | None) -> dict[str, str]:
     """``['Stamgroep=klas']`` → ``{'Stamgroep': 'klas'}``; a malformed pair is a usage error."""
     from gesprekken_cli.errors import Problem
@@ -333,8 +341,7 @@ def plan(
         sys.stdout.buffer.write(data)
     else:
         sys.stdout.write(data)
-    for warning in result.warnings:
-        sys.stderr.write(f"waarschuwing: {warning}\n")
+    warn(result.warnings)
     if len(result.unplaced) <= 20:
         for item in result.unplaced:
             sys.stderr.write(f"niet ingepland: {item.uid}: {item.reason}\n")
@@ -506,8 +513,7 @@ def checklist(
     files = render_files(lists, formats)
     write_files(out, files, force=force)
     sys.stderr.write(f"Geschreven: {len(lists)} checklists, {len(files)} bestanden in {out}\n")
-    for warning in result.warnings:
-        sys.stderr.write(f"waarschuwing: {warning}\n")
+    warn(result.warnings)
 
 
 @app.command()
@@ -566,8 +572,7 @@ def ics(
         + (f", {unslotted} nog zonder tijd" if unslotted else "")
         + ")\n"
     )
-    for warning in result.warnings:
-        sys.stderr.write(f"waarschuwing: {warning}\n")
+    warn(result.warnings)
     stale = sorted(p.name for p in out.glob("*.ics") if p.name not in files)
     if stale:
         shown = ", ".join(stale[:5]) + (" …" if len(stale) > 5 else "")
