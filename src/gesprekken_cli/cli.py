@@ -61,8 +61,6 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-DEFAULT_RULES = Path("rules/cycle.yaml")
-
 
 def fail(error: GesprekkenError) -> NoReturn:
     """Print every problem of ``error`` to stderr and exit with its code."""
@@ -96,7 +94,8 @@ def validate(
     onleesbaar.
     """
     from gesprekken_cli.render.problems import render_problems
-    from gesprekken_cli.validate import validate_file
+    from gesprekken_cli.rules import DEFAULT_RULES
+    from gesprekken_cli.rules.validate import validate_file
 
     reports = [validate_file(path) for path in files or [DEFAULT_RULES]]
     output = render_problems(reports, fmt.value)
@@ -121,7 +120,7 @@ def schema() -> None:
     """
     import json
 
-    from gesprekken_cli.rules import Cycle
+    from gesprekken_cli.rules.model import Cycle
 
     document = Cycle.model_json_schema()
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -406,7 +405,8 @@ def overzicht(
         from gesprekken_cli.calendar import build_calendar
         from gesprekken_cli.expand import calendar_settings
         from gesprekken_cli.overview import cycle_overview
-        from gesprekken_cli.plan import load_rules, school_year_of
+        from gesprekken_cli.plan import school_year_of
+        from gesprekken_cli.rules import load_rules
 
         rules_file, cycle = load_rules(rules)
         year = school_year_of(schooljaar)

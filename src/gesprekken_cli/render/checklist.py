@@ -23,7 +23,7 @@ from gesprekken_cli.model import Pupil
 from gesprekken_cli.output import unique_names
 from gesprekken_cli.plan import Plan
 from gesprekken_cli.render.excel import excel_csv
-from gesprekken_cli.rules import ConversationType, Task
+from gesprekken_cli.rules.model import ConversationType, Task
 
 FORMATS = ("md", "html", "csv")
 TICKS = ("uitgenodigd", "formulier ontvangen", "gesprek gevoerd", "verslag vastgelegd")
