@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -12,6 +13,7 @@ EXAMPLES = ROOT / "examples"
 DATA = Path(__file__).resolve().parent / "data"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 YEAR = "2026-2027"
+TODAY = date(2026, 9, 1)  # "today" of the tests: inside YEAR
 
 
 def check_golden(name: str, actual: str) -> None:

@@ -15,7 +15,7 @@ import pytest
 
 from gesprekken_cli.calendar import build_calendar, parse_school_year
 from gesprekken_cli.checklist import Checklist, build_checklists, select
-from gesprekken_cli.cli import parse_formats
+from gesprekken_cli.cli.options import parse_formats
 from gesprekken_cli.errors import GesprekkenError
 from gesprekken_cli.expand import AMSTERDAM, PrepTask, calendar_settings, expand
 from gesprekken_cli.plan import Plan, read_roster_file

@@ -6,7 +6,9 @@ they can never disagree about which conversations exist.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -19,10 +21,31 @@ from gesprekken_cli.calendar import (
     current_school_year,
     parse_school_year,
 )
+from gesprekken_cli.errors import Problem
 from gesprekken_cli.expand import Conversation, calendar_settings, expand
 from gesprekken_cli.model import Roster
 from gesprekken_cli.rules import load_rules
 from gesprekken_cli.rules.model import Cycle
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRequest:
+    """What one plan is made from, as the command line asked for it: built once by the CLI.
+
+    ``today`` picks the school year when ``school_year`` is not given (the core never reads
+    the clock). ``header_map`` maps the school's own column names to ours (``--kolom``).
+    """
+
+    roster: Path
+    today: date
+    rules: Path | None = None
+    school_year: str | None = None
+    classes_file: Path | None = None
+    header_map: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    sheet: str | None = None
+    families_file: Path | None = None
+    previous: Path | None = None
+    wishes: Path | None = None
 
 
 class Unplaced(NamedTuple):
@@ -40,13 +63,28 @@ class Plan(NamedTuple):
     roster: Roster
     calendar: SchoolCalendar
     conversations: tuple[Conversation, ...]
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()
     unplaced: tuple[Unplaced, ...] = ()
     quality: Mapping[str, Any] = MappingProxyType({})
 
     @property
     def year(self) -> SchoolYear:
         return self.calendar.year
+
+
+def unplaced_counts(unplaced: Iterable[Unplaced]) -> list[tuple[str, str, int]]:
+    """(conversation type, reason, how many) for the unplaced, sorted: for summaries."""
+    counts = Counter((item.uid.split(".", 1)[0], item.reason) for item in unplaced)
+    return [(type_id, reason, n) for (type_id, reason), n in sorted(counts.items())]
+
+
+def as_warnings(items: Iterable[str | Problem], file: str, code: str) -> tuple[Problem, ...]:
+    """Warnings as ``Problem``s; text still comes from the stages not yet converted (the roster
+    and the scheduler, issue 14.1 and 14.2), and gets ``file`` and ``code`` here."""
+    return tuple(
+        item if isinstance(item, Problem) else Problem(file, item, code=code, severity="warning")
+        for item in items
+    )
 
 
 def read_roster_file(
@@ -72,10 +110,11 @@ def read_roster_file(
     ).roster
 
 
-def school_year_of(text: str | None, today: date | None = None) -> SchoolYear:
+def school_year_of(text: str | None, today: date) -> SchoolYear:
+    """The school year asked for (``2026-2027``), else the one ``today`` falls in."""
     if text:
         return parse_school_year(text)
-    return current_school_year(today or date.today())
+    return current_school_year(today)
 
 
 def build_plan(
@@ -93,9 +132,9 @@ def build_plan(
     ``wishes`` is a wishes file (CSV or YAML) of families and teachers.
     """
     calendar = build_calendar(year, calendar_settings(cycle, year, rules_file))
-    expansion = expand(cycle, roster, calendar)
+    expansion = expand(cycle, roster, calendar, rules_file=rules_file)
     conversations = tuple(expansion.conversations)
-    warnings = tuple(roster.warnings) + tuple(expansion.warnings)
+    warnings = as_warnings(roster.warnings, roster.source, "rooster") + tuple(expansion.warnings)
     if not any(c.is_individual and c.start is None for c in conversations):
         return Plan(rules_file, cycle, roster, calendar, conversations, warnings)
     from gesprekken_cli.schedule import schedule, unmet_wishes
@@ -111,17 +150,24 @@ def build_plan(
 
         published = read_previous(previous)
     result = schedule(cycle, calendar, roster, conversations, wishes=wished, previous=published)
-    notes = result.notes
+    notes = as_warnings(result.notes, "", "planning")
     if wished is not None:
-        notes += tuple(unmet_wishes(result.conversations, wished))
+        notes += as_warnings(
+            unmet_wishes(result.conversations, wished), wished.source, "wens-niet-gelukt"
+        )
         strangers = wished.unknown(
             (p.pupil_id for p in roster.pupils),
             (p.family_id for p in roster.pupils if p.family_id),
             (t.name for k in roster.classes for t in k.teachers),
         )
         notes += tuple(
-            f"{wished.source}:{w.line}: {w.who} {w.ident!r} staat niet in het rooster; "
-            "deze wens is niet gebruikt"
+            Problem(
+                wished.source,
+                f"{w.who} {w.ident!r} staat niet in het rooster; deze wens is niet gebruikt",
+                w.line,
+                code="wens-onbekend",
+                severity="warning",
+            )
             for w in strangers
         )
     return Plan(
@@ -136,34 +182,22 @@ def build_plan(
     )
 
 
-def make_plan(
-    roster_path: Path,
-    *,
-    rules_path: Path | None = None,
-    school_year: str | None = None,
-    classes_file: Path | None = None,
-    header_map: Mapping[str, str] | None = None,
-    sheet: str | None = None,
-    today: date | None = None,
-    previous: Path | None = None,
-    wishes: Path | None = None,
-    families_file: Path | None = None,
-) -> Plan:
-    """Read rules and roster from disk and build the plan: the CLI's one entry point."""
-    rules_file, cycle = load_rules(rules_path)
-    mapping = {**cycle.kolommen, **(header_map or {})}
+def make_plan(request: PlanRequest) -> Plan:
+    """Read rules and roster from disk and build the plan: the commands' one entry point."""
+    rules_file, cycle = load_rules(request.rules)
+    mapping = {**cycle.kolommen, **request.header_map}
     roster = read_roster_file(
-        roster_path,
-        classes_file=classes_file,
+        request.roster,
+        classes_file=request.classes_file,
         header_map=mapping or None,
-        sheet=sheet,
-        families_file=families_file,
+        sheet=request.sheet,
+        families_file=request.families_file,
     )
     return build_plan(
         cycle,
         roster,
-        school_year_of(school_year, today),
+        school_year_of(request.school_year, request.today),
         rules_file=rules_file,
-        previous=previous,
-        wishes=wishes,
+        previous=request.previous,
+        wishes=request.wishes,
     )

@@ -143,7 +143,7 @@ def render_overview(overview: Overview, console: Console) -> None:
     console.print(grid_table(overview))
     console.print(legend_text(overview))
     for note in overview.notes:
-        console.print(Text(f"let op: {note}", style="dim"))
+        console.print(Text(f"let op: {note.message}", style="dim"))
     if overview.load is not None and overview.load.teachers:
         console.print()
         console.print(load_table(overview.load))
