@@ -14,14 +14,14 @@ from urllib.parse import unquote
 import icalendar
 import pytest
 import vobject
-from support import DATA, DUIF, EXAMPLES, GOLDEN, TODAY, YEAR
+from support import DATA, DUIF, EXAMPLES, GOLDEN, request
 
 from gesprekken_cli.cli.options import parse_views, pinned_time
 from gesprekken_cli.errors import GesprekkenError
 from gesprekken_cli.expand import AMSTERDAM, Conversation, expand
 from gesprekken_cli.model import Klass, Teacher
 from gesprekken_cli.output import write_files
-from gesprekken_cli.plan import Plan, PlanRequest, make_plan
+from gesprekken_cli.plan import Plan, make_plan
 from gesprekken_cli.render.ics import (
     VIEWS,
     calendar_views,
@@ -37,12 +37,12 @@ GOLDEN_ICS = GOLDEN / "ics"
 
 @pytest.fixture(scope="module")
 def tiny() -> Plan:
-    return make_plan(PlanRequest(ROSTER, TODAY, rules=DUIF, school_year=YEAR))
+    return make_plan(request(ROSTER, DUIF))
 
 
 @pytest.fixture(scope="module")
 def groep5() -> Plan:
-    return make_plan(PlanRequest(EXAMPLES / "groep5.csv", TODAY, rules=DUIF, school_year=YEAR))
+    return make_plan(request(EXAMPLES / "groep5.csv", DUIF))
 
 
 def events(data: bytes) -> list[icalendar.Event]:
@@ -504,7 +504,7 @@ def test_reminders_only_when_configured_and_only_on_timed_events(tiny: Plan) -> 
 def test_uids_stable_across_runs_and_unique(tiny: Plan) -> None:
     first = render_ics(tiny, now=NOW)
     again = render_ics(
-        make_plan(PlanRequest(ROSTER, TODAY, rules=DUIF, school_year=YEAR)),
+        make_plan(request(ROSTER, DUIF)),
         now=NOW + timedelta(days=3),
     )
     assert first.keys() == again.keys()

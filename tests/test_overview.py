@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from support import DUIF, EXAMPLES, OKG, TODAY, YEAR, check_golden
+from support import DUIF, EXAMPLES, OKG, YEAR, check_golden, request
 
 from gesprekken_cli.calendar import build_calendar, parse_school_year
 from gesprekken_cli.expand import AMSTERDAM, calendar_settings
@@ -22,7 +22,7 @@ from gesprekken_cli.overview import (
     cycle_overview,
     plan_overview,
 )
-from gesprekken_cli.plan import Plan, PlanRequest, make_plan
+from gesprekken_cli.plan import Plan, make_plan
 from gesprekken_cli.render.overview_html import render_html
 from gesprekken_cli.rules import load_rules
 from gesprekken_cli.rules.values import MONTHS_NL
@@ -190,12 +190,12 @@ def test_label_drops_what_the_row_and_markers_already_say(name: str, label: str)
 
 @pytest.fixture(scope="module")
 def groep5_plan() -> Plan:
-    return make_plan(PlanRequest(EXAMPLES / "groep5.csv", TODAY, rules=DUIF, school_year=YEAR))
+    return make_plan(request(EXAMPLES / "groep5.csv", DUIF))
 
 
 @pytest.fixture(scope="module")
 def school_plan() -> Plan:
-    return make_plan(PlanRequest(EXAMPLES / "school.csv", TODAY, rules=DUIF, school_year=YEAR))
+    return make_plan(request(EXAMPLES / "school.csv", DUIF))
 
 
 def test_counts_are_the_plans_individual_conversations_per_month_and_groep(

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gesprekken_cli.calendar import (
     SchoolCalendar,
@@ -27,23 +27,23 @@ from gesprekken_cli.model import Roster
 from gesprekken_cli.rules import load_rules
 from gesprekken_cli.rules.model import Cycle
 
+if TYPE_CHECKING:
+    from gesprekken_cli.roster import RosterSource
+
 
 @dataclass(frozen=True, slots=True)
 class PlanRequest:
     """What one plan is made from, as the command line asked for it: built once by the CLI.
 
     ``today`` picks the school year when ``school_year`` is not given (the core never reads
-    the clock). ``header_map`` maps the school's own column names to ours (``--kolom``).
+    the clock). The rules' ``kolommen`` are added to the roster's header map (the
+    command line's own ``--kolom`` wins).
     """
 
-    roster: Path
+    roster: RosterSource
     today: date
     rules: Path | None = None
     school_year: str | None = None
-    classes_file: Path | None = None
-    header_map: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    sheet: str | None = None
-    families_file: Path | None = None
     previous: Path | None = None
     wishes: Path | None = None
 
@@ -79,8 +79,8 @@ def unplaced_counts(unplaced: Iterable[Unplaced]) -> list[tuple[str, str, int]]:
 
 
 def as_warnings(items: Iterable[str | Problem], file: str, code: str) -> tuple[Problem, ...]:
-    """Warnings as ``Problem``s; text still comes from the stages not yet converted (the roster
-    and the scheduler, issue 14.1 and 14.2), and gets ``file`` and ``code`` here."""
+    """Warnings as ``Problem``s; text still comes from the scheduler (not yet converted: issue
+    14.2) and gets ``file`` and ``code`` here."""
     return tuple(
         item if isinstance(item, Problem) else Problem(file, item, code=code, severity="warning")
         for item in items
@@ -99,15 +99,16 @@ def read_roster_file(
 
     ``families_file`` adds families, parents' e-mails and class data an export lacks.
     """
-    from gesprekken_cli.families import load_roster
+    from gesprekken_cli.roster import RosterSource, load_roster
 
-    return load_roster(
+    source = RosterSource(
         path,
         classes_file=classes_file,
-        header_map=header_map,
-        sheet=sheet,
         families_file=families_file,
-    ).roster
+        header_map=MappingProxyType(dict(header_map or {})),
+        sheet=sheet,
+    )
+    return load_roster(source).roster
 
 
 def school_year_of(text: str | None, today: date) -> SchoolYear:
@@ -134,14 +135,14 @@ def build_plan(
     calendar = build_calendar(year, calendar_settings(cycle, year, rules_file))
     expansion = expand(cycle, roster, calendar, rules_file=rules_file)
     conversations = tuple(expansion.conversations)
-    warnings = as_warnings(roster.warnings, roster.source, "rooster") + tuple(expansion.warnings)
+    warnings = roster.warnings + tuple(expansion.warnings)
     if not any(c.is_individual and c.start is None for c in conversations):
         return Plan(rules_file, cycle, roster, calendar, conversations, warnings)
     from gesprekken_cli.schedule import schedule, unmet_wishes
 
     wished = None
     if wishes is not None:
-        from gesprekken_cli.wishes import read_wishes
+        from gesprekken_cli.roster.wishes import read_wishes
 
         wished = read_wishes(wishes)
     published = None
@@ -164,8 +165,8 @@ def build_plan(
             Problem(
                 wished.source,
                 f"{w.who} {w.ident!r} staat niet in het rooster; deze wens is niet gebruikt",
-                w.line,
-                code="wens-onbekend",
+                line=w.line,
+                code="wishes.unknown",
                 severity="warning",
             )
             for w in strangers
@@ -184,15 +185,14 @@ def build_plan(
 
 def make_plan(request: PlanRequest) -> Plan:
     """Read rules and roster from disk and build the plan: the commands' one entry point."""
+    from gesprekken_cli.roster import load_roster
+
     rules_file, cycle = load_rules(request.rules)
-    mapping = {**cycle.kolommen, **request.header_map}
-    roster = read_roster_file(
-        request.roster,
-        classes_file=request.classes_file,
-        header_map=mapping or None,
-        sheet=request.sheet,
-        families_file=request.families_file,
-    )
+    source = request.roster
+    if cycle.kolommen:
+        mapping = MappingProxyType({**cycle.kolommen, **source.header_map})
+        source = replace(source, header_map=mapping)
+    roster = load_roster(source).roster
     return build_plan(
         cycle,
         roster,

@@ -8,11 +8,11 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from support import TODAY
+from support import request
 from typer.testing import CliRunner
 
 from gesprekken_cli.cli import app
-from gesprekken_cli.plan import PlanRequest, make_plan
+from gesprekken_cli.plan import make_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 GROEP5 = ROOT / "examples" / "groep5.csv"
@@ -33,7 +33,7 @@ def lijsten(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_every_round_of_groep5_in_three_formats(lijsten: Path) -> None:
-    plan = make_plan(PlanRequest(GROEP5, TODAY, rules=RULES, school_year=YEAR))
+    plan = make_plan(request(GROEP5, RULES))
     rounds = {c.type_id for c in plan.conversations if c.pupil_id is not None or c.class_name}
     assert rounds == {
         "startgesprek",
@@ -49,7 +49,7 @@ def test_every_round_of_groep5_in_three_formats(lijsten: Path) -> None:
 
 
 def test_csv_opens_in_excel_one_row_per_pupil(lijsten: Path) -> None:
-    plan = make_plan(PlanRequest(GROEP5, TODAY, rules=RULES, school_year=YEAR))
+    plan = make_plan(request(GROEP5, RULES))
     pupils: dict[tuple[str, str], set[str]] = defaultdict(set)
     for c in plan.conversations:
         if c.pupil_id is not None:

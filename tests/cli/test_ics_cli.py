@@ -7,13 +7,13 @@ from urllib.parse import unquote
 
 import pytest
 import vobject
-from support import DUIF, EXAMPLES, TODAY, YEAR
+from support import DUIF, EXAMPLES, YEAR, request
 from typer.testing import CliRunner, Result
 
 from gesprekken_cli import output
 from gesprekken_cli.cli import app
 from gesprekken_cli.errors import OutputError, Problem
-from gesprekken_cli.plan import PlanRequest, make_plan
+from gesprekken_cli.plan import make_plan
 
 GROEP5 = EXAMPLES / "groep5.csv"
 EPOCH = {"SOURCE_DATE_EPOCH": "1785576600"}  # 2026-08-01 09:30 UTC
@@ -43,7 +43,7 @@ def test_groep5_writes_all_calendars_with_every_conversation(
     kinds = {name.split("-")[0].removesuffix(".ics") for name in files}
     assert kinds == {"leerkracht", "gezin", "klas", "school"}
     assert {"klas-5a.ics", "school.ics", "leerkracht-anna-de-boer.ics"} <= set(files)
-    plan = make_plan(PlanRequest(GROEP5, TODAY, rules=DUIF, school_year=YEAR))
+    plan = make_plan(request(GROEP5, DUIF))
     seen: set[str] = set()
     for name, data in files.items():
         cal = vobject.readOne(data.decode("utf-8"))  # the independent parser

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from gesprekken_cli.plan import PlanRequest
+    from gesprekken_cli.roster import RosterSource
 
 RulesOption = Annotated[
     Path | None,
@@ -97,6 +98,28 @@ WishesOption = Annotated[
 ]
 
 
+def roster_source(
+    roster: Path,
+    *,
+    klassen: Path | None,
+    gezinnen: Path | None,
+    kolom: list[str] | None,
+    blad: str | None,
+) -> "RosterSource":
+    """The roster and the files beside it, as ``rooster`` and every plan command read it."""
+    from types import MappingProxyType
+
+    from gesprekken_cli.roster import RosterSource
+
+    return RosterSource(
+        roster,
+        classes_file=klassen,
+        families_file=gezinnen,
+        header_map=MappingProxyType(header_map(kolom)),
+        sheet=blad,
+    )
+
+
 def plan_request(
     roster: Path,
     *,
@@ -111,19 +134,15 @@ def plan_request(
 ) -> "PlanRequest":
     """The one request every plan command hands the core; "today" is read here, once."""
     from datetime import date
-    from types import MappingProxyType
 
     from gesprekken_cli.plan import PlanRequest
 
+    source = roster_source(roster, klassen=klassen, gezinnen=gezinnen, kolom=kolom, blad=blad)
     return PlanRequest(
-        roster=roster,
+        source,
         today=date.today(),
         rules=rules,
         school_year=schooljaar,
-        classes_file=klassen,
-        header_map=MappingProxyType(header_map(kolom)),
-        sheet=blad,
-        families_file=gezinnen,
         previous=vorig,
         wishes=wensen,
     )

@@ -20,8 +20,8 @@ from gesprekken_cli.cli.options import (
     StrictOption,
     WishesOption,
     YearOption,
-    header_map,
     plan_request,
+    roster_source,
     strict_exit,
     warn,
 )
@@ -250,17 +250,12 @@ def rooster(
     """
     from rich.console import Console
 
-    from gesprekken_cli.families import load_roster
     from gesprekken_cli.plan import school_year_of
     from gesprekken_cli.render.roster_summary import render_summary
+    from gesprekken_cli.roster import load_roster
 
     year = school_year_of(schooljaar, date.today())
-    result = load_roster(
-        roster,
-        classes_file=klassen,
-        header_map=header_map(kolom),
-        sheet=blad,
-        families_file=gezinnen,
-    )
+    source = roster_source(roster, klassen=klassen, gezinnen=gezinnen, kolom=kolom, blad=blad)
+    result = load_roster(source)
     render_summary(result, Console(markup=False), year)
     strict_exit(strict, len(result.roster.warnings))
