@@ -193,3 +193,22 @@ def test_the_import_reader_sees_lazy_private_and_relative_imports(tmp_path: Path
         ("gesprekken_cli.b", "_hidden"),
         ("gesprekken_cli.c", ""),
     ]
+
+
+def test_the_core_imports_neither_the_cli_nor_the_renderers() -> None:
+    known = modules()
+    outer = ("gesprekken_cli.cli", "gesprekken_cli.console", "gesprekken_cli.__main__")
+    wrong = [
+        f"{module} imports {source}"
+        for module, taken in imports(known).items()
+        for source, _ in taken
+        if not module.startswith(outer)
+        and (
+            source.startswith("gesprekken_cli.cli")
+            or (
+                source.startswith("gesprekken_cli.render")
+                and not module.startswith("gesprekken_cli.render")
+            )
+        )
+    ]
+    assert wrong == []
