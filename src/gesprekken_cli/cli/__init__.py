@@ -5,6 +5,6 @@ One module per group of commands (:mod:`.rules_commands`, :mod:`.plan_commands`,
 :mod:`.app`. ``gesprekken_cli.cli:app`` is the typer application.
 """
 
-from gesprekken_cli.cli.app import app, command_line, main
+from gesprekken_cli.cli.app import app, main
 
-__all__ = ["app", "command_line", "main"]
+__all__ = ["app", "main"]

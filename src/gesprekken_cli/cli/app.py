@@ -79,36 +79,12 @@ def _stop(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def command_line(args: list[str]) -> TyperGroup:
-    """The click group for one run: ``app`` itself, or only the command ``args`` starts with.
-
-    typer turns every registered command into a click command on every run, reading each
-    signature; a run that names its command needs only that one (~2 ms of start-up saved).
-    Help, errors and unknown commands go through the whole group, so they list everything.
-    """
-    import copy
-
-    from typer.main import get_command_name, get_group
-
-    named = [
-        info
-        for info in app.registered_commands
-        if info.callback is not None
-        and args[:1] == [info.name or get_command_name(info.callback.__name__)]
-    ]
-    if not named:
-        return get_group(app)
-    only = copy.copy(app)
-    only.registered_commands = named
-    return get_group(only)
-
-
 def main() -> None:
     """Console entry point."""
     import signal
 
     signal.signal(signal.SIGTERM, _stop)
     try:
-        command_line(sys.argv[1:])()
+        app()
     except GesprekkenError as error:
         fail(error)

@@ -28,7 +28,9 @@ from gesprekken_cli.cli.options import (
 from gesprekken_cli.errors import GesprekkenError
 
 if TYPE_CHECKING:
-    from gesprekken_cli.plan import Plan
+    from collections.abc import Sequence
+
+    from gesprekken_cli.plan import Plan, Unplaced
 
 
 class PlanFormat(StrEnum):
@@ -126,8 +128,6 @@ def plan(
         else:
             sys.stdout.write(data)
         warn(result.warnings)
-        from gesprekken_cli.render.plan_text import unplaced_lines
-
         sys.stderr.writelines(line + "\n" for line in unplaced_lines(result.unplaced))
     if samenvatting is not None:
         write_atomic(samenvatting, render_summary(result), force=force)
@@ -259,3 +259,14 @@ def rooster(
     result = load_roster(source)
     render_summary(result, Console(markup=False), year)
     strict_exit(strict, len(result.roster.warnings))
+
+
+def unplaced_lines(unplaced: "Sequence[Unplaced]", limit: int = 20) -> list[str]:
+    """What could not be placed, for stderr: one line each, or counts per reason past ``limit``."""
+    from gesprekken_cli.plan import unplaced_counts
+
+    if len(unplaced) <= limit:
+        return [f"niet ingepland: {item.uid}: {item.reason}" for item in unplaced]
+    lines = [f"niet ingepland: {len(unplaced)} gesprekken (zie 'opmerking')"]
+    lines += [f"  {n} × {type_id}: {reason}" for type_id, reason, n in unplaced_counts(unplaced)]
+    return lines

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gesprekken_cli.expand import Conversation
-from gesprekken_cli.plan import Unplaced, unplaced_counts
 from gesprekken_cli.render.excel import excel_csv
 
 STATUS_NL = {"verplicht": "verplicht", "facultatief": "facultatief", "op_verzoek": "op verzoek"}
@@ -119,12 +118,3 @@ def _md_row(c: Conversation) -> tuple[object, ...]:
         STATUS_NL.get(c.status, c.status),
         ", ".join(c.teachers),
     )
-
-
-def unplaced_lines(unplaced: Sequence[Unplaced], limit: int = 20) -> list[str]:
-    """What could not be placed, for stderr: one line each, or counts per reason past ``limit``."""
-    if len(unplaced) <= limit:
-        return [f"niet ingepland: {item.uid}: {item.reason}" for item in unplaced]
-    lines = [f"niet ingepland: {len(unplaced)} gesprekken (zie 'opmerking')"]
-    lines += [f"  {n} × {type_id}: {reason}" for type_id, reason, n in unplaced_counts(unplaced)]
-    return lines
