@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from gesprekken_cli.calendar import (
     SchoolCalendar,
@@ -48,14 +48,16 @@ class PlanRequest:
     wishes: Path | None = None
 
 
-class Unplaced(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Unplaced:
     """A conversation the scheduler could not give a slot, with the reason in Dutch."""
 
     uid: str
     reason: str
 
 
-class Plan(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Plan:
     """A dated plan: every conversation of one roster under one cycle in one school year."""
 
     rules_file: str
@@ -65,7 +67,7 @@ class Plan(NamedTuple):
     conversations: tuple[Conversation, ...]
     warnings: tuple[Problem, ...] = ()
     unplaced: tuple[Unplaced, ...] = ()
-    quality: Mapping[str, Any] = MappingProxyType({})
+    quality: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def year(self) -> SchoolYear:
