@@ -164,6 +164,7 @@ def test_first_sheet_no_roster_names_the_sheets_and_suggests_blad(tmp_path: Path
     assert first is not None
     first.title = "Uitleg"
     first.append(["Dit blad is geen rooster"])
+    workbook.create_sheet("Klassen").append(["klas", "leerkracht"])
     data = workbook.create_sheet("Leerlingen")
     data.append(HEADER)
     data.append([1, "Sem", "Jansen", "", 5, "5A"])
@@ -173,7 +174,7 @@ def test_first_sheet_no_roster_names_the_sheets_and_suggests_blad(tmp_path: Path
     codes = [p.code for p in caught.value.problems]
     assert codes == ["roster.missing-column", "xlsx.other-sheet"]
     hint = caught.value.problems[-1].message
-    assert "Uitleg" in hint and "--blad 'Leerlingen'" in hint
+    assert "Klassen, Leerlingen" in hint and "--blad 'Leerlingen'" in hint  # the roster-like one
     assert (
         len(load(write(tmp_path, uitleg_first.getvalue()), sheet="leerlingen").roster.pupils) == 1
     )

@@ -19,6 +19,7 @@ from gesprekken_cli.roster.build import roster_from_table
 from gesprekken_cli.roster.classes import merge_classes, read_classes
 from gesprekken_cli.roster.csvtable import csv_table
 from gesprekken_cli.roster.families import Families, join_table, read_families, relocate_joined
+from gesprekken_cli.roster.headers import map_header
 from gesprekken_cli.roster.table import Columns, Table
 from gesprekken_cli.roster.text import read_file
 
@@ -130,7 +131,7 @@ def load_roster(source: RosterSource) -> RosterImport:
 
             error = relocate(error, edex, name)
         if book is not None and source.sheet is None and len(book.sheets) > 1:
-            error.problems.extend(_other_sheets(error, book.sheet, book.sheets, name))
+            error.problems.extend(_other_sheets(error, raw, book.sheet, book.sheets, name))
         raise error from None
     if kind == "edexml" and not any(p.family_id for p in result.pupils):
         warnings.append(
@@ -152,13 +153,21 @@ NOT_A_ROSTER = frozenset({"roster.missing-column", "roster.no-rows"})
 
 
 def _other_sheets(
-    error: RosterError, first: str, sheets: tuple[str, ...], name: str
+    error: RosterError, raw: bytes, first: str, sheets: tuple[str, ...], name: str
 ) -> list[Problem]:
-    """The hint to use --blad when the first sheet's table is no roster."""
+    """The hint to use --blad when the first sheet's table is no roster, naming the first
+    of the next few sheets whose header has the required columns."""
     if not any(p.code in NOT_A_ROSTER and p.file == name for p in error.problems):
         return []
-    from gesprekken_cli.roster.workbook import other_sheets_hint
+    from gesprekken_cli.roster.workbook import other_sheets_hint, workbook_table
 
+    for sheet in [sheet for sheet in sheets if sheet != first][:5]:
+        try:
+            table = workbook_table(raw, name, sheet).table
+            map_header(table.header, name, None, table.header_row, [])
+        except RosterError:
+            continue
+        return [other_sheets_hint(name, first, sheets, sheet)]
     return [other_sheets_hint(name, first, sheets)]
 
 

@@ -5,7 +5,8 @@ python-calamine (Rust) reads all three formats, cached formula values included, 
 dense block and aborts the process when it cannot allocate it, so nothing reaches it
 unchecked: a zip workbook is unpacked here first with every size bounded (declared and
 actual, :data:`MAX_UNPACKED`), its sheets are scanned for their extent (:data:`MAX_CELLS`)
-and shared strings (:data:`MAX_SHARED`), and calamine gets the checked parts repacked.
+and shared strings (:data:`MAX_SHARED`), and calamine gets the checked parts repacked; an
+.xls file's cell records are scanned the same way.
 Row numbers are the spreadsheet's, so a message points at the row the user sees; dates
 become ``dd-mm-jjjj`` text, so the CSV date rules apply. Every fault is a Dutch message.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Sequence
@@ -83,13 +85,14 @@ def workbook_table(raw: bytes, source: str, sheet: str | None = None) -> SheetTa
 
     if raw.startswith(OLE_MAGIC):
         kind, data = "xls", raw
+        _check_xls(raw, source)
     else:
         kind, parts = _unpack(raw, source)
         data = _repack(parts)
         del parts
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:
+    except Exception as exc:  # calamine raises its own classes, and ValueError and more
         raise _library_fault(source, kind, exc) from None
     try:
         names = tuple(book.sheet_names)
@@ -103,21 +106,24 @@ def workbook_table(raw: bytes, source: str, sheet: str | None = None) -> SheetTa
             if sheet is None and len(names) > 1 and error.problems[0].code == "roster.no-rows":
                 error.problems.append(other_sheets_hint(source, names[0], names))
             raise
-        except Exception as exc:
+        except Exception as exc:  # as above: every library fault becomes a Dutch message
             raise _library_fault(source, kind, exc) from None
     finally:
         book.close()
     return SheetTable(table, worksheet, names)
 
 
-def other_sheets_hint(source: str, first: str, sheets: Sequence[str]) -> Problem:
-    """When the first sheet of a workbook is no roster: name the sheets, suggest --blad."""
+def other_sheets_hint(
+    source: str, first: str, sheets: Sequence[str], roster: str | None = None
+) -> Problem:
+    """When the first sheet of a workbook is no roster: name the sheets and suggest --blad
+    with ``roster`` (a sheet that looks like one) or else the next sheet."""
     others = [sheet for sheet in sheets if sheet != first]
     return Problem(
         source,
         f"het eerste werkblad ({sheet_names_text([first])}) lijkt geen rooster; de werkmap"
         f" heeft ook: {sheet_names_text(others)}; kies het werkblad met --blad, bijv."
-        f" --blad '{sheet_names_text(others[:1])}'",
+        f" --blad '{sheet_names_text([roster or others[0]])}'",
         code="xlsx.other-sheet",
     )
 
@@ -379,6 +385,45 @@ def _check_ods(content: bytes, source: str) -> None:
 
 def _repeat(text: str | None) -> int:
     return int(text) if text and text.isdigit() else 1
+
+
+# BIFF records that hold a cell's value (calamine keeps these; blanks it drops)
+_BIFF_CELLS = frozenset({0x0006, 0x00FD, 0x0203, 0x027E, 0x00BD, 0x0204, 0x0205, 0x00D6})
+_BIFF_MULRK, _BIFF_BOF = 0x00BD, 0x0809
+
+
+def _check_xls(raw: bytes, source: str) -> None:
+    """The cells of an .xls workbook within bounds: its Workbook stream's records are
+    scanned for each sheet's extent before calamine builds any sheet."""
+    import olefile  # type: ignore[import-untyped]
+
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(raw))
+        stream = next((name for name in ("Workbook", "Book") if ole.exists(name)), None)
+        if stream is None:
+            raise _library_fault(source, "xls", ValueError("encrypted or no workbook"))
+        if ole.get_size(stream) > MAX_UNPACKED:
+            raise _too_big(source, ole.get_size(stream))
+        data = ole.openstream(stream).read()
+    except RosterError:
+        raise
+    except Exception as exc:  # olefile raises OSError and more on bad input
+        raise _library_fault(source, "xls", exc) from None
+    total = rows = columns = count = 0
+    at = 0
+    while at + 4 <= len(data):
+        kind, length = struct.unpack_from("<HH", data, at)
+        body = at + 4
+        if kind == _BIFF_BOF:
+            total, rows, columns = total + rows * columns, 0, 0
+        elif kind in _BIFF_CELLS and length >= 4 and body + length <= len(data):
+            row, column = struct.unpack_from("<HH", data, body)
+            if kind == _BIFF_MULRK and length >= 6:
+                column = struct.unpack_from("<H", data, body + length - 2)[0]
+            rows, columns, count = max(rows, row + 1), max(columns, column + 1), count + 1
+            if total + rows * columns > MAX_CELLS or count > MAX_CELLS:
+                raise _too_many_cells(source)
+        at = body + length
 
 
 def _repack(parts: dict[str, bytes]) -> bytes:

@@ -1,4 +1,5 @@
-"""Write ``rooster.xls`` (the old Excel format) once: ``pip install xlwt``, then run
+"""Write ``rooster.xls`` (the old Excel format) and ``hoek.xls`` (a cell in the farthest
+corner, IV65536, which would make the reader build 16 million cells) once: ``pip install xlwt``, then run
 ``python tests/data/workbooks/make_xls.py``; commit the file. The tests only read it."""
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ def main() -> None:
             else:
                 pupils.write(number, column, value)
     book.save(str(HERE / "rooster.xls"))
+    corner = xlwt.Workbook()
+    sheet = corner.add_sheet("Leerlingen")
+    sheet.write(0, 0, "leerlingnummer")
+    sheet.write(65535, 255, "x")
+    corner.save(str(HERE / "hoek.xls"))
 
 
 if __name__ == "__main__":
