@@ -22,6 +22,7 @@ from gesprekken_cli.errors import GesprekkenError, os_reason
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from gesprekken_cli.errors import Problem
     from gesprekken_cli.plan import Plan
 
 
@@ -240,10 +241,10 @@ def plan_of(
     )
 
 
-def warn(warnings: "Iterable[str]") -> None:
+def warn(warnings: "Iterable[Problem]") -> None:
     """What the plan could not settle, on stderr so the output itself stays clean."""
     for warning in warnings:
-        sys.stderr.write(f"waarschuwing: {warning}\n")
+        sys.stderr.write(warning.render() + "\n")
 
 
 def header_map(pairs: list[str] | None) -> dict[str, str]:

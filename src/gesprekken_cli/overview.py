@@ -304,7 +304,7 @@ def plan_overview(plan: Plan) -> Overview:
         cells=cells,
         grades=grades,
         roster=plan.roster.source,
-        notes=tuple(plan.warnings),
+        notes=tuple(w.render() for w in plan.warnings),
         load=teacher_load(plan.conversations, plan.calendar, plan.cycle),
         types=tuple(_entry(kind, False) for kind in plan.cycle.gesprekken),
     )

@@ -21,7 +21,7 @@ from gesprekken_cli.calendar import (
     current_school_year,
     parse_school_year,
 )
-from gesprekken_cli.errors import read_bytes
+from gesprekken_cli.errors import Problem, read_bytes
 from gesprekken_cli.expand import Conversation, calendar_settings, expand
 from gesprekken_cli.model import Roster
 from gesprekken_cli.rules import Cycle
@@ -31,10 +31,12 @@ PACKAGED_RULES = "cycle.yaml"
 
 
 class Unplaced(NamedTuple):
-    """A conversation the scheduler could not give a slot, with the reason in Dutch."""
+    """A conversation the scheduler could not give a slot: the reason in Dutch and its code
+    (:class:`gesprekken_cli.schedule.Reason`), to group by without reading the text."""
 
     uid: str
     reason: str
+    code: str = ""
 
 
 class Plan(NamedTuple):
@@ -45,7 +47,7 @@ class Plan(NamedTuple):
     roster: Roster
     calendar: SchoolCalendar
     conversations: tuple[Conversation, ...]
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()
     unplaced: tuple[Unplaced, ...] = ()
     quality: Mapping[str, Any] = MappingProxyType({})
 
@@ -127,7 +129,10 @@ def build_plan(
     calendar = build_calendar(year, calendar_settings(cycle, year, rules_file))
     expansion = expand(cycle, roster, calendar)
     conversations = tuple(expansion.conversations)
-    warnings = tuple(roster.warnings) + tuple(expansion.warnings)
+    # The roster's and the expansion's warnings are still text: positioned and coded there
+    # is the roster's and rules' part of issue 14.
+    warnings = tuple(Problem(roster.source, w, severity="warning") for w in roster.warnings)
+    warnings += tuple(Problem(rules_file, w, severity="warning") for w in expansion.warnings)
     if not any(c.is_individual and c.start is None for c in conversations):
         return Plan(rules_file, cycle, roster, calendar, conversations, warnings)
     from gesprekken_cli.schedule import schedule, unmet_wishes
@@ -139,10 +144,18 @@ def build_plan(
         wished = read_wishes(wishes)
     published = None
     if previous is not None:
-        from gesprekken_cli.schedule_previous import read_previous
+        from gesprekken_cli.schedule.previous import read_previous
 
         published = read_previous(previous)
-    result = schedule(cycle, calendar, roster, conversations, wishes=wished, previous=published)
+    result = schedule(
+        cycle,
+        calendar,
+        roster,
+        conversations,
+        wishes=wished,
+        previous=published,
+        previous_file=str(previous) if previous is not None else "",
+    )
     notes = result.notes
     if wished is not None:
         notes += tuple(unmet_wishes(result.conversations, wished))
@@ -152,8 +165,13 @@ def build_plan(
             (t.name for k in roster.classes for t in k.teachers),
         )
         notes += tuple(
-            f"{wished.source}:{w.line}: {w.who} {w.ident!r} staat niet in het rooster; "
-            "deze wens is niet gebruikt"
+            Problem(
+                wished.source,
+                f"{w.who} {w.ident!r} staat niet in het rooster; deze wens is niet gebruikt",
+                w.line,
+                code="wens-onbekend",
+                severity="warning",
+            )
             for w in strangers
         )
     return Plan(
@@ -163,7 +181,7 @@ def build_plan(
         calendar=calendar,
         conversations=result.conversations,
         warnings=warnings + notes,
-        unplaced=tuple(Unplaced(uid, reason) for uid, reason in result.unplaced),
+        unplaced=tuple(Unplaced(u.uid, u.reason, u.code) for u in result.unplaced),
         quality=result.quality,
     )
 
