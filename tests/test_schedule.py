@@ -13,7 +13,7 @@ from gesprekken_cli.calendar import CalendarSettings, build_calendar, parse_scho
 from gesprekken_cli.expand import AMSTERDAM, Conversation
 from gesprekken_cli.model import Klass, Pupil, Roster, Teacher
 from gesprekken_cli.rules import Cycle
-from gesprekken_cli.schedule import Published, schedule
+from gesprekken_cli.schedule import Published, Reason, schedule
 from gesprekken_cli.schedule.free import earliest, free_starts
 from gesprekken_cli.schedule.quality import family_gaps
 from gesprekken_cli.wishes import Condition, parse_wishes_csv
@@ -385,6 +385,8 @@ def test_unplaced_reasons_name_teacher_days_and_capacity() -> None:
     reasons = {u.uid: u.reason for u in result.unplaced}
     assert "geen werkdag van de leerkracht" in reasons["gesprek.1.p0"]
     assert "vol" in reasons["gesprek.1.p2"] or "vol" in reasons["gesprek.1.p1"]
+    codes = sorted(u.code for u in result.unplaced)
+    assert codes == [Reason.NO_TEACHER_DAY, Reason.FULL]
     assert result.quality["ingepland"] == "1/3"
     unplaced = next(c for c in result.conversations if c.uid == "gesprek.1.p0")
     assert unplaced.start is None and "niet ingepland" in unplaced.note
