@@ -6,10 +6,8 @@ they can never disagree about which conversations exist.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -21,20 +19,20 @@ from gesprekken_cli.calendar import (
     current_school_year,
     parse_school_year,
 )
-from gesprekken_cli.errors import Problem, read_bytes
+from gesprekken_cli.errors import Problem
 from gesprekken_cli.expand import Conversation, calendar_settings, expand
 from gesprekken_cli.model import Roster
-from gesprekken_cli.rules import Cycle
-
-DEFAULT_RULES = Path("rules/cycle.yaml")
-PACKAGED_RULES = "cycle.yaml"
+from gesprekken_cli.rules import load_rules
+from gesprekken_cli.rules.model import Cycle
 
 
 class Unplaced(NamedTuple):
-    """A conversation the scheduler could not give a slot, with the reason in Dutch."""
+    """A conversation the scheduler could not give a slot: the reason in Dutch and its code
+    (:class:`gesprekken_cli.schedule.Reason`), to group by without reading the text."""
 
     uid: str
     reason: str
+    code: str = ""
 
 
 class Plan(NamedTuple):
@@ -52,33 +50,6 @@ class Plan(NamedTuple):
     @property
     def year(self) -> SchoolYear:
         return self.calendar.year
-
-
-def load_rules(path: Path | None) -> tuple[str, Cycle]:
-    """The rules file to use and its cycle.
-
-    Without ``path``: ``rules/cycle.yaml`` in the current folder when it exists, else the
-    cycle shipped inside the package (so ``gesprekken plan`` works from any folder). A rules
-    file validated before, byte for byte, comes from the cache (:mod:`rules_cache`).
-    """
-    from gesprekken_cli import rules_cache
-
-    if path is None and DEFAULT_RULES.is_file():
-        path = DEFAULT_RULES
-    if path is None:
-        name = source = "(meegeleverd) cycle.yaml"
-        raw = resources.files("gesprekken_cli.data").joinpath(PACKAGED_RULES).read_bytes()
-    else:
-        name, source = str(path), os.path.abspath(path)
-        raw = read_bytes(path)
-    cycle = rules_cache.load(source, raw)
-    if cycle is not None:
-        return name, cycle
-    from gesprekken_cli.validate import check_rules
-
-    cycle = check_rules(raw, name).valid_cycle()
-    rules_cache.store(source, raw, cycle)
-    return name, cycle
 
 
 def read_roster_file(
@@ -145,15 +116,21 @@ def build_plan(
         wished = read_wishes(wishes)
     published = None
     if previous is not None:
-        from gesprekken_cli.schedule_previous import read_previous
+        from gesprekken_cli.schedule.previous import read_previous
 
         published = read_previous(previous)
-    result = schedule(cycle, calendar, roster, conversations, wishes=wished, previous=published)
-    notes = tuple(_note(roster.source, text) for text in result.notes)
+    result = schedule(
+        cycle,
+        calendar,
+        roster,
+        conversations,
+        wishes=wished,
+        previous=published,
+        previous_file=str(previous) if previous is not None else "",
+    )
+    notes = result.notes
     if wished is not None:
-        notes += tuple(
-            _note(wished.source, text) for text in unmet_wishes(result.conversations, wished)
-        )
+        notes += tuple(unmet_wishes(result.conversations, wished))
         strangers = wished.unknown(
             (p.pupil_id for p in roster.pupils),
             (p.family_id for p in roster.pupils if p.family_id),
@@ -176,7 +153,7 @@ def build_plan(
         calendar=calendar,
         conversations=result.conversations,
         warnings=warnings + notes,
-        unplaced=tuple(Unplaced(uid, reason) for uid, reason in result.unplaced),
+        unplaced=tuple(Unplaced(u.uid, u.reason, u.code) for u in result.unplaced),
         quality=result.quality,
     )
 
