@@ -22,12 +22,15 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
 from gesprekken_cli.rules.values import (
     ALL_GRADES,
+    MONTH_SCHEMA,
+    MONTHS_SCHEMA,
     WEEKDAY_KEYS,
     Audience,
     ClockTime,
@@ -51,11 +54,45 @@ from gesprekken_cli.rules.values import (
 )
 
 
+def _without_docstring(schema: dict[str, Any]) -> None:
+    """In the JSON schema: a class's docstring is for developers; editors show the Dutch
+    ``description`` of each key (``Field(description=..., examples=...)``)."""
+    schema.pop("description", None)
+
+
+def _one_or_a_list(name: str) -> Any:
+    """In the JSON schema: key ``name`` takes one item as well as a list (``as_list``)."""
+
+    def extra(schema: dict[str, Any]) -> None:
+        _without_docstring(schema)
+        field = schema["properties"][name]
+        words = {
+            key: field.pop(key) for key in ("description", "examples", "title") if key in field
+        }
+        schema["properties"][name] = {"anyOf": [field["items"], field], **words}
+
+    return extra
+
+
+def _month_alias(schema: dict[str, Any]) -> None:
+    """In the JSON schema: ``maand`` is another way to write ``maanden`` (``_month_alias``)."""
+    _without_docstring(schema)
+    schema["properties"]["maand"] = {
+        "anyOf": [MONTH_SCHEMA, {"type": "array", "minItems": 1, "items": MONTH_SCHEMA}],
+        "description": "In deze maand (of: maanden).",
+        "examples": ["november"],
+    }
+
+
 class RulesModel(BaseModel):
     """The base of every rules model: frozen, no unknown keys, built on first use."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=True,
+        defer_build=True,
+        json_schema_extra=_without_docstring,
     )
 
 
@@ -73,29 +110,58 @@ class _Span(RulesModel):
 class TimeRange(_Span):
     """A part of the day: ``begin`` and ``eind`` (either may be left to the default)."""
 
-    begin: ClockTime | None = None
-    eind: ClockTime | None = None
+    begin: ClockTime | None = Field(
+        default=None, description="Begintijd (uu.mm).", examples=["8.30", "19.00"]
+    )
+    eind: ClockTime | None = Field(
+        default=None, description="Eindtijd (uu.mm), na de begintijd.", examples=["17.00"]
+    )
 
 
 class SchoolHours(_Span):
-    begin: ClockTime
-    eind: ClockTime
+    begin: ClockTime = Field(description="Begin van de schooldag (uu.mm).", examples=["8.30"])
+    eind: ClockTime = Field(
+        description="Einde van de schooldag (uu.mm); woensdag vaak eerder.",
+        examples=["14.45", "12.15"],
+    )
 
 
 class ConversationTimes(RulesModel):
     """Default times per part of the day; ``na_schooltijd`` starts when school ends."""
 
-    na_schooltijd: TimeRange = TimeRange.model_construct(eind=time(17, 0))
-    avond: TimeRange = TimeRange.model_construct(begin=time(19, 0), eind=time(21, 0))
-    ochtend: TimeRange = TimeRange.model_construct(begin=time(8, 30), eind=time(9, 30))
-    schooltijd: TimeRange = TimeRange.model_construct()
+    na_schooltijd: TimeRange = Field(
+        default=TimeRange.model_construct(eind=time(17, 0)),
+        description="Na schooltijd: begint als de school uit is, tot 'eind'.",
+        examples=[{"eind": "17.00"}],
+    )
+    avond: TimeRange = Field(
+        default=TimeRange.model_construct(begin=time(19, 0), eind=time(21, 0)),
+        description="'s Avonds (informatieavonden, avondgesprekken).",
+        examples=[{"begin": "19.00", "eind": "21.00"}],
+    )
+    ochtend: TimeRange = Field(
+        default=TimeRange.model_construct(begin=time(8, 30), eind=time(9, 30)),
+        description="'s Ochtends (bijv. koffie/thee-ochtend).",
+        examples=[{"begin": "8.30", "eind": "9.30"}],
+    )
+    schooltijd: TimeRange = Field(
+        default=TimeRange.model_construct(),
+        description="Onder schooltijd; zonder tijden de schooltijden van die dag.",
+        examples=[{}],
+    )
 
 
 class ChildPresentRule(RulesModel):
     """School-wide rule: the child attends from ``vanaf_maand`` of ``vanaf_groep`` on."""
 
-    vanaf_groep: Annotated[int, BeforeValidator(grade)]
-    vanaf_maand: Month = 8
+    vanaf_groep: Annotated[int, BeforeValidator(grade)] = Field(
+        description="Vanaf deze groep is het kind bij gesprekken (1 t/m 8).", examples=[3]
+    )
+    vanaf_maand: Month = Field(
+        default=8,
+        description="Vanaf deze maand van die groep (standaard augustus: het hele jaar).",
+        examples=["maart"],
+    )
 
 
 def _default_hours() -> dict[int, SchoolHours]:
@@ -105,19 +171,66 @@ def _default_hours() -> dict[int, SchoolHours]:
 
 
 class School(RulesModel):
-    naam: str = Field(min_length=1)
-    regio: Literal["noord", "midden", "zuid"]
-    locatie: str = ""
-    schooltijden: dict[Weekday, SchoolHours] = Field(default_factory=_default_hours)
-    gesprekstijden: ConversationTimes = ConversationTimes.model_construct()
-    pauze_minuten: int = Field(default=0, ge=0, le=120)
-    max_gesprekken_per_dag: int | None = Field(default=None, ge=1, le=100)
-    max_wachttijd_gezin_minuten: int = Field(default=15, ge=0, le=240)
-    kind_aanwezig: ChildPresentRule | None = None
-    bevrijdingsdag_vrij: bool = False
-    goede_vrijdag_vrij: bool = True
-    herinneringen_minuten: list[Annotated[int, Field(ge=0, le=40320)]] = []
-    domein: str = Field(default="gesprekken.invalid", pattern=r"^[A-Za-z0-9.-]+$")
+    naam: str = Field(min_length=1, description="Naam van de school.", examples=["De Duif"])
+    regio: Literal["noord", "midden", "zuid"] = Field(
+        description="Regio van de schoolvakanties: noord, midden of zuid.", examples=["noord"]
+    )
+    locatie: str = Field(
+        default="",
+        description="Waar de gesprekken zijn; komt in de agenda.",
+        examples=["De Duif, lokaal van de eigen groep"],
+    )
+    schooltijden: dict[Weekday, SchoolHours] = Field(
+        default_factory=_default_hours,
+        description="Begin en einde per schooldag, maandag t/m vrijdag (standaard 8.30-14.30).",
+        examples=[{"maandag": {"begin": "8.30", "eind": "14.45"}}],
+    )
+    gesprekstijden: ConversationTimes = Field(
+        default=ConversationTimes.model_construct(),
+        description="Tijden per dagdeel: na_schooltijd, avond, ochtend, schooltijd.",
+        examples=[{"na_schooltijd": {"eind": "17.00"}, "avond": {"begin": "19.00"}}],
+    )
+    pauze_minuten: int = Field(
+        default=0, ge=0, le=120, description="Minuten tussen twee gesprekken.", examples=[5]
+    )
+    max_gesprekken_per_dag: int | None = Field(
+        default=None,
+        ge=1,
+        le=100,
+        description="Hoeveel gesprekken een leerkracht hoogstens op een dag voert.",
+        examples=[10],
+    )
+    max_wachttijd_gezin_minuten: int = Field(
+        default=15,
+        ge=0,
+        le=240,
+        description="Hoogstens zoveel minuten tussen de gesprekken van broertjes en zusjes.",
+        examples=[15],
+    )
+    kind_aanwezig: ChildPresentRule | None = Field(
+        default=None,
+        description="Schoolregel: vanaf welke groep en maand het kind bij gesprekken is.",
+        examples=[{"vanaf_groep": 3, "vanaf_maand": "maart"}],
+    )
+    bevrijdingsdag_vrij: bool = Field(
+        default=False,
+        description="5 mei is elk jaar vrij (anders alleen in lustrumjaren).",
+        examples=[False],
+    )
+    goede_vrijdag_vrij: bool = Field(
+        default=True, description="Goede Vrijdag is vrij.", examples=[True]
+    )
+    herinneringen_minuten: list[Annotated[int, Field(ge=0, le=40320)]] = Field(
+        default=[],
+        description="Herinneringen in de agenda, in minuten vooraf (1440 = een dag).",
+        examples=[[1440]],
+    )
+    domein: str = Field(
+        default="gesprekken.invalid",
+        pattern=r"^[A-Za-z0-9.-]+$",
+        description="Domein voor de vaste id's (UID) in de agenda-bestanden.",
+        examples=["agenda.deduif.nl"],
+    )
 
     @field_validator("schooltijden")
     @classmethod
@@ -131,24 +244,41 @@ class School(RulesModel):
 class Event(RulesModel):
     """A named moment in the year another conversation can follow (e.g. IEP middenscreening)."""
 
-    id: Ident
-    naam: str
-    maand: Month
+    id: Ident = Field(
+        description="Korte naam om naar te verwijzen (wanneer: na).",
+        examples=["middenscreening-iep"],
+    )
+    naam: str = Field(description="Naam van de gebeurtenis.", examples=["Middenscreening IEP"])
+    maand: Month = Field(
+        description="Maand van de gebeurtenis; de datum per jaar staat onder schooljaren.",
+        examples=["februari"],
+    )
 
 
 class StudyDayRule(RulesModel):
     """A named studiedag; its date per school year lives under ``schooljaren``."""
 
-    id: Ident
-    naam: str
-    groepen: Grades = ALL_GRADES
-    maand: Month | None = None
+    id: Ident = Field(
+        description="Korte naam om naar te verwijzen (wanneer: studiedag).",
+        examples=["studiedag-groep-8"],
+    )
+    naam: str = Field(
+        description="Naam van de studiedag.", examples=["Studiedag groep 8 (OKR-gesprekken)"]
+    )
+    groepen: Grades = Field(
+        default=ALL_GRADES, description="Voor welke groepen (standaard alle).", examples=[[8]]
+    )
+    maand: Month | None = Field(
+        default=None,
+        description="Maand van de studiedag; de datum per jaar staat onder schooljaren.",
+        examples=["maart"],
+    )
 
 
 class Period(RulesModel):
-    van: date
-    tot: date
-    naam: str = ""
+    van: date = Field(description="Eerste vrije dag (JJJJ-MM-DD).", examples=["2026-10-19"])
+    tot: date = Field(description="Laatste vrije dag (JJJJ-MM-DD).", examples=["2026-10-23"])
+    naam: str = Field(default="", description="Naam (optioneel).", examples=["Herfstvakantie"])
 
     @model_validator(mode="after")
     def _order(self) -> "Period":
@@ -158,10 +288,16 @@ class Period(RulesModel):
 
 
 class DayOffRule(RulesModel):
-    naam: str
-    datum: date | None = None
-    van: date | None = None
-    tot: date | None = None
+    naam: str = Field(description="Naam van de vrije dag(en).", examples=["Bevrijdingsdag"])
+    datum: date | None = Field(
+        default=None, description="Eén vrije dag (JJJJ-MM-DD).", examples=["2027-05-05"]
+    )
+    van: date | None = Field(
+        default=None, description="Eerste dag van een vrije periode.", examples=["2027-05-10"]
+    )
+    tot: date | None = Field(
+        default=None, description="Laatste dag van een vrije periode.", examples=["2027-05-14"]
+    )
 
     @model_validator(mode="after")
     def _one_form(self) -> "DayOffRule":
@@ -183,24 +319,48 @@ class DayOffRule(RulesModel):
 class YearData(RulesModel):
     """School-year data: own advisory vacations, extra days off, studiedag and event dates."""
 
-    herfstvakantie: Period | None = None
-    voorjaarsvakantie: Period | None = None
-    vrije_dagen: list[DayOffRule] = []
-    studiedagen: dict[str, date] = {}
-    gebeurtenissen: dict[str, date] = {}
+    herfstvakantie: Period | None = Field(
+        default=None,
+        description="Eigen herfstvakantie (de landelijke is een advies).",
+        examples=[{"van": "2026-10-19", "tot": "2026-10-23"}],
+    )
+    voorjaarsvakantie: Period | None = Field(
+        default=None,
+        description="Eigen voorjaarsvakantie (de landelijke is een advies).",
+        examples=[{"van": "2027-02-15", "tot": "2027-02-19"}],
+    )
+    vrije_dagen: list[DayOffRule] = Field(
+        default=[],
+        description="Extra vrije dagen of perioden in dit schooljaar.",
+        examples=[[{"naam": "Vrijdag na Hemelvaart", "datum": "2027-05-07"}]],
+    )
+    studiedagen: dict[str, date] = Field(
+        default={},
+        description="Datum van elke studiedag dit jaar: id → JJJJ-MM-DD.",
+        examples=[{"studiedag-groep-8": "2027-03-16"}],
+    )
+    gebeurtenissen: dict[str, date] = Field(
+        default={},
+        description="Datum van elke gebeurtenis dit jaar: id → JJJJ-MM-DD.",
+        examples=[{"uitslag-doorstroomtoets": "2027-03-26"}],
+    )
 
 
 class Weekly(_Span):
-    dag: Weekday
-    begin: ClockTime
-    eind: ClockTime
+    dag: Weekday = Field(description="Schooldag van de week.", examples=["dinsdag"])
+    begin: ClockTime = Field(description="Begintijd (uu.mm).", examples=["8.20"])
+    eind: ClockTime = Field(description="Eindtijd (uu.mm).", examples=["8.40"])
 
 
 class WeeksBeforeStart(RulesModel):
     """Window relative to a new pupil's own start date, in weeks before it (``van`` ≥ ``tot``)."""
 
-    van: int = Field(ge=0, le=26)
-    tot: int = Field(ge=0, le=26)
+    van: int = Field(
+        ge=0, le=26, description="Vanaf zoveel weken voor de startdatum.", examples=[6]
+    )
+    tot: int = Field(
+        ge=0, le=26, description="Tot zoveel weken voor de startdatum (≤ van).", examples=[5]
+    )
 
     @model_validator(mode="after")
     def _order(self) -> "WeeksBeforeStart":
@@ -215,15 +375,56 @@ class WeeksBeforeStart(RulesModel):
 class When(RulesModel):
     """When a round happens. Anchors combine: ``maanden`` + ``na`` = those months, after ``na``."""
 
-    maanden: list[Month] | None = Field(default=None, min_length=1)
-    na_weken_onderwijs: int | None = Field(default=None, ge=0, le=40)
-    weken: int | None = Field(default=None, ge=1, le=40)
-    weken_voor_start: WeeksBeforeStart | None = None
-    studiedag: Ident | None = None
-    uitloop_dagen: int | None = Field(default=None, ge=1, le=20)
-    wekelijks: Weekly | None = None
-    na: Ident | None = None
-    altijd: bool = False
+    model_config = ConfigDict(json_schema_extra=_month_alias)
+
+    maanden: Annotated[list[Month] | None, WithJsonSchema(MONTHS_SCHEMA)] = Field(
+        default=None,
+        min_length=1,
+        description="In een van deze maanden (ook als tekst: maart/april).",
+        examples=[["maart", "april"]],
+    )
+    na_weken_onderwijs: int | None = Field(
+        default=None,
+        ge=0,
+        le=40,
+        description="Na zoveel weken onderwijs (0 = de eerste weken van het schooljaar).",
+        examples=[3],
+    )
+    weken: int | None = Field(
+        default=None,
+        ge=1,
+        le=40,
+        description="Binnen zoveel weken (bij na_weken_onderwijs).",
+        examples=[3],
+    )
+    weken_voor_start: WeeksBeforeStart | None = Field(
+        default=None,
+        description="Weken voor de eigen startdatum van een nieuwe leerling.",
+        examples=[{"van": 6, "tot": 5}],
+    )
+    studiedag: Ident | None = Field(
+        default=None,
+        description="Op deze studiedag (id uit studiedagen).",
+        examples=["studiedag-groep-8"],
+    )
+    uitloop_dagen: int | None = Field(
+        default=None,
+        ge=1,
+        le=20,
+        description="Wat op de studiedag niet past: na schooltijd in zoveel schooldagen erna.",
+        examples=[5],
+    )
+    wekelijks: Weekly | None = Field(
+        default=None,
+        description="Elke week op deze dag en tijd, niet in vakanties (de inloop).",
+        examples=[{"dag": "dinsdag", "begin": "8.20", "eind": "8.40"}],
+    )
+    na: Ident | None = Field(
+        default=None,
+        description="Na deze gebeurtenis of dit andere gesprek (id).",
+        examples=["middenscreening-iep"],
+    )
+    altijd: bool = Field(default=False, description="Het hele jaar, op verzoek.", examples=[True])
 
     @model_validator(mode="before")
     @classmethod
@@ -267,13 +468,25 @@ class When(RulesModel):
 class Task(RulesModel):
     """A preparation (or follow-up) task with its offset from the round."""
 
-    taak: str = Field(min_length=1)
-    soort: TaskKind = "overig"
-    wie: Who = "leerkracht"
-    dagen_voor: int | None = Field(default=None, ge=0, le=180)
-    weken_voor: int | None = Field(default=None, ge=0, le=26)
-    dagen_na: int | None = Field(default=None, ge=0, le=180)
-    kanaal: str = ""
+    taak: str = Field(
+        min_length=1, description="Wat er moet gebeuren.", examples=["Startformulier invullen"]
+    )
+    soort: TaskKind = Field(
+        default="overig", description="Soort taak.", examples=["uitnodiging", "formulier"]
+    )
+    wie: Who = Field(default="leerkracht", description="Wie de taak doet.", examples=["ouders"])
+    dagen_voor: int | None = Field(
+        default=None, ge=0, le=180, description="Zoveel dagen voor het gesprek.", examples=[14]
+    )
+    weken_voor: int | None = Field(
+        default=None, ge=0, le=26, description="Zoveel weken voor het gesprek.", examples=[1]
+    )
+    dagen_na: int | None = Field(
+        default=None, ge=0, le=180, description="Zoveel dagen na het gesprek.", examples=[7]
+    )
+    kanaal: str = Field(
+        default="", description="Waar de taak gebeurt.", examples=["Social Schools", "Parnassys"]
+    )
 
     @model_validator(mode="after")
     def _one_offset(self) -> "Task":
@@ -299,30 +512,105 @@ class Task(RulesModel):
 
 
 class ConversationType(RulesModel):
-    id: Ident
-    naam: str = Field(min_length=1)
-    doel: list[str] = []
-    beschrijving: str = ""
-    groepen: Grades
-    wanneer: Annotated[list[When], BeforeValidator(as_list), Field(min_length=1)]
-    status: Status
-    op_verzoek_van: list[Requester] = []
-    deelnemers: list[Participant] = Field(min_length=1)
-    kind_aanwezig: YesNo = None
-    doelgroep: Audience = "alle"
-    voorwaarde: Ident | None = None
-    vorm: Form = "individueel"
-    per: GroupPer | None = None
-    duur_minuten: int = Field(default=15, ge=5, le=480)
-    max_per_dag: int | None = Field(default=None, ge=1, le=100)
+    # the schema: ``wanneer`` is one round (a mapping) or a list of rounds, as the model reads it
+    model_config = ConfigDict(json_schema_extra=_one_or_a_list("wanneer"))
+
+    id: Ident = Field(
+        description="Korte naam: kleine letters, cijfers, - en _ (uniek).",
+        examples=["startgesprek"],
+    )
+    naam: str = Field(
+        min_length=1, description="Naam zoals ouders hem zien.", examples=["Startgesprek"]
+    )
+    doel: list[str] = Field(
+        default=[],
+        description="De doelen van het gesprek.",
+        examples=[["Kennismaken met de leerkracht."]],
+    )
+    beschrijving: str = Field(
+        default="", description="Toelichting.", examples=["Het eerste gesprek van het jaar."]
+    )
+    groepen: Grades = Field(
+        description="Voor welke groepen: 3 t/m 8, 4/5/6/8, [4, 5], 8 of alle.",
+        examples=["3 t/m 8", "4/5/6/8"],
+    )
+    wanneer: Annotated[list[When], BeforeValidator(as_list), Field(min_length=1)] = Field(
+        description="Wanneer; een lijst voor meerdere rondes.",
+        examples=[{"maand": "november"}, [{"maand": "november"}, {"maanden": ["maart", "april"]}]],
+    )
+    status: Status = Field(
+        description="verplicht, facultatief of op_verzoek.", examples=["verplicht"]
+    )
+    op_verzoek_van: list[Requester] = Field(
+        default=[],
+        description="Bij op_verzoek: wie het gesprek kan aanvragen.",
+        examples=[["ouders", "leerkracht"]],
+    )
+    deelnemers: list[Participant] = Field(
+        min_length=1, description="Wie er bij zijn.", examples=[["ouders", "kind", "leerkracht"]]
+    )
+    kind_aanwezig: YesNo = Field(
+        default=None,
+        description="ja, nee of schoolregel (weglaten: de regel van de school).",
+        examples=["schoolregel", "nee"],
+    )
+    doelgroep: Audience = Field(
+        default="alle",
+        description="Wie wordt uitgenodigd: alle, nieuwe_leerkracht, nieuwe_leerlingen, "
+        "voorwaarde of aanmelders.",
+        examples=["alle", "nieuwe_leerlingen"],
+    )
+    voorwaarde: Ident | None = Field(
+        default=None,
+        description="Bij doelgroep voorwaarde: het kenmerk in de kolom kenmerken.",
+        examples=["doorstroomtoets_hoger"],
+    )
+    vorm: Form = Field(
+        default="individueel",
+        description="individueel, groep (een bijeenkomst) of terugkerend (wekelijks).",
+        examples=["individueel", "groep"],
+    )
+    per: GroupPer | None = Field(
+        default=None,
+        description="Bij vorm groep: één bijeenkomst per klas, groep of school.",
+        examples=["klas"],
+    )
+    duur_minuten: int = Field(
+        default=15, ge=5, le=480, description="Lengte van één gesprek in minuten.", examples=[15]
+    )
+    max_per_dag: int | None = Field(
+        default=None,
+        ge=1,
+        le=100,
+        description="Hoogstens zoveel van deze gesprekken per leerkracht per dag.",
+        examples=[20],
+    )
     tijd: Annotated[
         Annotated[DayPart, Tag("deel")] | Annotated[TimeRange, Tag("tijden")],
         Discriminator(time_kind),
-    ] = "na_schooltijd"
-    leerkrachten: TeacherMode = "wie_werkt"
-    voorbereiding: list[Task] = []
-    kanaal: str = ""
-    notities: str = ""
+    ] = Field(
+        default="na_schooltijd",
+        description="Dagdeel (na_schooltijd, schooltijd, avond, ochtend) of eigen tijden.",
+        examples=["avond", {"begin": "8.30", "eind": "9.15"}],
+    )
+    leerkrachten: TeacherMode = Field(
+        default="wie_werkt",
+        description="Bij een duo: wie_werkt (wie die dag werkt) of beide.",
+        examples=["wie_werkt"],
+    )
+    voorbereiding: list[Task] = Field(
+        default=[],
+        description="Taken vooraf en achteraf, met hun termijn.",
+        examples=[[{"taak": "Startformulier invullen", "wie": "ouders", "dagen_voor": 3}]],
+    )
+    kanaal: str = Field(
+        default="",
+        description="Hoe ouders zich inschrijven.",
+        examples=["Social Schools (gespreksplanner)"],
+    )
+    notities: str = Field(
+        default="", description="Vrije tekst.", examples=["Wordt gegeven door de IB'er."]
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> "ConversationType":
@@ -358,13 +646,36 @@ class ConversationType(RulesModel):
 class Cycle(RulesModel):
     """A whole rules file."""
 
-    versie: Literal[1] = 1
-    school: School
-    studiedagen: list[StudyDayRule] = []
-    gebeurtenissen: list[Event] = []
-    schooljaren: dict[str, YearData] = {}
-    kolommen: dict[str, str] = {}
-    gesprekken: list[ConversationType] = Field(min_length=1)
+    versie: Literal[1] = Field(default=1, description="Versie van het formaat: 1.", examples=[1])
+    school: School = Field(
+        description="De school: naam, regio, tijden en schoolregels.",
+        examples=[{"naam": "De Duif", "regio": "noord"}],
+    )
+    studiedagen: list[StudyDayRule] = Field(
+        default=[],
+        description="Studiedagen waar gesprekken naar verwijzen; datums onder schooljaren.",
+        examples=[[{"id": "studiedag-groep-8", "naam": "Studiedag", "groepen": [8]}]],
+    )
+    gebeurtenissen: list[Event] = Field(
+        default=[],
+        description="Gebeurtenissen waar gesprekken na komen (wanneer: na).",
+        examples=[[{"id": "middenscreening-iep", "naam": "IEP", "maand": "februari"}]],
+    )
+    schooljaren: dict[str, YearData] = Field(
+        default={},
+        description="Gegevens per schooljaar (2026-2027): vakanties, vrije dagen, datums.",
+        examples=[{"2026-2027": {"studiedagen": {"studiedag-groep-8": "2027-03-16"}}}],
+    )
+    kolommen: dict[str, str] = Field(
+        default={},
+        description="Eigen kolomkoppen van het rooster: eigen kop → standaardnaam.",
+        examples=[{"Leerjaar": "groep"}],
+    )
+    gesprekken: list[ConversationType] = Field(
+        min_length=1,
+        description="De gesprekstypen van de cyclus.",
+        examples=[[{"id": "startgesprek", "naam": "Startgesprek", "groepen": "1 t/m 8"}]],
+    )
 
     def type_by_id(self, type_id: str) -> ConversationType | None:
         for item in self.gesprekken:
