@@ -85,12 +85,23 @@ _active = False
 
 
 def activate() -> None:
-    """Make typer and its click speak Dutch (idempotent; changes only presentation)."""
+    """Make typer and its click speak Dutch (idempotent; changes only presentation).
+
+    Written against typer 0.29 (pinned in pyproject.toml). Should a newer typer move what is
+    patched here, the frame stays English rather than the command line failing; the test of
+    the frame (``tests/cli/test_dutch_frame.py``) then says so.
+    """
     global _active
     if _active:
         return
     _active = True
+    try:
+        _patch()
+    except (ImportError, AttributeError):  # pragma: no cover - another typer than 0.29
+        return
 
+
+def _patch() -> None:
     import typer.core
     from typer._click import core as click_core
     from typer._click import exceptions, formatting
