@@ -19,6 +19,7 @@ from gesprekken_cli.calendar import (
     current_school_year,
     parse_school_year,
 )
+from gesprekken_cli.errors import Problem
 from gesprekken_cli.expand import Conversation, calendar_settings, expand
 from gesprekken_cli.model import Roster
 from gesprekken_cli.rules import load_rules
@@ -40,7 +41,7 @@ class Plan(NamedTuple):
     roster: Roster
     calendar: SchoolCalendar
     conversations: tuple[Conversation, ...]
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()
     unplaced: tuple[Unplaced, ...] = ()
     quality: Mapping[str, Any] = MappingProxyType({})
 
@@ -61,15 +62,21 @@ def read_roster_file(
 
     ``families_file`` adds families, parents' e-mails and class data an export lacks.
     """
-    from gesprekken_cli.families import load_roster
+    from gesprekken_cli.roster import RosterSource, load_roster
 
-    return load_roster(
+    source = RosterSource(
         path,
         classes_file=classes_file,
-        header_map=header_map,
-        sheet=sheet,
         families_file=families_file,
-    ).roster
+        header_map=MappingProxyType(dict(header_map or {})),
+        sheet=sheet,
+    )
+    return load_roster(source).roster
+
+
+def _note(file: str, text: str) -> Problem:
+    """A warning the expansion or the scheduler gave as text (they carry no code yet)."""
+    return Problem(file, text, severity="warning")
 
 
 def school_year_of(text: str | None, today: date | None = None) -> SchoolYear:
@@ -95,14 +102,14 @@ def build_plan(
     calendar = build_calendar(year, calendar_settings(cycle, year, rules_file))
     expansion = expand(cycle, roster, calendar)
     conversations = tuple(expansion.conversations)
-    warnings = tuple(roster.warnings) + tuple(expansion.warnings)
+    warnings = roster.warnings + tuple(_note(rules_file, text) for text in expansion.warnings)
     if not any(c.is_individual and c.start is None for c in conversations):
         return Plan(rules_file, cycle, roster, calendar, conversations, warnings)
     from gesprekken_cli.schedule import schedule, unmet_wishes
 
     wished = None
     if wishes is not None:
-        from gesprekken_cli.wishes import read_wishes
+        from gesprekken_cli.roster.wishes import read_wishes
 
         wished = read_wishes(wishes)
     published = None
@@ -111,17 +118,24 @@ def build_plan(
 
         published = read_previous(previous)
     result = schedule(cycle, calendar, roster, conversations, wishes=wished, previous=published)
-    notes = result.notes
+    notes = tuple(_note(roster.source, text) for text in result.notes)
     if wished is not None:
-        notes += tuple(unmet_wishes(result.conversations, wished))
+        notes += tuple(
+            _note(wished.source, text) for text in unmet_wishes(result.conversations, wished)
+        )
         strangers = wished.unknown(
             (p.pupil_id for p in roster.pupils),
             (p.family_id for p in roster.pupils if p.family_id),
             (t.name for k in roster.classes for t in k.teachers),
         )
         notes += tuple(
-            f"{wished.source}:{w.line}: {w.who} {w.ident!r} staat niet in het rooster; "
-            "deze wens is niet gebruikt"
+            Problem(
+                wished.source,
+                f"{w.who} {w.ident!r} staat niet in het rooster; deze wens is niet gebruikt",
+                line=w.line,
+                code="wishes.unknown",
+                severity="warning",
+            )
             for w in strangers
         )
     return Plan(
