@@ -165,3 +165,33 @@ def _argument_names(argument: Any) -> None:
 
     argument._usage_display_name = usage_name
     argument.display_type_rich = type_shown
+
+
+# What the XML parser (expat) says about a broken file, as it reaches the user in an EDEXML
+# roster's message ("geen geldige XML: …"); the position is given beside it.
+XML_ERRORS: dict[str, str] = {
+    "syntax error": "syntaxfout",
+    "no element found": "geen element gevonden (leeg of afgebroken bestand)",
+    "not well-formed (invalid token)": "ongeldig teken",
+    "unclosed token": "niet afgesloten (het bestand houdt midden in een tag op)",
+    "partial character": "onvolledig teken (het bestand houdt midden in een teken op)",
+    "mismatched tag": "sluittag past niet bij de openingstag",
+    "duplicate attribute": "een attribuut staat twee keer in een tag",
+    "junk after document element": "tekst na het einde van het document",
+    "undefined entity": "onbekende entiteit",
+    "reference to invalid character number": "verwijzing naar een ongeldig teken",
+    "XML or text declaration not at start of entity": "de XML-declaratie staat niet bovenaan",
+    "unknown encoding": "onbekende tekencodering",
+    "encoding specified in XML declaration is incorrect": (
+        "de tekencodering in de XML-declaratie klopt niet"
+    ),
+    "unclosed CDATA section": "CDATA-blok niet afgesloten",
+    "unbound prefix": "onbekend namespace-voorvoegsel",
+    "XML declaration not well-formed": "XML-declaratie klopt niet",
+    "text declaration not well-formed": "tekstdeclaratie klopt niet",
+}
+
+
+def xml_error(message: str) -> str:
+    """The parser's message in Dutch; one not in the list is shown as the parser wrote it."""
+    return XML_ERRORS.get(message, f"fout van de XML-lezer: {message}")

@@ -168,3 +168,31 @@ def test_tab_completion_as_the_readme_sets_it_up() -> None:
         check=True,
     )
     assert done.stdout.split() == ["table", "json", "csv", "md"]
+
+
+@pytest.mark.parametrize(
+    ("xml", "dutch"),
+    [
+        ('<?xml version="1.0"?>\n<EDEX><leerlingen>', "geen element gevonden"),
+        ('<?xml version="1.0"?>\n<EDEX><a></EDEX>', "sluittag past niet bij de openingstag"),
+        ('<?xml version="1.0"?>\n<EDEX></EDEX>\n<extra/>', "tekst na het einde van het document"),
+        ('<?xml version="1.0"?>\n<EDEX', "niet afgesloten"),
+    ],
+)
+def test_the_xml_readers_complaint_about_an_edexml_file_is_dutch(
+    xml: str, dutch: str, tmp_path: Path
+) -> None:
+    """Issue 19.1: library messages that reach the user in Dutch ("no element found")."""
+    path = tmp_path / "EDEX.XML"
+    path.write_text(xml, encoding="utf-8")
+    result = CliRunner().invoke(app, ["rooster", str(path)])
+    assert result.exit_code == 1
+    assert f"geen geldige XML: {dutch}" in result.output
+    assert re.search(r"EDEX\.XML:\d+:\d+: ", result.output)
+
+
+def test_an_unknown_xml_complaint_says_whose_it_is() -> None:
+    from gesprekken_cli.i18n import XML_ERRORS, xml_error
+
+    assert xml_error("no element found") == XML_ERRORS["no element found"]
+    assert xml_error("iets nieuws") == "fout van de XML-lezer: iets nieuws"
