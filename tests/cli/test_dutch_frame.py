@@ -196,3 +196,21 @@ def test_an_unknown_xml_complaint_says_whose_it_is() -> None:
 
     assert xml_error("no element found") == XML_ERRORS["no element found"]
     assert xml_error("iets nieuws") == "fout van de XML-lezer: iets nieuws"
+
+
+@pytest.mark.parametrize(
+    ("text", "dutch"),
+    [
+        ("a: [1,\n", "waarde verwacht"),
+        ('a: "x\\q"\n', "onbekend teken na '\\' tussen dubbele aanhalingstekens"),
+        ("a: &\n", "naam verwacht na '&' of '*'"),
+    ],
+)
+def test_the_yaml_readers_complaint_about_a_rules_file_is_dutch(
+    text: str, dutch: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "cycle.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert f"ongeldige YAML: {dutch}" in result.output
