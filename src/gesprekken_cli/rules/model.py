@@ -3,7 +3,9 @@
 :func:`gesprekken_cli.rules.validate.check_rules` reads and validates a rules file into a
 frozen :class:`Cycle`; every fault comes back at once, each with the line and column of its
 YAML node. The model is also the source of ``gesprekken schema`` (JSON Schema for editors).
-The field types (months, grades, times) live in :mod:`gesprekken_cli.rules.values`.
+The field types (months, grades, times) live in :mod:`gesprekken_cli.rules.values`, the
+school and its calendar in :mod:`gesprekken_cli.rules.school`, the base class in
+:mod:`gesprekken_cli.rules.base`. Every key has a Dutch ``description`` and ``examples``.
 
 Start-up matters here (every ``plan`` imports this module, also when the validated rules come
 from :mod:`gesprekken_cli.rules.cache`): the models are built lazily (``defer_build``),
@@ -12,26 +14,25 @@ annotations are real objects rather than strings pydantic would have to evaluate
 """
 
 import re
-from datetime import date, time
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
     Tag,
     WithJsonSchema,
-    field_validator,
     model_validator,
 )
 
+from gesprekken_cli.rules.base import RulesModel as RulesModel  # re-exported for the cache
+from gesprekken_cli.rules.base import Span, without_docstring
+from gesprekken_cli.rules.school import Event, School, StudyDayRule, YearData
+from gesprekken_cli.rules.school import TimeRange as TimeRange  # re-exported: expand, schedule
 from gesprekken_cli.rules.values import (
-    ALL_GRADES,
     MONTH_SCHEMA,
     MONTHS_SCHEMA,
-    WEEKDAY_KEYS,
     Audience,
     ClockTime,
     DayPart,
@@ -49,22 +50,15 @@ from gesprekken_cli.rules.values import (
     Who,
     YesNo,
     as_list,
-    grade,
     time_kind,
 )
-
-
-def _without_docstring(schema: dict[str, Any]) -> None:
-    """In the JSON schema: a class's docstring is for developers; editors show the Dutch
-    ``description`` of each key (``Field(description=..., examples=...)``)."""
-    schema.pop("description", None)
 
 
 def _one_or_a_list(name: str) -> Any:
     """In the JSON schema: key ``name`` takes one item as well as a list (``as_list``)."""
 
     def extra(schema: dict[str, Any]) -> None:
-        _without_docstring(schema)
+        without_docstring(schema)
         field = schema["properties"][name]
         words = {
             key: field.pop(key) for key in ("description", "examples", "title") if key in field
@@ -76,7 +70,7 @@ def _one_or_a_list(name: str) -> Any:
 
 def _month_alias(schema: dict[str, Any]) -> None:
     """In the JSON schema: ``maand`` is another way to write ``maanden`` (``_month_alias``)."""
-    _without_docstring(schema)
+    without_docstring(schema)
     schema["properties"]["maand"] = {
         "anyOf": [MONTH_SCHEMA, {"type": "array", "minItems": 1, "items": MONTH_SCHEMA}],
         "description": "In deze maand (of: maanden).",
@@ -84,269 +78,7 @@ def _month_alias(schema: dict[str, Any]) -> None:
     }
 
 
-class RulesModel(BaseModel):
-    """The base of every rules model: frozen, no unknown keys, built on first use."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        str_strip_whitespace=True,
-        defer_build=True,
-        json_schema_extra=_without_docstring,
-    )
-
-
-class _Span(RulesModel):
-    """A ``begin`` and ``eind`` on one day: begin must come first (either may be unset)."""
-
-    @model_validator(mode="after")
-    def _order(self) -> Self:
-        begin, end = getattr(self, "begin", None), getattr(self, "eind", None)
-        if begin and end and begin >= end:
-            raise ValueError(f"begin {begin:%H.%M} ligt niet voor eind {end:%H.%M}")
-        return self
-
-
-class TimeRange(_Span):
-    """A part of the day: ``begin`` and ``eind`` (either may be left to the default)."""
-
-    begin: ClockTime | None = Field(
-        default=None, description="Begintijd (uu.mm).", examples=["8.30", "19.00"]
-    )
-    eind: ClockTime | None = Field(
-        default=None, description="Eindtijd (uu.mm), na de begintijd.", examples=["17.00"]
-    )
-
-
-class SchoolHours(_Span):
-    begin: ClockTime = Field(description="Begin van de schooldag (uu.mm).", examples=["8.30"])
-    eind: ClockTime = Field(
-        description="Einde van de schooldag (uu.mm); woensdag vaak eerder.",
-        examples=["14.45", "12.15"],
-    )
-
-
-class ConversationTimes(RulesModel):
-    """Default times per part of the day; ``na_schooltijd`` starts when school ends."""
-
-    na_schooltijd: TimeRange = Field(
-        default=TimeRange.model_construct(eind=time(17, 0)),
-        description="Na schooltijd: begint als de school uit is, tot 'eind'.",
-        examples=[{"eind": "17.00"}],
-    )
-    avond: TimeRange = Field(
-        default=TimeRange.model_construct(begin=time(19, 0), eind=time(21, 0)),
-        description="'s Avonds (informatieavonden, avondgesprekken).",
-        examples=[{"begin": "19.00", "eind": "21.00"}],
-    )
-    ochtend: TimeRange = Field(
-        default=TimeRange.model_construct(begin=time(8, 30), eind=time(9, 30)),
-        description="'s Ochtends (bijv. koffie/thee-ochtend).",
-        examples=[{"begin": "8.30", "eind": "9.30"}],
-    )
-    schooltijd: TimeRange = Field(
-        default=TimeRange.model_construct(),
-        description="Onder schooltijd; zonder tijden de schooltijden van die dag.",
-        examples=[{}],
-    )
-
-
-class ChildPresentRule(RulesModel):
-    """School-wide rule: the child attends from ``vanaf_maand`` of ``vanaf_groep`` on."""
-
-    vanaf_groep: Annotated[int, BeforeValidator(grade)] = Field(
-        description="Vanaf deze groep is het kind bij gesprekken (1 t/m 8).", examples=[3]
-    )
-    vanaf_maand: Month = Field(
-        default=8,
-        description="Vanaf deze maand van die groep (standaard augustus: het hele jaar).",
-        examples=["maart"],
-    )
-
-
-def _default_hours() -> dict[int, SchoolHours]:
-    return {
-        day: SchoolHours.model_construct(begin=time(8, 30), eind=time(14, 30)) for day in range(5)
-    }
-
-
-class School(RulesModel):
-    naam: str = Field(min_length=1, description="Naam van de school.", examples=["De Duif"])
-    regio: Literal["noord", "midden", "zuid"] = Field(
-        description="Regio van de schoolvakanties: noord, midden of zuid.", examples=["noord"]
-    )
-    locatie: str = Field(
-        default="",
-        description="Waar de gesprekken zijn; komt in de agenda.",
-        examples=["De Duif, lokaal van de eigen groep"],
-    )
-    schooltijden: dict[Weekday, SchoolHours] = Field(
-        default_factory=_default_hours,
-        description="Begin en einde per schooldag, maandag t/m vrijdag (standaard 8.30-14.30).",
-        examples=[{"maandag": {"begin": "8.30", "eind": "14.45"}}],
-    )
-    gesprekstijden: ConversationTimes = Field(
-        default=ConversationTimes.model_construct(),
-        description="Tijden per dagdeel: na_schooltijd, avond, ochtend, schooltijd.",
-        examples=[{"na_schooltijd": {"eind": "17.00"}, "avond": {"begin": "19.00"}}],
-    )
-    pauze_minuten: int = Field(
-        default=0, ge=0, le=120, description="Minuten tussen twee gesprekken.", examples=[5]
-    )
-    max_gesprekken_per_dag: int | None = Field(
-        default=None,
-        ge=1,
-        le=100,
-        description="Hoeveel gesprekken een leerkracht hoogstens op een dag voert.",
-        examples=[10],
-    )
-    max_wachttijd_gezin_minuten: int = Field(
-        default=15,
-        ge=0,
-        le=240,
-        description="Hoogstens zoveel minuten tussen de gesprekken van broertjes en zusjes.",
-        examples=[15],
-    )
-    kind_aanwezig: ChildPresentRule | None = Field(
-        default=None,
-        description="Schoolregel: vanaf welke groep en maand het kind bij gesprekken is.",
-        examples=[{"vanaf_groep": 3, "vanaf_maand": "maart"}],
-    )
-    bevrijdingsdag_vrij: bool = Field(
-        default=False,
-        description="5 mei is elk jaar vrij (anders alleen in lustrumjaren).",
-        examples=[False],
-    )
-    goede_vrijdag_vrij: bool = Field(
-        default=True, description="Goede Vrijdag is vrij.", examples=[True]
-    )
-    herinneringen_minuten: list[Annotated[int, Field(ge=0, le=40320)]] = Field(
-        default=[],
-        description="Herinneringen in de agenda, in minuten vooraf (1440 = een dag).",
-        examples=[[1440]],
-    )
-    domein: str = Field(
-        default="gesprekken.invalid",
-        pattern=r"^[A-Za-z0-9.-]+$",
-        description="Domein voor de vaste id's (UID) in de agenda-bestanden.",
-        examples=["agenda.deduif.nl"],
-    )
-
-    @field_validator("schooltijden")
-    @classmethod
-    def _every_school_day(cls, hours: dict[int, SchoolHours]) -> dict[int, SchoolHours]:
-        missing = [WEEKDAY_KEYS[day] for day in range(5) if day not in hours]
-        if missing:
-            raise ValueError(f"schooltijden ontbreken voor {', '.join(missing)}")
-        return hours
-
-
-class Event(RulesModel):
-    """A named moment in the year another conversation can follow (e.g. IEP middenscreening)."""
-
-    id: Ident = Field(
-        description="Korte naam om naar te verwijzen (wanneer: na).",
-        examples=["middenscreening-iep"],
-    )
-    naam: str = Field(description="Naam van de gebeurtenis.", examples=["Middenscreening IEP"])
-    maand: Month = Field(
-        description="Maand van de gebeurtenis; de datum per jaar staat onder schooljaren.",
-        examples=["februari"],
-    )
-
-
-class StudyDayRule(RulesModel):
-    """A named studiedag; its date per school year lives under ``schooljaren``."""
-
-    id: Ident = Field(
-        description="Korte naam om naar te verwijzen (wanneer: studiedag).",
-        examples=["studiedag-groep-8"],
-    )
-    naam: str = Field(
-        description="Naam van de studiedag.", examples=["Studiedag groep 8 (OKR-gesprekken)"]
-    )
-    groepen: Grades = Field(
-        default=ALL_GRADES, description="Voor welke groepen (standaard alle).", examples=[[8]]
-    )
-    maand: Month | None = Field(
-        default=None,
-        description="Maand van de studiedag; de datum per jaar staat onder schooljaren.",
-        examples=["maart"],
-    )
-
-
-class Period(RulesModel):
-    van: date = Field(description="Eerste vrije dag (JJJJ-MM-DD).", examples=["2026-10-19"])
-    tot: date = Field(description="Laatste vrije dag (JJJJ-MM-DD).", examples=["2026-10-23"])
-    naam: str = Field(default="", description="Naam (optioneel).", examples=["Herfstvakantie"])
-
-    @model_validator(mode="after")
-    def _order(self) -> "Period":
-        if self.tot < self.van:
-            raise ValueError(f"tot {self.tot.isoformat()} ligt voor van {self.van.isoformat()}")
-        return self
-
-
-class DayOffRule(RulesModel):
-    naam: str = Field(description="Naam van de vrije dag(en).", examples=["Bevrijdingsdag"])
-    datum: date | None = Field(
-        default=None, description="Eén vrije dag (JJJJ-MM-DD).", examples=["2027-05-05"]
-    )
-    van: date | None = Field(
-        default=None, description="Eerste dag van een vrije periode.", examples=["2027-05-10"]
-    )
-    tot: date | None = Field(
-        default=None, description="Laatste dag van een vrije periode.", examples=["2027-05-14"]
-    )
-
-    @model_validator(mode="after")
-    def _one_form(self) -> "DayOffRule":
-        if (self.datum is None) == (self.van is None):
-            raise ValueError("geef óf 'datum', óf 'van' en 'tot'")
-        if self.van is not None and (self.tot is None or self.tot < self.van):
-            raise ValueError("'tot' ontbreekt of ligt voor 'van'")
-        return self
-
-    @property
-    def start(self) -> date:
-        return self.datum or self.van or date.min
-
-    @property
-    def end(self) -> date:
-        return self.datum or self.tot or date.min
-
-
-class YearData(RulesModel):
-    """School-year data: own advisory vacations, extra days off, studiedag and event dates."""
-
-    herfstvakantie: Period | None = Field(
-        default=None,
-        description="Eigen herfstvakantie (de landelijke is een advies).",
-        examples=[{"van": "2026-10-19", "tot": "2026-10-23"}],
-    )
-    voorjaarsvakantie: Period | None = Field(
-        default=None,
-        description="Eigen voorjaarsvakantie (de landelijke is een advies).",
-        examples=[{"van": "2027-02-15", "tot": "2027-02-19"}],
-    )
-    vrije_dagen: list[DayOffRule] = Field(
-        default=[],
-        description="Extra vrije dagen of perioden in dit schooljaar.",
-        examples=[[{"naam": "Vrijdag na Hemelvaart", "datum": "2027-05-07"}]],
-    )
-    studiedagen: dict[str, date] = Field(
-        default={},
-        description="Datum van elke studiedag dit jaar: id → JJJJ-MM-DD.",
-        examples=[{"studiedag-groep-8": "2027-03-16"}],
-    )
-    gebeurtenissen: dict[str, date] = Field(
-        default={},
-        description="Datum van elke gebeurtenis dit jaar: id → JJJJ-MM-DD.",
-        examples=[{"uitslag-doorstroomtoets": "2027-03-26"}],
-    )
-
-
-class Weekly(_Span):
+class Weekly(Span):
     dag: Weekday = Field(description="Schooldag van de week.", examples=["dinsdag"])
     begin: ClockTime = Field(description="Begintijd (uu.mm).", examples=["8.20"])
     eind: ClockTime = Field(description="Eindtijd (uu.mm).", examples=["8.40"])
