@@ -50,10 +50,12 @@ class PlanRequest:
 
 @dataclass(frozen=True, slots=True)
 class Unplaced:
-    """A conversation the scheduler could not give a slot, with the reason in Dutch."""
+    """A conversation the scheduler could not give a slot: the reason in Dutch and its code
+    (:class:`gesprekken_cli.schedule.Reason`), to group by without reading the text."""
 
     uid: str
     reason: str
+    code: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,15 +80,6 @@ def unplaced_counts(unplaced: Iterable[Unplaced]) -> list[tuple[str, str, int]]:
     """(conversation type, reason, how many) for the unplaced, sorted: for summaries."""
     counts = Counter((item.uid.split(".", 1)[0], item.reason) for item in unplaced)
     return [(type_id, reason, n) for (type_id, reason), n in sorted(counts.items())]
-
-
-def as_warnings(items: Iterable[str | Problem], file: str, code: str) -> tuple[Problem, ...]:
-    """Warnings as ``Problem``s; text still comes from the scheduler (not yet converted: issue
-    14.2) and gets ``file`` and ``code`` here."""
-    return tuple(
-        item if isinstance(item, Problem) else Problem(file, item, code=code, severity="warning")
-        for item in items
-    )
 
 
 def read_roster_file(
@@ -149,15 +142,21 @@ def build_plan(
         wished = read_wishes(wishes)
     published = None
     if previous is not None:
-        from gesprekken_cli.schedule_previous import read_previous
+        from gesprekken_cli.schedule.previous import read_previous
 
         published = read_previous(previous)
-    result = schedule(cycle, calendar, roster, conversations, wishes=wished, previous=published)
-    notes = as_warnings(result.notes, "", "planning")
+    result = schedule(
+        cycle,
+        calendar,
+        roster,
+        conversations,
+        wishes=wished,
+        previous=published,
+        previous_file=str(previous) if previous is not None else "",
+    )
+    notes = result.notes
     if wished is not None:
-        notes += as_warnings(
-            unmet_wishes(result.conversations, wished), wished.source, "wens-niet-gelukt"
-        )
+        notes += tuple(unmet_wishes(result.conversations, wished))
         strangers = wished.unknown(
             (p.pupil_id for p in roster.pupils),
             (p.family_id for p in roster.pupils if p.family_id),
@@ -180,7 +179,7 @@ def build_plan(
         calendar=calendar,
         conversations=result.conversations,
         warnings=warnings + notes,
-        unplaced=tuple(Unplaced(uid, reason) for uid, reason in result.unplaced),
+        unplaced=tuple(Unplaced(u.uid, u.reason, u.code) for u in result.unplaced),
         quality=result.quality,
     )
 

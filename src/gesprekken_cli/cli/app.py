@@ -10,13 +10,16 @@ run, and evaluating them as strings cost ~5 ms of start-up.
 import contextlib
 import os
 import sys
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
+from gesprekken_cli import i18n
 from gesprekken_cli.cli import file_commands, plan_commands, rules_commands
 from gesprekken_cli.errors import GesprekkenError, os_reason
+
+i18n.activate()
 
 
 class _Group(TyperGroup):
@@ -50,10 +53,38 @@ app = typer.Typer(
         "2 gebruik of bestand (ontbreekt, onleesbaar, bestaat al zonder --force)."
     ),
     no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    options_metavar=i18n.OPTIONS_METAVAR,
+    subcommand_metavar=i18n.SUBCOMMAND_METAVAR,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from gesprekken_cli import __version__
+
+        sys.stdout.write(f"gesprekken {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Toon de versie en stop.",
+            callback=_show_version,
+            is_eager=True,
+            expose_value=False,
+        ),
+    ] = False,
+) -> None:
+    """De gesprekkencyclus van de school als data."""
+
 
 for command in (
     rules_commands.validate,
@@ -74,6 +105,9 @@ def fail(error: GesprekkenError) -> NoReturn:
     raise typer.Exit(error.exit_code)
 
 
+COMPLETE_VARIABLE = "_GESPREKKEN_COMPLETE"
+
+
 def _stop(signum: int, frame: object) -> None:
     """A stop signal ends the run like Ctrl-C does, so half-written output is rolled back."""
     raise SystemExit(128 + signum)
@@ -84,6 +118,12 @@ def main() -> None:
     import signal
 
     signal.signal(signal.SIGTERM, _stop)
+    if COMPLETE_VARIABLE in os.environ:
+        # The shell asks for completions (README "Aanvullen met Tab"); typer registers its
+        # shells only with add_completion, which would add two English options to the help.
+        from typer._completion_classes import completion_init
+
+        completion_init()
     try:
         app()
     except GesprekkenError as error:

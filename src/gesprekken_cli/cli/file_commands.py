@@ -31,18 +31,26 @@ def checklist(
     roster: RosterArgument,
     out: Annotated[
         Path,
-        typer.Option("--out", "-o", help="Map voor de checklists.", show_default=False),
+        typer.Option(
+            "--out", "-o", metavar="MAP", help="Map voor de checklists.", show_default=False
+        ),
     ],
     rules: RulesOption = None,
     schooljaar: YearOption = None,
     fmt: Annotated[
         str,
-        typer.Option("--format", "-f", help="Welke formaten, komma-gescheiden: md,html,csv."),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMATEN",
+            help="Welke formaten, komma-gescheiden: md,html,csv.",
+        ),
     ] = "md,html,csv",
     leerkracht: Annotated[
         str | None,
         typer.Option(
             "--leerkracht",
+            metavar="NAAM",
             help="Alleen de lijsten van deze leerkracht (deel van de naam).",
             show_default=False,
         ),
@@ -51,6 +59,7 @@ def checklist(
         str | None,
         typer.Option(
             "--gesprek",
+            metavar="ID",
             help="Alleen dit gesprek: id uit de regels (startgesprek) of id.ronde.",
             show_default=False,
         ),
@@ -104,14 +113,18 @@ def ics(
     roster: RosterArgument,
     out: Annotated[
         Path,
-        typer.Option("--out", "-o", help="Map voor de .ics-bestanden.", show_default=False),
+        typer.Option(
+            "--out", "-o", metavar="MAP", help="Map voor de .ics-bestanden.", show_default=False
+        ),
     ],
     rules: RulesOption = None,
     schooljaar: YearOption = None,
     per: Annotated[
         str,
         typer.Option(
-            "--per", help="Welke agenda's, komma-gescheiden: leerkracht,gezin,klas,school."
+            "--per",
+            metavar="SOORTEN",
+            help="Welke agenda's, komma-gescheiden: leerkracht,gezin,klas,school.",
         ),
     ] = "leerkracht,gezin,klas,school",
     force: ForceOption = False,

@@ -23,6 +23,7 @@ RulesOption = Annotated[
     typer.Option(
         "--rules",
         "-r",
+        metavar="BESTAND",
         help="Regelbestand (standaard rules/cycle.yaml hier, anders de meegeleverde cyclus).",
         show_default=False,
     ),
@@ -32,6 +33,7 @@ YearOption = Annotated[
     typer.Option(
         "--schooljaar",
         "-j",
+        metavar="JJJJ-JJJJ",
         help="Schooljaar, bijv. 2026-2027 (standaard het huidige).",
         show_default=False,
     ),
@@ -40,6 +42,7 @@ ClassesOption = Annotated[
     Path | None,
     typer.Option(
         "--klassen",
+        metavar="BESTAND",
         help="Klassenbestand (CSV of YAML): leerkrachten, werkdagen van duo's, nieuwe leerkracht.",
         show_default=False,
     ),
@@ -48,6 +51,7 @@ ColumnOption = Annotated[
     list[str] | None,
     typer.Option(
         "--kolom",
+        metavar="TEKST",
         help="Eigen kolomnaam koppelen, bijv. --kolom 'Stamgroep=klas' (herhaalbaar).",
         show_default=False,
     ),
@@ -55,7 +59,10 @@ ColumnOption = Annotated[
 SheetOption = Annotated[
     str | None,
     typer.Option(
-        "--blad", help="Werkblad in een .xlsx-rooster (standaard het eerste).", show_default=False
+        "--blad",
+        metavar="NAAM",
+        help="Werkblad in een .xlsx-rooster (standaard het eerste).",
+        show_default=False,
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Bestaande bestanden vervangen.")]
@@ -66,6 +73,7 @@ FamiliesOption = Annotated[
     Path | None,
     typer.Option(
         "--gezinnen",
+        metavar="BESTAND",
         help=(
             "Gezinnenbestand (CSV of YAML) bij een export zonder gezinnen: op leerlingnummer "
             "gezin, e-mail ouder 1/2, huishoudens, kenmerken; per klas leerkrachten met "
@@ -77,12 +85,14 @@ FamiliesOption = Annotated[
 
 
 RosterArgument = Annotated[
-    Path, typer.Argument(help="Rooster: CSV, .xlsx of EDEXML.", show_default=False)
+    Path,
+    typer.Argument(help="Rooster: CSV, .xlsx of EDEXML.", metavar="ROOSTER", show_default=False),
 ]
 PreviousOption = Annotated[
     Path | None,
     typer.Option(
         "--vorig",
+        metavar="BESTAND",
         help=(
             "Eerder gepubliceerd plan (JSON): geldige tijden blijven staan; een verschoven "
             "gesprek krijgt een hoger volgnummer (SEQUENCE in de agenda)."
@@ -93,7 +103,10 @@ PreviousOption = Annotated[
 WishesOption = Annotated[
     Path | None,
     typer.Option(
-        "--wensen", help="Wensen van gezinnen en leerkrachten (CSV of YAML).", show_default=False
+        "--wensen",
+        metavar="BESTAND",
+        help="Wensen van gezinnen en leerkrachten (CSV of YAML).",
+        show_default=False,
     ),
 ]
 

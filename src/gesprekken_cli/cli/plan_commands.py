@@ -52,6 +52,7 @@ def plan(
         typer.Option(
             "--out",
             "-o",
+            metavar="BESTAND",
             help="Schrijf naar dit bestand in plaats van het scherm.",
             show_default=False,
         ),
@@ -67,6 +68,7 @@ def plan(
         Path | None,
         typer.Option(
             "--samenvatting",
+            metavar="BESTAND",
             help=(
                 "Schrijf ook een JSON-samenvatting: kwaliteit, meldingen en wat niet "
                 "ingepland kon worden (zie README)."
@@ -167,6 +169,7 @@ def overzicht(
         Path | None,
         typer.Option(
             "--html",
+            metavar="BESTAND",
             help="Schrijf ook een HTML-pagina (één A4 liggend) voor de schoolgids.",
             show_default=False,
         ),
@@ -176,6 +179,7 @@ def overzicht(
         Path | None,
         typer.Option(
             "--rooster",
+            metavar="ROOSTER",
             help="Rooster: vul het overzicht met aantallen en toon de drukte per leerkracht.",
             show_default=False,
         ),

@@ -17,7 +17,11 @@ class ValidateFormat(StrEnum):
 def validate(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="Regelbestanden (standaard rules/cycle.yaml).", show_default=False),
+        typer.Argument(
+            help="Regelbestanden (standaard rules/cycle.yaml).",
+            metavar="BESTANDEN",
+            show_default=False,
+        ),
     ] = None,
     fmt: Annotated[
         ValidateFormat, typer.Option("--format", "-f", help="text, json of github (annotaties).")
