@@ -451,6 +451,9 @@ def rooster(
         sheet=blad,
         families_file=gezinnen,
     )
+    from gesprekken_cli.names import clean_roster
+
+    result = result._replace(roster=clean_roster(result.roster))
     render_summary(result, Console(markup=False), year)
 
 

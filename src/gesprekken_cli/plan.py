@@ -94,14 +94,17 @@ def read_roster_file(
     ``families_file`` adds families, parents' e-mails and class data an export lacks.
     """
     from gesprekken_cli.families import load_roster
+    from gesprekken_cli.names import clean_roster
 
-    return load_roster(
-        path,
-        classes_file=classes_file,
-        header_map=header_map,
-        sheet=sheet,
-        families_file=families_file,
-    ).roster
+    return clean_roster(
+        load_roster(
+            path,
+            classes_file=classes_file,
+            header_map=header_map,
+            sheet=sheet,
+            families_file=families_file,
+        ).roster
+    )
 
 
 def school_year_of(text: str | None, today: date | None = None) -> SchoolYear:

@@ -458,6 +458,8 @@ class ConversationType(_Model):
     voorbereiding: list[Task] = []
     kanaal: str = ""
     notities: str = ""
+    # Never a pupil's name in class or school calendars (zorg, heroverweging).
+    vertrouwelijk: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> "ConversationType":
