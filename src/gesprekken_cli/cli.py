@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from gesprekken_cli.cli_views import selected, with_selection
 from gesprekken_cli.errors import GesprekkenError, os_reason
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from gesprekken_cli.plan import Plan
+    from gesprekken_cli.selection import Selection
 
 
 class _Group(TyperGroup):
@@ -263,8 +265,10 @@ def header_map(pairs: list[str] | None) -> dict[str, str]:
 
 
 @app.command()
+@with_selection
 def plan(
     roster: RosterArgument,
+    selection: "Selection",
     rules: RulesOption = None,
     schooljaar: YearOption = None,
     fmt: Annotated[
@@ -299,6 +303,16 @@ def plan(
     """
 
     result = plan_of(roster, rules, schooljaar, klassen, kolom, blad, gezinnen, vorig, wensen)
+    result, selection = selected(result, selection)
+    if fmt is PlanFormat.table and out is None and selection.teacher is not None:
+        from gesprekken_cli.render.day_list import render_day_list
+
+        title = f"{result.cycle.school.naam} {result.year.label}: {selection.teacher}"
+        sys.stdout.write(render_day_list(result.conversations, title))
+        warn(result.warnings)
+        if strict and result.unplaced:
+            raise typer.Exit(1)
+        return
     if fmt is PlanFormat.table and out is None:
         from rich.console import Console
 
@@ -458,8 +472,10 @@ def rooster(
 
 
 @app.command()
+@with_selection
 def checklist(
     roster: RosterArgument,
+    selection: "Selection",
     out: Annotated[
         Path,
         typer.Option("--out", "-o", help="Map voor de checklists.", show_default=False),
@@ -511,8 +527,13 @@ def checklist(
     )
 
     formats = parse_formats(fmt)
-    result = plan_of(roster, rules, schooljaar, klassen, kolom, blad, gezinnen, vorig, wensen)
-    lists = select(build_checklists(result), teacher=leerkracht, conversation=gesprek)
+    result, selection = selected(
+        plan_of(roster, rules, schooljaar, klassen, kolom, blad, gezinnen, vorig, wensen),
+        selection,
+    )
+    lists = select(
+        build_checklists(result), teacher=selection.teacher, conversation=selection.conversation
+    )
     files = render_files(lists, formats)
     write_files(out, files, force=force)
     sys.stderr.write(f"Geschreven: {len(lists)} checklists, {len(files)} bestanden in {out}\n")
@@ -520,8 +541,10 @@ def checklist(
 
 
 @app.command()
+@with_selection
 def ics(
     roster: RosterArgument,
+    selection: "Selection",
     out: Annotated[
         Path,
         typer.Option("--out", "-o", help="Map voor de .ics-bestanden.", show_default=False),
@@ -554,23 +577,33 @@ def ics(
     import os
     from datetime import UTC, datetime
 
+    from gesprekken_cli.cli_views import progress
     from gesprekken_cli.output import write_files
     from gesprekken_cli.render.ics import (
         awaiting_slot,
+        calendar_views,
         count_events,
         parse_views,
         pinned_time,
-        render_ics,
+        render_calendar_set,
     )
 
     views = parse_views(per)
-    result = plan_of(roster, rules, schooljaar, klassen, kolom, blad, gezinnen, vorig, wensen)
+    result, selection = selected(
+        plan_of(roster, rules, schooljaar, klassen, kolom, blad, gezinnen, vorig, wensen),
+        selection,
+    )
     now = pinned_time(os.environ.get("SOURCE_DATE_EPOCH")) or datetime.now(UTC)
-    files = render_ics(result, now=now, per=views)
+    chosen = calendar_views(result, views)
+    if selection.teacher is not None:
+        chosen = [v for v in chosen if v.view != "leerkracht" or v.key == selection.teacher]
+    with progress("Agenda's", len(chosen)) as tick:
+        files = render_calendar_set(result, chosen, now=now, tick=tick)
     write_files(out, files, force=force)
     unslotted = sum(1 for c in result.conversations if awaiting_slot(c))
     sys.stderr.write(
-        f"Geschreven: {len(files)} agenda's in {out} ({count_events(files.values())} items, "
+        f"Geschreven: {len(files) - 1} agenda's en index.csv in {out} "
+        f"({count_events(files.values())} items, "
         f"{len(result.conversations)} gesprekken in het plan"
         + (f", {unslotted} nog zonder tijd" if unslotted else "")
         + ")\n"
@@ -623,3 +656,6 @@ def main() -> None:
         command_line(sys.argv[1:])()
     except GesprekkenError as error:
         fail(error)
+
+
+import gesprekken_cli.cli_deliver  # noqa: E402, F401  (registers uitnodigingen and dag)

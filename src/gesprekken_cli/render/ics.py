@@ -83,6 +83,21 @@ def render_ics(plan: Plan, *, now: datetime, per: Collection[str] = VIEWS) -> di
     return render_views(plan, calendar_views(plan, per), now=now)
 
 
+def render_calendar_set(
+    plan: Plan,
+    views: list[CalendarView],
+    *,
+    now: datetime,
+    tick: Callable[[], object] | None = None,
+) -> dict[str, bytes]:
+    """The calendars plus ``index.csv`` saying which file goes to whom."""
+    from gesprekken_cli.render.ics_index import INDEX, render_index
+
+    files = render_views(plan, views, now=now, tick=tick)
+    files[INDEX] = render_index(views, file_names(views), plan.roster)
+    return files
+
+
 def file_names(views: Iterable[CalendarView]) -> dict[tuple[str, str], str]:
     """``(view, key)`` → its safe unique file name (``leerkracht-kees-blom.ics``)."""
     stems = {
