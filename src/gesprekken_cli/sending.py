@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.utils import parseaddr
 from pathlib import Path
 
 from gesprekken_cli.errors import GesprekkenError, Problem, os_reason, read_bytes
@@ -97,6 +98,7 @@ def send_all(
         (outcome.skipped if message.msgid in done else todo).append(message)
     if not todo:
         return outcome
+    envelope_from = parseaddr(sender)[1] or sender
     context = server.context or ssl.create_default_context()
     try:
         with smtplib.SMTP(server.host, server.port, timeout=60) as smtp:
@@ -110,7 +112,7 @@ def send_all(
             for at, message in enumerate(todo):
                 if at:
                     sleep(pause)
-                smtp.sendmail(sender, list(message.recipients), message.data)
+                smtp.sendmail(envelope_from, list(message.recipients), message.data)
                 rows.append(
                     [
                         message.msgid,

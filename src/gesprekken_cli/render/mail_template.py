@@ -66,12 +66,14 @@ class MailTemplate:
 
     def render(self, context: Mapping[str, Any]) -> Rendered:
         """Subject (one line), plain text and HTML for one invitation."""
+        template = self._text
         try:
-            subject = self._block(self._text, "onderwerp", context)
-            text = self._block(self._text, "tekst", context)
-            html = self._block(self._html, "html", context)
+            subject = self._block(template, "onderwerp", context)
+            text = self._block(template, "tekst", context)
+            template = self._html
+            html = self._block(template, "html", context)
         except jinja2.TemplateError as error:
-            line = _template_line(error.__traceback__)
+            line = _template_line(error.__traceback__, template)
             message = error.message or str(error) if hasattr(error, "message") else str(error)
             raise _problem(self.name, _dutch(message), line) from None
         return Rendered(" ".join(subject.split()), text.strip() + "\n", html.strip() + "\n")
@@ -88,12 +90,13 @@ def _dutch(message: str) -> str:
     return message
 
 
-def _template_line(tb: TracebackType | None) -> int | None:
-    """The template line the error came from (Jinja rewrites frames to ``<template>``)."""
+def _template_line(tb: TracebackType | None, template: jinja2.Template) -> int | None:
+    """The template line the error came from: the innermost frame of the compiled template,
+    mapped back from generated Python to the template's own lines."""
     line = None
     while tb is not None:
         if tb.tb_frame.f_code.co_filename == "<template>":
-            line = tb.tb_lineno
+            line = template.get_corresponding_lineno(tb.tb_lineno)
         tb = tb.tb_next
     return line
 
