@@ -39,10 +39,16 @@ class Selection:
         return all(getattr(self, f.name) is None for f in dataclasses.fields(self))
 
 
+# Letters NFKD does not split into a base letter and an accent.
+_BASE = str.maketrans({"ı": "i", "ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe"})
+
+
 def fold_name(text: str) -> str:
     """``  Zoë  van der BERG`` → ``zoe van der berg``: no accents, no case, single spaces."""
     plain = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+        ch
+        for ch in unicodedata.normalize("NFKD", text.casefold().translate(_BASE))
+        if not unicodedata.combining(ch)
     )
     return re.sub(r"\s+", " ", plain.casefold()).strip()
 
@@ -64,11 +70,12 @@ def match_name(option: str, asked: str, known: Iterable[str], what: str) -> str:
     if partial:
         message = f"{what} {asked!r} is niet eenduidig; bedoel je: {', '.join(partial[:8])}"
     else:
-        close = difflib.get_close_matches(wanted, list(folded), n=5, cutoff=0.5)
-        shown = [folded[c] for c in close] or names[:8]
-        message = f"geen {what} {asked!r}; " + (
-            f"bedoel je: {', '.join(shown)}" if shown else "er zijn er geen"
-        )
+        close = [folded[c] for c in difflib.get_close_matches(wanted, list(folded), 5, 0.5)]
+        if close:
+            message = f"geen {what} {asked!r}; bedoel je: {', '.join(close)}"
+        else:
+            more = " …" if len(names) > 8 else ""
+            message = f"geen {what} {asked!r}; bekend: {', '.join(names[:8]) or '(geen)'}{more}"
     raise GesprekkenError([Problem(option, message)], exit_code=2)
 
 

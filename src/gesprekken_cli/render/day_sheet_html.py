@@ -37,6 +37,8 @@ footer { margin-top: 6mm; font-size: 9pt; color: #444; }
 
 
 def _page(sheet: DaySheet, school: str) -> str:
+    places = {c.location for c in sheet.items}
+    shared_place = places.pop() if len(places) == 1 else None
     rows = []
     for c in sheet.items:
         others = [t for t in c.teachers if t != sheet.teacher]
@@ -49,17 +51,22 @@ def _page(sheet: DaySheet, school: str) -> str:
             f"<td>{escape(who_text(c))}</td>"
             f"<td>{detail}</td>"
             f"<td>{'ja' if c.child_present else 'nee'}</td>"
-            f"<td>{escape(c.location)}</td>"
-            '<td class="vink"><span></span></td>'
+            + ("" if shared_place is not None else f"<td>{escape(c.location)}</td>")
+            + '<td class="vink"><span></span></td>'
             "</tr>"
         )
     table = (
         "<table><thead><tr><th>Tijd</th><th>Leerling</th><th>Gesprek</th><th>Kind</th>"
-        "<th>Waar</th><th>Geweest</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+        + ("" if shared_place is not None else "<th>Waar</th>")
+        + "<th>Geweest</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
     )
     return (
         f"<section><h1>{escape(sheet.teacher)}</h1>"
-        f'<p class="dag">{escape(day_heading(sheet.day))} · {len(sheet.items)} gesprek(ken)</p>'
+        f'<p class="dag">{escape(day_heading(sheet.day))} · {len(sheet.items)} gesprek(ken)'
+        + (f" · {escape(shared_place)}" if shared_place else "")
+        + "</p>"
         f"{table}<footer>{escape(school)}</footer></section>"
     )
 
