@@ -465,10 +465,13 @@ def rooster(
         sheet=blad,
         families_file=gezinnen,
     )
+    from gesprekken_cli.family_check import shared_email_families
     from gesprekken_cli.names import clean_roster
 
     result = result._replace(roster=clean_roster(result.roster))
     render_summary(result, Console(markup=False), year)
+    for problem in shared_email_families(result.roster):
+        sys.stderr.write(problem.render() + "\n")
 
 
 @app.command()

@@ -6,6 +6,7 @@ they can never disagree about which conversations exist.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from datetime import date
@@ -94,9 +95,10 @@ def read_roster_file(
     ``families_file`` adds families, parents' e-mails and class data an export lacks.
     """
     from gesprekken_cli.families import load_roster
+    from gesprekken_cli.family_check import shared_email_families
     from gesprekken_cli.names import clean_roster
 
-    return clean_roster(
+    roster = clean_roster(
         load_roster(
             path,
             classes_file=classes_file,
@@ -105,6 +107,12 @@ def read_roster_file(
             families_file=families_file,
         ).roster
     )
+    doubtful = shared_email_families(roster)
+    if not doubtful:
+        return roster
+    # Roster warnings are text until the one problem channel (issue 14) makes them Problems.
+    extra = tuple(f"{p.message} [{p.code}]" for p in doubtful)
+    return dataclasses.replace(roster, warnings=roster.warnings + extra)
 
 
 def school_year_of(text: str | None, today: date | None = None) -> SchoolYear:
