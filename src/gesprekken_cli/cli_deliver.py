@@ -6,6 +6,7 @@ package whose ``__init__`` imports its command modules).
 
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -23,14 +24,20 @@ from gesprekken_cli.cli import (
     WishesOption,
     YearOption,
     app,
+    pinned_time,
     plan_of,
     warn,
 )
-from gesprekken_cli.cli_views import export_time, parse_day, progress, selected, with_selection
+from gesprekken_cli.cli_views import parse_day, progress, selected, with_selection
 from gesprekken_cli.errors import GesprekkenError, Problem
 
 if TYPE_CHECKING:
     from gesprekken_cli.selection import Selection
+
+
+def export_time() -> datetime:
+    """The clock, or ``SOURCE_DATE_EPOCH`` for byte-identical re-exports."""
+    return pinned_time(os.environ.get("SOURCE_DATE_EPOCH")) or datetime.now(UTC)
 
 
 @app.command()

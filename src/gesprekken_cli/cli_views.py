@@ -8,7 +8,6 @@
 
 import functools
 import inspect
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -129,11 +128,3 @@ def progress(label: str, total: int) -> Iterator[Callable[[], None]]:
     ) as bar:
         task = bar.add_task(label, total=total)
         yield lambda: bar.advance(task)
-
-
-def export_time() -> datetime:
-    from datetime import UTC
-
-    from gesprekken_cli.render.ics import pinned_time
-
-    return pinned_time(os.environ.get("SOURCE_DATE_EPOCH")) or datetime.now(UTC)

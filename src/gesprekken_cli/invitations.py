@@ -17,7 +17,7 @@ from gesprekken_cli.expand import AMSTERDAM, Conversation
 from gesprekken_cli.model import Pupil
 from gesprekken_cli.plan import Plan
 from gesprekken_cli.recipients import CalendarView, family_key, household_emails, plan_order
-from gesprekken_cli.rules import ConversationType
+from gesprekken_cli.rules.model import ConversationType
 
 FAMILY_TASKS = frozenset({"ouders", "kind"})
 

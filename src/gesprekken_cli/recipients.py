@@ -15,7 +15,7 @@ from gesprekken_cli.calendar import StudyDay
 from gesprekken_cli.expand import AMSTERDAM, Conversation
 from gesprekken_cli.model import Pupil
 from gesprekken_cli.plan import Plan
-from gesprekken_cli.rules import ConversationType
+from gesprekken_cli.rules.model import ConversationType
 
 VIEWS: tuple[str, ...] = ("leerkracht", "gezin", "klas", "school")
 

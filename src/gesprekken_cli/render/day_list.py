@@ -13,7 +13,7 @@ from datetime import date
 from gesprekken_cli.expand import AMSTERDAM, Conversation
 from gesprekken_cli.model import WEEKDAYS_NL
 from gesprekken_cli.recipients import plan_order
-from gesprekken_cli.rules import MONTHS_NL
+from gesprekken_cli.rules.values import MONTHS_NL
 
 WIDTH = 80
 
