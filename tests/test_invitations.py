@@ -213,3 +213,14 @@ def test_de_duif_groep5_round_has_one_invitation_per_household() -> None:
     pupils = {p.pupil_id for i in invitations for p in i.pupils}
     invited = {c.pupil_id for c in plan.conversations if c.type_id == "voortgangsgesprek"}
     assert pupils == invited and len(invited) >= 27  # one pupil starts in January
+
+
+def test_school_template_may_use_jinja_globals(tiny: Plan) -> None:
+    source = (
+        "{% block onderwerp %}{% for i in range(2) %}{{ i }}{% endfor %}{% endblock %}"
+        "{% block tekst %}x{% endblock %}{% block html %}{{ kinderen }}{% endblock %}"
+    )
+    made = render_invitations(
+        tiny, build_invitations(tiny)[:1], MailTemplate(source, "x.j2"), sender=SENDER, now=NOW
+    )
+    assert made.letters or made.messages

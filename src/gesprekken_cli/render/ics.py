@@ -84,6 +84,12 @@ def file_names(views: Iterable[CalendarView]) -> dict[tuple[str, str], str]:
     return out
 
 
+def render_calendars(plan: Plan, views: Iterable[CalendarView], *, now: datetime) -> list[bytes]:
+    """The calendars of ``views`` in order, without file names (e-mail attachments)."""
+    events = _Events(plan, now)
+    return [render_calendar(v, events) for v in views]
+
+
 def render_views(
     plan: Plan,
     views: list[CalendarView],

@@ -6,11 +6,12 @@ contents and the list of messages (for sending) and of letters (households witho
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from gesprekken_cli.expand import AMSTERDAM
@@ -19,7 +20,7 @@ from gesprekken_cli.output import unique_names
 from gesprekken_cli.plan import Plan
 from gesprekken_cli.render.day_list import day_heading
 from gesprekken_cli.render.excel import excel_csv
-from gesprekken_cli.render.ics import render_views
+from gesprekken_cli.render.ics import render_calendars
 from gesprekken_cli.render.mail_template import MailTemplate, Rendered
 from gesprekken_cli.render.mime import build_message, content_digest, message_id
 
@@ -63,7 +64,15 @@ def when_text(item: Item) -> tuple[str, str]:
         return "", ""
     start = item.start.astimezone(AMSTERDAM)
     end = (item.end or item.start).astimezone(AMSTERDAM)
-    return day_heading(start.date()), f"{start:%H.%M}–{end:%H.%M} uur"
+    hours = f"{start.hour:02d}.{start.minute:02d}–{end.hour:02d}.{end.minute:02d} uur"
+    return _day_heading(start.date()), hours
+
+
+_day_heading = functools.lru_cache(maxsize=1024)(day_heading)
+
+
+def _dmy(day: date) -> str:
+    return f"{day.day:02d}-{day.month:02d}-{day.year}"
 
 
 def context(invitation: Invitation, school: str, sender: str) -> dict[str, Any]:
@@ -78,7 +87,7 @@ def context(invitation: Invitation, school: str, sender: str) -> dict[str, Any]:
                 "klas": item.class_name,
                 "dag": day,
                 "tijd": time,
-                "periode": f"{item.first_day:%d-%m-%Y} en {item.last_day:%d-%m-%Y}",
+                "periode": f"{_dmy(item.first_day)} en {_dmy(item.last_day)}",
                 "leerkrachten": join_nl(list(item.teachers)) or "de leerkracht",
                 "lokaal": item.location,
                 "kind_komt": item.child_present,
@@ -148,12 +157,12 @@ def render_invitations(
     school = plan.cycle.school.naam
     domain = plan.cycle.school.domein
     stems = unique_names({inv.key: inv.key for inv in invitations}, "")
-    calendars = render_views(plan, [inv.calendar for inv in invitations], now=now)
+    calendars = render_calendars(plan, [inv.calendar for inv in invitations], now=now)
     files: dict[str, bytes] = {}
     messages: list[Message] = []
     letters: list[str] = []
     rows: list[list[object]] = []
-    for inv, data in zip(invitations, calendars.values(), strict=True):
+    for inv, data in zip(invitations, calendars, strict=True):
         rendered = template.render(context(inv, school, reply_to))
         recipients = _valid(inv.emails)
         stem = stems[inv.key]

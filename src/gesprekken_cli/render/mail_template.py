@@ -68,20 +68,17 @@ class MailTemplate:
         """Subject (one line), plain text and HTML for one invitation."""
         template = self._text
         try:
-            subject = self._block(template, "onderwerp", context)
-            text = self._block(template, "tekst", context)
+            values = {**self._text_env.globals, **context}  # shared: built once, not chained
+            plain = template.new_context(values, shared=True)
+            subject = "".join(template.blocks["onderwerp"](plain))
+            text = "".join(template.blocks["tekst"](plain))
             template = self._html
-            html = self._block(template, "html", context)
+            html = "".join(template.blocks["html"](template.new_context(values, shared=True)))
         except jinja2.TemplateError as error:
             line = _template_line(error.__traceback__, template)
             message = error.message or str(error) if hasattr(error, "message") else str(error)
             raise _problem(self.name, _dutch(message), line) from None
         return Rendered(" ".join(subject.split()), text.strip() + "\n", html.strip() + "\n")
-
-    @staticmethod
-    def _block(template: jinja2.Template, block: str, context: Mapping[str, Any]) -> str:
-        ctx = template.new_context(dict(context))
-        return "".join(template.blocks[block](ctx))
 
 
 def _dutch(message: str) -> str:
