@@ -13,7 +13,7 @@ DTSTAMP at equal SEQUENCE then take a re-export as the newer version.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime, time, timedelta
 from urllib.parse import quote
 
@@ -66,8 +66,9 @@ def render_calendar_set(
     """The calendars plus ``index.csv`` saying which file goes to whom."""
     from gesprekken_cli.render.ics_index import INDEX, render_index
 
-    files = render_views(plan, views, now=now, tick=tick)
-    files[INDEX] = render_index(views, file_names(views), plan.roster)
+    names = file_names(views)
+    files = render_views(plan, views, now=now, tick=tick, names=names)
+    files[INDEX] = render_index(views, names, plan.roster)
     return files
 
 
@@ -96,9 +97,10 @@ def render_views(
     *,
     now: datetime,
     tick: Callable[[], object] | None = None,
+    names: Mapping[tuple[str, str], str] | None = None,
 ) -> dict[str, bytes]:
     """The given calendars as ``{file name: ICS bytes}``; ``tick`` is called after each one."""
-    names = file_names(views)
+    names = names or file_names(views)
     events = _Events(plan, now)
     files: dict[str, bytes] = {}
     for v in views:
@@ -180,6 +182,7 @@ class _Events:
         self._cache: dict[tuple[str, str], bytes] = {}
         self._lines: dict[str, bytes] = {}  # descriptions repeat across pupils of a class
         self._frames: dict[str, tuple[bytes, bytes]] = {}
+        self._heads: dict[tuple[str, bool], tuple[bytes, bytes]] = {}
         self._goals: dict[str, list[str]] = {}
         self._who: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
         self._tasks: dict[tuple[tuple[PrepTask, ...], bool], list[str]] = {}
@@ -204,8 +207,24 @@ class _Events:
         return data
 
     def _conversation(self, c: Conversation, audience: str) -> bytes:
-        if audience == "public":
+        hidden = audience == "public"
+        if hidden:
             c = c._replace(name="", household=0)
+        key = (c.uid, hidden)
+        head = self._heads.get(key)
+        if head is None:
+            head = self._heads[key] = self._head(c)
+        opening, tail = head
+        description = self.description(c, audience)
+        if not description:
+            return opening + tail
+        data = self._lines.get(description)
+        if data is None:
+            data = self._lines[description] = line("DESCRIPTION", text(description))
+        return b"".join((opening, data, tail))
+
+    def _head(self, c: Conversation) -> tuple[bytes, bytes]:
+        """The event without its DESCRIPTION, which is all that differs between audiences."""
         summary = summary_of(c)
         if awaiting_slot(c):
             summary += " – nog in te plannen"
@@ -213,25 +232,20 @@ class _Events:
         if frame is None:
             frame = self._frames[c.uid] = self._frame(c)
         when, tail = frame
-        out = [b"BEGIN:VEVENT\r\n", line("SUMMARY", text(summary)), when]
-        description = self.description(c, audience)
-        if description:
-            data = self._lines.get(description)
-            if data is None:
-                data = self._lines[description] = line("DESCRIPTION", text(description))
-            out.append(data)
-        out.append(tail)
+        opening = b"BEGIN:VEVENT\r\n" + line("SUMMARY", text(summary)) + when
+        alarms = b""
         if c.start is not None and c.recurrence is None:
             for minutes in self.reminders:
-                out += [
-                    b"BEGIN:VALARM\r\n",
-                    line("ACTION", "DISPLAY"),
-                    line("DESCRIPTION", text(summary)),
-                    line("TRIGGER", duration(timedelta(minutes=-minutes))),
-                    b"END:VALARM\r\n",
-                ]
-        out.append(b"END:VEVENT\r\n")
-        return b"".join(out)
+                alarms += b"".join(
+                    [
+                        b"BEGIN:VALARM\r\n",
+                        line("ACTION", "DISPLAY"),
+                        line("DESCRIPTION", text(summary)),
+                        line("TRIGGER", duration(timedelta(minutes=-minutes))),
+                        b"END:VALARM\r\n",
+                    ]
+                )
+        return opening, tail + alarms + b"END:VEVENT\r\n"
 
     def _frame(self, c: Conversation) -> tuple[bytes, bytes]:
         """What every audience shares: the lines from DTSTART to CLASS, and LOCATION to TRANSP."""

@@ -31,6 +31,10 @@ def render_index(
 ) -> bytes:
     """The index as Excel CSV (``;``, BOM, no formula injection), in file-name order."""
     teachers_of = {k.name: ", ".join(t.name for t in k.teachers) for k in roster.classes}
+    classes_of: dict[str, list[str]] = {}
+    for k in roster.classes:
+        for t in k.teachers:
+            classes_of.setdefault(t.name, []).append(k.name)
     rows: list[list[object]] = []
     for view in views:
         who: str
@@ -43,9 +47,7 @@ def render_index(
             who, people, classes = view.key, teachers_of.get(view.key, ""), view.key
         elif view.view == "leerkracht":
             who = people = view.key
-            classes = ", ".join(
-                k.name for k in roster.classes if any(t.name == view.key for t in k.teachers)
-            )
+            classes = ", ".join(classes_of.get(view.key, ()))
         else:
             who, people = "school", ""
         rows.append(
