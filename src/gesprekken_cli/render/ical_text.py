@@ -57,12 +57,13 @@ def utc_stamp(moment: datetime) -> str:
 
 def local_stamp(moment: datetime) -> str:
     """Wall-clock time without zone (the TZID parameter says which): ``20261005T153000``."""
-    return moment.strftime("%Y%m%dT%H%M%S")
+    m = moment
+    return f"{m.year:04d}{m.month:02d}{m.day:02d}T{m.hour:02d}{m.minute:02d}{m.second:02d}"
 
 
 def day_stamp(day: date) -> str:
     """``20261005`` (VALUE=DATE)."""
-    return day.strftime("%Y%m%d")
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
 def duration(delta: timedelta) -> str:

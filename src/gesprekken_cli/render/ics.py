@@ -13,6 +13,7 @@ DTSTAMP at equal SEQUENCE then take a re-export as the newer version.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime, time, timedelta
 from urllib.parse import quote
@@ -164,8 +165,13 @@ _HEAD_TAIL = (
 )
 
 
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_.~-]+")
+
+
 def event_uid(ident: str, domain: str) -> str:
     """``<ident>@<domain>``; ident percent-encoded so distinct ids never share a UID."""
+    if _PLAIN_ID.fullmatch(ident):  # what quote() leaves as it is
+        return f"{ident}@{domain}"
     return f"{quote(ident, safe='')}@{domain}"
 
 
@@ -261,7 +267,7 @@ class _Events:
             out.append(line("DTEND;VALUE=DATE", day_stamp(c.last_day + _DAY)))
         out.append(self.stamp)
         out.append(line("UID", text(event_uid(c.uid, self.domain))))
-        out.append(line("SEQUENCE", str(c.sequence)))
+        out.append(b"SEQUENCE:%d\r\n" % c.sequence)
         if c.start is not None and c.recurrence is not None:
             out += self._recur(c, c.start.astimezone(AMSTERDAM))
         if c.pupil_id is not None:
