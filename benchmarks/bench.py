@@ -34,6 +34,17 @@ CASES: dict[str, tuple[list[str], dict[str, str]]] = {
     "klas": ([GESPREKKEN, "plan", str(HERE / "out" / "class.csv"), *YEAR], {}),
     "school": ([GESPREKKEN, "plan", str(HERE / "out" / "school.csv"), *YEAR], {}),
     "bestuur": ([GESPREKKEN, "plan", str(HERE / "out" / "board.csv"), *YEAR], {}),
+    # Many files: written into out/ (on disk, so the output layer's per-file fsync counts).
+    "bestuur-ics": (
+        [GESPREKKEN, "ics", str(HERE / "out" / "board.csv"), "-j", "2026-2027", "--force",
+         "-o", str(HERE / "out" / "ics")],
+        {},
+    ),  # fmt: skip
+    "bestuur-uitnodigingen": (
+        [GESPREKKEN, "uitnodigingen", str(HERE / "out" / "board.csv"), "-j", "2026-2027",
+         "--force", "-o", str(HERE / "out" / "uitnodigingen")],
+        {},
+    ),  # fmt: skip
 }
 
 
