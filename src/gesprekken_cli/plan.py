@@ -6,6 +6,7 @@ they can never disagree about which conversations exist.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -82,6 +83,19 @@ def unplaced_counts(unplaced: Iterable[Unplaced]) -> list[tuple[str, str, int]]:
     return [(type_id, reason, n) for (type_id, reason), n in sorted(counts.items())]
 
 
+def read_roster(source: RosterSource) -> Roster:
+    """The roster of ``source``, names cleaned, with a warning per doubtful shared e-mail."""
+    from gesprekken_cli.family_check import shared_email_families
+    from gesprekken_cli.names import clean_roster
+    from gesprekken_cli.roster import load_roster
+
+    roster = clean_roster(load_roster(source).roster)
+    doubtful = shared_email_families(roster)
+    if not doubtful:
+        return roster
+    return dataclasses.replace(roster, warnings=roster.warnings + tuple(doubtful))
+
+
 def read_roster_file(
     path: Path,
     *,
@@ -94,7 +108,7 @@ def read_roster_file(
 
     ``families_file`` adds families, parents' e-mails and class data an export lacks.
     """
-    from gesprekken_cli.roster import RosterSource, load_roster
+    from gesprekken_cli.roster import RosterSource
 
     source = RosterSource(
         path,
@@ -103,7 +117,7 @@ def read_roster_file(
         header_map=MappingProxyType(dict(header_map or {})),
         sheet=sheet,
     )
-    return load_roster(source).roster
+    return read_roster(source)
 
 
 def school_year_of(text: str | None, today: date) -> SchoolYear:
@@ -186,14 +200,12 @@ def build_plan(
 
 def make_plan(request: PlanRequest) -> Plan:
     """Read rules and roster from disk and build the plan: the commands' one entry point."""
-    from gesprekken_cli.roster import load_roster
-
     rules_file, cycle = load_rules(request.rules)
     source = request.roster
     if cycle.kolommen:
         mapping = MappingProxyType({**cycle.kolommen, **source.header_map})
         source = replace(source, header_map=mapping)
-    roster = load_roster(source).roster
+    roster = read_roster(source)
     return build_plan(
         cycle,
         roster,

@@ -10,7 +10,17 @@ from support import EXAMPLES, ROOT, YEAR
 
 from gesprekken_cli.cli import app
 
-ALL = ["validate", "schema", "plan", "overzicht", "rooster", "checklist", "ics"]
+ALL = [
+    "validate",
+    "schema",
+    "plan",
+    "overzicht",
+    "rooster",
+    "checklist",
+    "ics",
+    "uitnodigingen",
+    "dag",
+]
 
 
 def test_every_command_is_registered_once_in_order() -> None:

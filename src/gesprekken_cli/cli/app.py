@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from gesprekken_cli import i18n
-from gesprekken_cli.cli import file_commands, plan_commands, rules_commands
+from gesprekken_cli.cli import deliver_commands, file_commands, plan_commands, rules_commands
 from gesprekken_cli.errors import GesprekkenError, os_reason
 
 i18n.activate()
@@ -94,6 +94,8 @@ for command in (
     plan_commands.rooster,
     file_commands.checklist,
     file_commands.ics,
+    deliver_commands.uitnodigingen,
+    deliver_commands.dag,
 ):
     app.command()(command)
 

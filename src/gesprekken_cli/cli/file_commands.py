@@ -2,7 +2,7 @@
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,10 +25,16 @@ from gesprekken_cli.cli.options import (
     strict_exit,
     warn,
 )
+from gesprekken_cli.cli.views import selected, with_selection
+
+if TYPE_CHECKING:
+    from gesprekken_cli.selection import Selection
 
 
+@with_selection
 def checklist(
     roster: RosterArgument,
+    selection: "Selection",
     out: Annotated[
         Path,
         typer.Option(
@@ -100,8 +106,10 @@ def checklist(
         vorig=vorig,
         wensen=wensen,
     )
-    result = make_plan(request)
-    lists = select(build_checklists(result), teacher=leerkracht, conversation=gesprek)
+    result, selection = selected(make_plan(request), selection)
+    lists = select(
+        build_checklists(result), teacher=selection.teacher, conversation=selection.conversation
+    )
     files = render_files(lists, formats)
     write_files(out, files, force=force)
     sys.stderr.write(f"Geschreven: {len(lists)} checklists, {len(files)} bestanden in {out}\n")
@@ -109,8 +117,10 @@ def checklist(
     strict_exit(strict, len(result.warnings))
 
 
+@with_selection
 def ics(
     roster: RosterArgument,
+    selection: "Selection",
     out: Annotated[
         Path,
         typer.Option(
@@ -149,12 +159,14 @@ def ics(
     import os
     from datetime import UTC, datetime
 
+    from gesprekken_cli.cli.views import progress
     from gesprekken_cli.errors import Problem
     from gesprekken_cli.output import stale_files, write_files
     from gesprekken_cli.render.ics import (
         awaiting_slot,
+        calendar_views,
         count_events,
-        render_ics,
+        render_calendar_set,
     )
 
     views = parse_views(per)
@@ -171,13 +183,18 @@ def ics(
         vorig=vorig,
         wensen=wensen,
     )
-    result = make_plan(request)
+    result, selection = selected(make_plan(request), selection)
     now = pinned_time(os.environ.get("SOURCE_DATE_EPOCH")) or datetime.now(UTC)
-    files = render_ics(result, now=now, per=views)
+    chosen = calendar_views(result, views)
+    if selection.teacher is not None:
+        chosen = [v for v in chosen if v.view != "leerkracht" or v.key == selection.teacher]
+    with progress("Agenda's", len(chosen)) as tick:
+        files = render_calendar_set(result, chosen, now=now, tick=tick)
     write_files(out, files, force=force)
     unslotted = sum(1 for c in result.conversations if awaiting_slot(c))
     sys.stderr.write(
-        f"Geschreven: {len(files)} agenda's in {out} ({count_events(files.values())} items, "
+        f"Geschreven: {len(files) - 1} agenda's en index.csv in {out} "
+        f"({count_events(files.values())} items, "
         f"{len(result.conversations)} gesprekken in het plan"
         + (f", {unslotted} nog zonder tijd" if unslotted else "")
         + ")\n"

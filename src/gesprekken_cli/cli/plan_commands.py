@@ -25,12 +25,14 @@ from gesprekken_cli.cli.options import (
     strict_exit,
     warn,
 )
+from gesprekken_cli.cli.views import selected, with_selection
 from gesprekken_cli.errors import GesprekkenError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from gesprekken_cli.plan import Plan, Unplaced
+    from gesprekken_cli.selection import Selection
 
 
 class PlanFormat(StrEnum):
@@ -40,8 +42,10 @@ class PlanFormat(StrEnum):
     md = "md"
 
 
+@with_selection
 def plan(
     roster: RosterArgument,
+    selection: "Selection",
     rules: RulesOption = None,
     schooljaar: YearOption = None,
     fmt: Annotated[
@@ -111,8 +115,14 @@ def plan(
         vorig=vorig,
         wensen=wensen,
     )
-    result = make_plan(request)
-    if fmt is PlanFormat.table and out is None:
+    result, selection = selected(make_plan(request), selection)
+    if fmt is PlanFormat.table and out is None and selection.teacher is not None:
+        from gesprekken_cli.render.day_list import render_day_list
+
+        title = f"{result.cycle.school.naam} {result.year.label}: {selection.teacher}"
+        sys.stdout.write(render_day_list(result.conversations, title))
+        warn(result.warnings)
+    elif fmt is PlanFormat.table and out is None:
         from rich.console import Console
 
         from gesprekken_cli.render.plan_table import render_table
@@ -252,8 +262,12 @@ def rooster(
     Exitcodes: 0 klaar, 1 fout in het rooster (of met --strict: een waarschuwing), 2 bestand
     ontbreekt of is onleesbaar.
     """
+    import dataclasses
+
     from rich.console import Console
 
+    from gesprekken_cli.family_check import shared_email_families
+    from gesprekken_cli.names import clean_roster
     from gesprekken_cli.plan import school_year_of
     from gesprekken_cli.render.roster_summary import render_summary
     from gesprekken_cli.roster import load_roster
@@ -261,8 +275,11 @@ def rooster(
     year = school_year_of(schooljaar, date.today())
     source = roster_source(roster, klassen=klassen, gezinnen=gezinnen, kolom=kolom, blad=blad)
     result = load_roster(source)
+    result = dataclasses.replace(result, roster=clean_roster(result.roster))
     render_summary(result, Console(markup=False), year)
-    strict_exit(strict, len(result.roster.warnings))
+    doubtful = shared_email_families(result.roster)
+    warn(doubtful)
+    strict_exit(strict, len(result.roster.warnings) + len(doubtful))
 
 
 def unplaced_lines(unplaced: "Sequence[Unplaced]", limit: int = 20) -> list[str]:
