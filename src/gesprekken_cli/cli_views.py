@@ -40,12 +40,17 @@ def parse_day(option: str, text: str | None) -> date | None:
     )
 
 
+_METAVARS = {"--leerkracht": "NAAM", "--klas": "KLAS", "--gezin": "GEZIN", "--leerling": "NUMMER"}
+
+
 def _option(name: str, text: str) -> Any:
+    metavar = _METAVARS.get(name, "DATUM" if name in ("--van", "--tot") else "ID")
+    option = typer.Option(name, metavar=metavar, help=text, show_default=False)
     return inspect.Parameter(
         name.lstrip("-").replace("-", "_"),
         inspect.Parameter.KEYWORD_ONLY,
         default=None,
-        annotation=Annotated[str | None, typer.Option(name, help=text, show_default=False)],
+        annotation=Annotated[str | None, option],
     )
 
 
