@@ -120,6 +120,7 @@ body {{ font-family: Georgia, "Times New Roman", serif; font-size: 11pt; line-he
 table {{ border-collapse: collapse; width: 100%; margin: 4mm 0; }}
 th, td {{ border: 1px solid #666; padding: 1.5mm 2mm; text-align: left; vertical-align: top; }}
 th {{ background: #eee; }}
+@media screen {{ body {{ margin: 15mm auto; }} }}
 </style></head><body>
 <div class="kop"><strong>{school}</strong><span>{date}</span></div>
 <div class="aan">Aan de ouder(s)/verzorger(s) van {children}</div>
