@@ -175,7 +175,10 @@ ColumnOption = Annotated[
 SheetOption = Annotated[
     str | None,
     typer.Option(
-        "--blad", help="Werkblad in een .xlsx-rooster (standaard het eerste).", show_default=False
+        "--blad",
+        help="Werkblad in een .xlsx-, .xls- of .ods-rooster (standaard het eerste;"
+        " hoofdletters maken niet uit).",
+        show_default=False,
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Bestaande bestanden vervangen.")]

@@ -92,6 +92,8 @@ def workbook_table(raw: bytes, source: str, sheet: str | None = None) -> SheetTa
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own classes, and ValueError and more
         raise _library_fault(source, kind, exc) from None
+    finally:
+        del data  # calamine holds its own copy
     try:
         names = tuple(book.sheet_names)
         worksheet = _pick_sheet(names, sheet, source)
