@@ -14,11 +14,14 @@ become ``dd-mm-jjjj`` text, so the CSV date rules apply. Every fault is a Dutch 
 from __future__ import annotations
 
 import io
+import os
 import re
 import struct
+import sys
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -82,18 +85,23 @@ def workbook_table(raw: bytes, source: str, sheet: str | None = None) -> SheetTa
     from python_calamine import CalamineWorkbook
 
     if raw.startswith(OLE_MAGIC):
-        kind, data = "xls", raw
         _check_xls(raw, source)
+        kind, data = "xls-read", raw  # an OLE file with a workbook stream
     else:
         kind, parts = _unpack(raw, source)
         data = _repack(parts)
         del parts
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises its own classes, and ValueError and more
-        raise _library_fault(source, kind, exc) from None
-    finally:
-        del data  # calamine holds its own copy
+    with _rust_quiet():
+        try:
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        except BaseException as exc:  # calamine raises its own classes, and panics
+            raise _library_fault(source, kind, _library_error(exc)) from None
+        finally:
+            del data  # calamine holds its own copy
+        return _read_sheet(book, kind, source, sheet)
+
+
+def _read_sheet(book: Any, kind: str, source: str, sheet: str | None) -> SheetTable:
     try:
         names = tuple(book.sheet_names)
         worksheet = _pick_sheet(names, sheet, source)
@@ -106,11 +114,26 @@ def workbook_table(raw: bytes, source: str, sheet: str | None = None) -> SheetTa
             if sheet is None and len(names) > 1 and error.problems[0].code == "roster.no-rows":
                 error.problems.append(other_sheets_hint(source, names[0], names))
             raise
-        except Exception as exc:  # as above: every library fault becomes a Dutch message
-            raise _library_fault(source, kind, exc) from None
+        except BaseException as exc:  # as above: every library fault becomes a Dutch message
+            raise _library_fault(source, kind, _library_error(exc)) from None
     finally:
         book.close()
     return SheetTable(table, worksheet, names)
+
+
+@contextmanager
+def _rust_quiet() -> Iterator[None]:
+    """Standard error closed to calamine: a Rust panic (caught, and turned into a Dutch
+    message) prints English and a backtrace to file descriptor 2 before Python sees it."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def other_sheets_hint(
@@ -203,7 +226,7 @@ def _unpack(raw: bytes, source: str) -> tuple[str, dict[str, bytes]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, NotImplementedError):
         raise _fault(
             source,
             "beschadigd Excel-bestand: geen geldig zip-archief (een .xlsx of .ods is een zip)",
@@ -414,7 +437,7 @@ def _repeat(text: str | None) -> int:
 
 # BIFF records that hold a cell's value (calamine keeps these; blanks it drops)
 _BIFF_CELLS = frozenset({0x0006, 0x00FD, 0x0203, 0x027E, 0x00BD, 0x0204, 0x0205, 0x00D6})
-_BIFF_MULRK, _BIFF_BOF = 0x00BD, 0x0809
+_BIFF_MULRK, _BIFF_BOF, _BIFF_DIMENSIONS = 0x00BD, 0x0809, 0x0200
 
 
 def _check_xls(raw: bytes, source: str) -> None:
@@ -441,6 +464,16 @@ def _check_xls(raw: bytes, source: str) -> None:
         body = at + 4
         if kind == _BIFF_BOF:
             total, rows, columns = total + rows * columns, 0, 0
+        elif kind == _BIFF_DIMENSIONS and body + length <= len(data) and length >= 10:
+            # calamine sizes a sheet by this record: first/last+1 row, first/last+1 column
+            wide = length >= 14
+            first, last = struct.unpack_from("<II" if wide else "<HH", data, body)
+            low, high = struct.unpack_from("<HH", data, body + (8 if wide else 4))
+            if first > last or low > high:
+                raise _library_fault(source, "xls-read", ValueError("dimensions"))
+            rows, columns = max(rows, last), max(columns, high)
+            if total + rows * columns > MAX_CELLS:
+                raise _too_many_cells(source)
         elif kind in _BIFF_CELLS and length >= 4 and body + length <= len(data):
             row, column = struct.unpack_from("<HH", data, body)
             if kind == _BIFF_MULRK and length >= 6:
@@ -460,7 +493,15 @@ def _repack(parts: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def _library_fault(source: str, kind: str, exc: Exception) -> RosterError:
+def _library_error(exc: BaseException) -> BaseException:
+    """``exc`` when it is calamine's (an exception, or a Rust panic, which pyo3 raises as a
+    BaseException); anything else (Ctrl-C, exit) goes on as it came."""
+    if isinstance(exc, Exception) or type(exc).__name__ == "PanicException":
+        return exc
+    raise exc
+
+
+def _library_fault(source: str, kind: str, exc: BaseException) -> RosterError:
     """A Dutch message for what calamine raised (its own text is English)."""
     name, text = type(exc).__name__, str(exc).lower()
     if name == "PasswordError" or (kind == "xls" and "encrypt" in text):
@@ -468,6 +509,9 @@ def _library_fault(source: str, kind: str, exc: Exception) -> RosterError:
             "dit Excel-bestand is met een wachtwoord beveiligd; sla het op zonder wachtwoord",
             "xlsx.encrypted",
         )
+    elif kind == "xls-read":
+        message = "beschadigd Excel-bestand (.xls): de werkmap is niet te lezen"
+        code = "xlsx.corrupt"
     elif kind == "xls":
         message, code = (
             "dit Excel-bestand is met een wachtwoord beveiligd, of een beschadigd oud"
