@@ -19,6 +19,7 @@ import typer
 from typer.core import TyperGroup
 
 from gesprekken_cli import i18n
+from gesprekken_cli.cli_views import selected, with_selection
 from gesprekken_cli.errors import GesprekkenError, Problem, os_reason
 
 i18n.activate()
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
     from gesprekken_cli.errors import Problem
     from gesprekken_cli.plan import Plan
+    from gesprekken_cli.selection import Selection
 
 
 class _Group(TyperGroup):
@@ -312,8 +314,10 @@ def header_map(pairs: list[str] | None) -> dict[str, str]:
 
 
 @app.command()
+@with_selection
 def plan(
     roster: RosterArgument,
+    selection: "Selection",
     rules: RulesOption = None,
     schooljaar: YearOption = None,
     fmt: Annotated[
@@ -349,6 +353,16 @@ def plan(
     """
 
     result = plan_of(roster, rules, schooljaar, klassen, kolom, blad, gezinnen, vorig, wensen)
+    result, selection = selected(result, selection)
+    if fmt is PlanFormat.table and out is None and selection.teacher is not None:
+        from gesprekken_cli.render.day_list import render_day_list
+
+        title = f"{result.cycle.school.naam} {result.year.label}: {selection.teacher}"
+        sys.stdout.write(render_day_list(result.conversations, title))
+        warn(result.warnings)
+        if strict and result.unplaced:
+            raise typer.Exit(1)
+        return
     if fmt is PlanFormat.table and out is None:
         from rich.console import Console
 
@@ -504,13 +518,23 @@ def rooster(
         header_map=MappingProxyType(header_map(kolom)),
         sheet=blad,
     )
+    import dataclasses
+
+    from gesprekken_cli.family_check import shared_email_families
+    from gesprekken_cli.names import clean_roster
+
     result = load_roster(source)
+    result = dataclasses.replace(result, roster=clean_roster(result.roster))
     render_summary(result, Console(markup=False), year)
+    for problem in shared_email_families(result.roster):
+        sys.stderr.write(problem.render() + "\n")
 
 
 @app.command()
+@with_selection
 def checklist(
     roster: RosterArgument,
+    selection: "Selection",
     out: Annotated[
         Path,
         typer.Option(
@@ -567,8 +591,13 @@ def checklist(
     from gesprekken_cli.render.checklist import render_files
 
     formats = parse_formats(fmt)
-    result = plan_of(roster, rules, schooljaar, klassen, kolom, blad, gezinnen, vorig, wensen)
-    lists = select(build_checklists(result), teacher=leerkracht, conversation=gesprek)
+    result, selection = selected(
+        plan_of(roster, rules, schooljaar, klassen, kolom, blad, gezinnen, vorig, wensen),
+        selection,
+    )
+    lists = select(
+        build_checklists(result), teacher=selection.teacher, conversation=selection.conversation
+    )
     files = render_files(lists, formats)
     write_files(out, files, force=force)
     sys.stderr.write(f"Geschreven: {len(lists)} checklists, {len(files)} bestanden in {out}\n")
@@ -576,8 +605,10 @@ def checklist(
 
 
 @app.command()
+@with_selection
 def ics(
     roster: RosterArgument,
+    selection: "Selection",
     out: Annotated[
         Path,
         typer.Option(
@@ -614,21 +645,31 @@ def ics(
     import os
     from datetime import UTC, datetime
 
+    from gesprekken_cli.cli_views import progress
     from gesprekken_cli.output import write_files
     from gesprekken_cli.render.ics import (
         awaiting_slot,
+        calendar_views,
         count_events,
-        render_ics,
+        render_calendar_set,
     )
 
     views = parse_views(per)
-    result = plan_of(roster, rules, schooljaar, klassen, kolom, blad, gezinnen, vorig, wensen)
+    result, selection = selected(
+        plan_of(roster, rules, schooljaar, klassen, kolom, blad, gezinnen, vorig, wensen),
+        selection,
+    )
     now = pinned_time(os.environ.get("SOURCE_DATE_EPOCH")) or datetime.now(UTC)
-    files = render_ics(result, now=now, per=views)
+    chosen = calendar_views(result, views)
+    if selection.teacher is not None:
+        chosen = [v for v in chosen if v.view != "leerkracht" or v.key == selection.teacher]
+    with progress("Agenda's", len(chosen)) as tick:
+        files = render_calendar_set(result, chosen, now=now, tick=tick)
     write_files(out, files, force=force)
     unslotted = sum(1 for c in result.conversations if awaiting_slot(c))
     sys.stderr.write(
-        f"Geschreven: {len(files)} agenda's in {out} ({count_events(files.values())} items, "
+        f"Geschreven: {len(files) - 1} agenda's en index.csv in {out} "
+        f"({count_events(files.values())} items, "
         f"{len(result.conversations)} gesprekken in het plan"
         + (f", {unslotted} nog zonder tijd" if unslotted else "")
         + ")\n"
@@ -735,3 +776,6 @@ def main() -> None:
         command_line(sys.argv[1:])()
     except GesprekkenError as error:
         fail(error)
+
+
+import gesprekken_cli.cli_deliver  # noqa: E402, F401  (registers uitnodigingen and dag)
