@@ -61,7 +61,8 @@ SheetOption = Annotated[
     typer.Option(
         "--blad",
         metavar="NAAM",
-        help="Werkblad in een .xlsx-rooster (standaard het eerste).",
+        help="Werkblad in een .xlsx-, .xls- of .ods-rooster (standaard het eerste;"
+        " hoofdletters maken niet uit).",
         show_default=False,
     ),
 ]
