@@ -239,6 +239,9 @@ def _default_hours() -> dict[int, SchoolHours]:
     }
 
 
+Goal = Literal["ingepland", "broers_zussen", "wensen", "leerkrachtdagen", "leegloop", "wachttijd"]
+
+
 class School(_Model):
     naam: str = Field(min_length=1)
     regio: Literal["noord", "midden", "zuid"]
@@ -253,6 +256,17 @@ class School(_Model):
     goede_vrijdag_vrij: bool = True
     herinneringen_minuten: list[Annotated[int, Field(ge=0, le=40320)]] = []
     domein: str = Field(default="gesprekken.invalid", pattern=r"^[A-Za-z0-9.-]+$")
+    # What the planner improves first (docs/regels.md); the parts not named follow in the
+    # default order ingepland, broers_zussen, wensen, leerkrachtdagen, leegloop, wachttijd.
+    optimaliseren: list[Goal] = Field(default=[], max_length=6)
+
+    @field_validator("optimaliseren")
+    @classmethod
+    def _each_goal_once(cls, goals: list[str]) -> list[str]:
+        twice = sorted({g for g in goals if goals.count(g) > 1})
+        if twice:
+            raise ValueError(f"dubbel genoemd: {', '.join(twice)}")
+        return goals
 
     @field_validator("schooltijden")
     @classmethod

@@ -106,7 +106,13 @@ def test_summary_shows_quality_figures(runner: CliRunner) -> None:
     result = runner.invoke(app, ["plan", str(EXAMPLES / "groep5.csv"), "-j", YEAR, "-f", "md"])
     table = runner.invoke(app, ["plan", str(EXAMPLES / "groep5.csv"), "-j", YEAR])
     assert result.exit_code == 0 and table.exit_code == 0
-    for key in ("ingepland", "aansluitend", "wachttijd gezinnen", "tussen gesprekken", "dagen"):
+    for key in (
+        "ingepland",
+        "aansluitend",
+        "wachttijd gezinnen",
+        "boven de pauze",
+        "leerkrachtdagen",
+    ):
         assert key in table.stdout
 
 

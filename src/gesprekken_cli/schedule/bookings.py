@@ -19,7 +19,7 @@ class Books:
     """Bookings per (teacher or family, day), as tuples sorted by start; replaced on every
     change, never changed in place (so ``is`` tells a cached view still holds)."""
 
-    __slots__ = ("busy", "family_busy", "forgotten", "frees", "full", "numbers")
+    __slots__ = ("busy", "family_busy", "forgotten", "frees", "full", "journal", "numbers")
 
     def __init__(self) -> None:
         # A teacher's and a family's bookings per day; a teacher's count per day is the length.
@@ -33,6 +33,9 @@ class Books:
         # A teacher's free starts that day for a day part and length, with the bookings they
         # were found from.
         self.frees: dict[tuple[int, int, int, int], tuple[Bookings, int]] = {}
+        # While a move of the improvement step is tried: each book's value before it changed,
+        # to take the move back (see :meth:`undo`).
+        self.journal: list[tuple[bool, int, Bookings]] | None = None
 
     def book_of(self, name: str) -> int:
         """The number of a teacher's (``t:name``) or family's (``g:``/``l:``) books: plus a
@@ -45,6 +48,8 @@ class Books:
     def book(self, keys: Iterable[int], family: int | None, s: int, e: int) -> None:
         """Book the holders (by key) and the family; ``family`` None to book the holders only."""
         busy, slot = self.busy, (s, e)
+        if self.journal is not None:
+            self._log(keys, family)
         for key in keys:
             bookings = busy.get(key, ())
             if bookings and slot < bookings[-1]:
@@ -62,10 +67,27 @@ class Books:
         """Take back a booking; ``family`` None when only the teachers' books held it."""
         self.forget(ordinal)
         busy, slot = self.busy, (s, e)
+        if self.journal is not None:
+            self._log(keys, family)
         for key in keys:
             busy[key] = remove(busy[key], slot)
         if family is not None:
             self.family_busy[family] = remove(self.family_busy[family], slot)
+
+    def _log(self, keys: Iterable[int], family: int | None) -> None:
+        journal = self.journal
+        assert journal is not None
+        for key in keys:
+            journal.append((True, key, self.busy.get(key, ())))
+        if family is not None:
+            journal.append((False, family, self.family_busy.get(family, ())))
+
+    def undo(self, journal: list[tuple[bool, int, Bookings]]) -> None:
+        """Put every book in ``journal`` back as it was before the first change logged, and
+        drop what was learnt full on those days meanwhile."""
+        for teacher, key, bookings in reversed(journal):
+            (self.busy if teacher else self.family_busy)[key] = bookings
+            self.forget(key % DAYS)
 
     def forget(self, ordinal: int) -> None:
         """Drop what is known to be full on a day: something there was taken back."""

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from gesprekken_cli.expand import AMSTERDAM, Conversation
 from gesprekken_cli.schedule.free import closed, earliest, penalty
 from gesprekken_cli.schedule.reasons import Reason
-from gesprekken_cli.schedule.records import GRID, Choice, Day, Item, Published, Slot, clock
+from gesprekken_cli.schedule.records import GRID, Choice, Day, Item, Published, Slot, clock, new
 from gesprekken_cli.schedule.windows import Context, Dead
 
 
@@ -64,6 +64,9 @@ class Placer:
         teacher_day = day_part_fits = wish_day = teacher_wish = False
         # Days found full stay full until something is taken back: start after them.
         start, dead = 0, not hard
+        restrict = ctx.restrict
+        if restrict is not None:  # days skipped for the move are not full
+            dead = False
         if dead:
             known = window.dead
             if known is not None and (known.duration, known.forgotten) == (
@@ -87,18 +90,23 @@ class Placer:
             lo, hi = bounds
             fam = family_busy.get(family + ordinal, ())
             for choice in choices:
-                own_books = books.open_books(choice.keys, cap)
+                _, keys, own_rules, full_key = choice
+                if restrict is not None and not restrict.allows(keys, books.busy):
+                    continue
+                own_books = books.open_books(keys, cap)
                 if own_books is None:
                     continue
                 marks = full.get(ordinal)
                 if marks is not None:
-                    failed = marks.get(choice.full_key)
+                    failed = marks.get(full_key)
                     if failed is not None and duration >= failed:
                         continue
                 if dead:
-                    window.dead = Dead(duration, books.forgotten, i, teacher_day, day_part_fits)
+                    window.dead = new(
+                        Dead, (duration, books.forgotten, i, teacher_day, day_part_fits)
+                    )
                     dead = False
-                rules = hard + choice.rules if choice.rules else hard
+                rules = hard + own_rules if own_rules else hard
                 s = earliest(own_books, pause, fam, lo, hi, duration, rules, day, day_part)
                 if s is None:
                     if rules is not hard and not teacher_wish:
@@ -107,7 +115,7 @@ class Placer:
                         )
                         teacher_wish = free is not None
                     if not hard and not fam:
-                        books.mark_full(ordinal, choice.full_key, duration)
+                        books.mark_full(ordinal, full_key, duration)
                     continue
                 if not soft:
                     best = (0, s, entry, choice)
@@ -126,9 +134,8 @@ class Placer:
             if best is not None and best[0] == 0:
                 break
         if dead:
-            window.dead = Dead(
-                duration, books.forgotten, len(window.days), teacher_day, day_part_fits
-            )
+            done = (duration, books.forgotten, len(window.days), teacher_day, day_part_fits)
+            window.dead = new(Dead, done)
         if best is None:
             if not teacher_day:
                 return Reason.NO_TEACHER_DAY
@@ -141,5 +148,5 @@ class Placer:
             return Reason.FULL
         _, s, entry, choice = best
         books.book(choice.keys, family + entry.ordinal, s, s + duration)
-        self.slots[index] = Slot(entry.day, s, s + duration, choice.holders)
+        self.slots[index] = new(Slot, (entry.day, s, s + duration, choice.holders))
         return None
