@@ -6,10 +6,8 @@ they can never disagree about which conversations exist.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -21,13 +19,11 @@ from gesprekken_cli.calendar import (
     current_school_year,
     parse_school_year,
 )
-from gesprekken_cli.errors import Problem, read_bytes
+from gesprekken_cli.errors import Problem
 from gesprekken_cli.expand import Conversation, calendar_settings, expand
 from gesprekken_cli.model import Roster
-from gesprekken_cli.rules import Cycle
-
-DEFAULT_RULES = Path("rules/cycle.yaml")
-PACKAGED_RULES = "cycle.yaml"
+from gesprekken_cli.rules import load_rules
+from gesprekken_cli.rules.model import Cycle
 
 
 class Unplaced(NamedTuple):
@@ -56,33 +52,6 @@ class Plan(NamedTuple):
         return self.calendar.year
 
 
-def load_rules(path: Path | None) -> tuple[str, Cycle]:
-    """The rules file to use and its cycle.
-
-    Without ``path``: ``rules/cycle.yaml`` in the current folder when it exists, else the
-    cycle shipped inside the package (so ``gesprekken plan`` works from any folder). A rules
-    file validated before, byte for byte, comes from the cache (:mod:`rules_cache`).
-    """
-    from gesprekken_cli import rules_cache
-
-    if path is None and DEFAULT_RULES.is_file():
-        path = DEFAULT_RULES
-    if path is None:
-        name = source = "(meegeleverd) cycle.yaml"
-        raw = resources.files("gesprekken_cli.data").joinpath(PACKAGED_RULES).read_bytes()
-    else:
-        name, source = str(path), os.path.abspath(path)
-        raw = read_bytes(path)
-    cycle = rules_cache.load(source, raw)
-    if cycle is not None:
-        return name, cycle
-    from gesprekken_cli.validate import check_rules
-
-    cycle = check_rules(raw, name).valid_cycle()
-    rules_cache.store(source, raw, cycle)
-    return name, cycle
-
-
 def read_roster_file(
     path: Path,
     *,
@@ -95,15 +64,21 @@ def read_roster_file(
 
     ``families_file`` adds families, parents' e-mails and class data an export lacks.
     """
-    from gesprekken_cli.families import load_roster
+    from gesprekken_cli.roster import RosterSource, load_roster
 
-    return load_roster(
+    source = RosterSource(
         path,
         classes_file=classes_file,
-        header_map=header_map,
-        sheet=sheet,
         families_file=families_file,
-    ).roster
+        header_map=MappingProxyType(dict(header_map or {})),
+        sheet=sheet,
+    )
+    return load_roster(source).roster
+
+
+def _note(file: str, text: str) -> Problem:
+    """A warning the expansion or the scheduler gave as text (they carry no code yet)."""
+    return Problem(file, text, severity="warning")
 
 
 def school_year_of(text: str | None, today: date | None = None) -> SchoolYear:
@@ -129,17 +104,14 @@ def build_plan(
     calendar = build_calendar(year, calendar_settings(cycle, year, rules_file))
     expansion = expand(cycle, roster, calendar)
     conversations = tuple(expansion.conversations)
-    # The roster's and the expansion's warnings are still text: positioned and coded there
-    # is the roster's and rules' part of issue 14.
-    warnings = tuple(Problem(roster.source, w, severity="warning") for w in roster.warnings)
-    warnings += tuple(Problem(rules_file, w, severity="warning") for w in expansion.warnings)
+    warnings = roster.warnings + tuple(_note(rules_file, text) for text in expansion.warnings)
     if not any(c.is_individual and c.start is None for c in conversations):
         return Plan(rules_file, cycle, roster, calendar, conversations, warnings)
     from gesprekken_cli.schedule import schedule, unmet_wishes
 
     wished = None
     if wishes is not None:
-        from gesprekken_cli.wishes import read_wishes
+        from gesprekken_cli.roster.wishes import read_wishes
 
         wished = read_wishes(wishes)
     published = None
@@ -168,8 +140,8 @@ def build_plan(
             Problem(
                 wished.source,
                 f"{w.who} {w.ident!r} staat niet in het rooster; deze wens is niet gebruikt",
-                w.line,
-                code="wens-onbekend",
+                line=w.line,
+                code="wishes.unknown",
                 severity="warning",
             )
             for w in strangers

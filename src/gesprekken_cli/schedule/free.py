@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from gesprekken_cli.schedule.records import GRID, Bookings, Rules
 
 if TYPE_CHECKING:
-    from gesprekken_cli.wishes import Condition
+    from gesprekken_cli.roster.wishes import Condition
 
 
 def earliest(

@@ -14,7 +14,7 @@ from gesprekken_cli.schedule.bookings import Books
 from gesprekken_cli.schedule.records import Item, Slot, new
 
 if TYPE_CHECKING:
-    from gesprekken_cli.wishes import Wishes
+    from gesprekken_cli.roster.wishes import Wishes
 
 SiblingKey = tuple[str, int, str, int]  # family, household 1 or 2, type, round
 _first, _uid = itemgetter(0), attrgetter("uid")

@@ -16,7 +16,7 @@ from gesprekken_cli.expand import Conversation
 from gesprekken_cli.schedule.records import Slot
 
 if TYPE_CHECKING:
-    from gesprekken_cli.wishes import Wishes
+    from gesprekken_cli.roster.wishes import Wishes
 
 
 def family_gaps(slots: Sequence[Slot]) -> list[int] | None:

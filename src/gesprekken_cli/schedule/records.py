@@ -15,7 +15,7 @@ from gesprekken_cli.errors import Problem
 from gesprekken_cli.expand import Conversation
 
 if TYPE_CHECKING:  # the wishes reader is imported only when a wishes file is given
-    from gesprekken_cli.wishes import Condition
+    from gesprekken_cli.roster.wishes import Condition
 
 GRID = 5  # minutes: every start and end lies on this grid
 

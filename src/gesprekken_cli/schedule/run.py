@@ -19,7 +19,7 @@ from gesprekken_cli.calendar import SchoolCalendar
 from gesprekken_cli.errors import Problem
 from gesprekken_cli.expand import AMSTERDAM, Conversation
 from gesprekken_cli.model import Roster
-from gesprekken_cli.rules import Cycle
+from gesprekken_cli.rules.model import Cycle
 from gesprekken_cli.schedule.chains import Chains
 from gesprekken_cli.schedule.free import penalty
 from gesprekken_cli.schedule.improve import DEFAULT_ORDER, Improver, budget
@@ -37,7 +37,7 @@ from gesprekken_cli.schedule.records import Item, Published, Schedule, Slot, Unp
 from gesprekken_cli.schedule.windows import Context
 
 if TYPE_CHECKING:
-    from gesprekken_cli.wishes import Wishes
+    from gesprekken_cli.roster.wishes import Wishes
 
 _FIELDS = Conversation._fields
 _TEACHERS, _DURATION, _START, _END, _SEQUENCE = (

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, NamedTuple
 from gesprekken_cli.calendar import SchoolCalendar
 from gesprekken_cli.expand import Conversation
 from gesprekken_cli.model import Roster, Teacher
-from gesprekken_cli.rules import Cycle, TimeRange
+from gesprekken_cli.rules.model import Cycle, TimeRange
 from gesprekken_cli.schedule.bookings import Books
 from gesprekken_cli.schedule.records import Bookings, Choice, Day, Rules, clock
 
 if TYPE_CHECKING:
-    from gesprekken_cli.wishes import Condition, Wishes
+    from gesprekken_cli.roster.wishes import Condition, Wishes
 
 
 class Dead(NamedTuple):
