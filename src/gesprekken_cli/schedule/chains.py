@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from gesprekken_cli.expand import Conversation
 from gesprekken_cli.schedule.free import closed, earliest, free_starts, penalty
-from gesprekken_cli.schedule.records import GRID, Booked, Choice, Day, Item, Rules, Slot, new
+from gesprekken_cli.schedule.records import GRID, Booked, Choice, Day, Item, Rules, Slot
 from gesprekken_cli.schedule.windows import Context, Window
 
 # Nodes (a sibling tried at a start) one day's start-by-start search may visit: a chain that
@@ -44,7 +44,7 @@ class Chains:
         for item in bundle:
             window = ctx.window(convs[item.position])
             windows.append(window)
-            links.append(new(Link, (item.duration, item.hard, window.day_part, window.cap)))
+            links.append(Link(item.duration, item.hard, window.day_part, window.cap))
             soft = soft or bool(item.soft)
         best: tuple[int, list[Booked]] | None = None
         for entries in self.common_days(windows):
@@ -63,7 +63,7 @@ class Chains:
             for item, booked in zip(bundle, found, strict=True):
                 ordinal = booked.entry.ordinal
                 books.unbook(
-                    booked.choice.keys, item.family + ordinal, ordinal, booked.start, booked.end
+                    booked.choice.keys, (item.family, ordinal), ordinal, booked.start, booked.end
                 )
             if best is None or cost < best[0]:
                 best = (cost, found)
@@ -71,14 +71,14 @@ class Chains:
             return False
         for item, booked in zip(bundle, best[1], strict=True):
             books.book(
-                booked.choice.keys, item.family + booked.entry.ordinal, booked.start, booked.end
+                booked.choice.keys, (item.family, booked.entry.ordinal), booked.start, booked.end
             )
         self._write(bundle, best[1])
         return True
 
     def _write(self, bundle: tuple[Item, ...], found: list[Booked]) -> None:
         for item, (entry, s, e, choice) in zip(bundle, found, strict=True):
-            self.slots[item.position] = new(Slot, (entry.day, s, e, choice.holders))
+            self.slots[item.position] = Slot(entry.day, s, e, choice.holders)
 
     def common_days(self, windows: list[Window]) -> Iterator[list[Day]]:
         """The days every sibling's window has, in order: each sibling's entry for the day."""
@@ -107,7 +107,7 @@ class Chains:
         ctx, books = self.ctx, self.ctx.books
         pause, wait, frees = ctx.pause, ctx.wait, books.frees
         day, ordinal = entries[0].day, entries[0].ordinal
-        family = bundle[0].family + ordinal
+        family = (bundle[0].family, ordinal)
         fam = books.family_busy.get(family, ())
         plans: list[list[Choice]] = []
         free: list[list[int]] = []  # per sibling and holders: the free starts
@@ -175,7 +175,7 @@ class Chains:
                     if k < last and bits & window & (low - 1):
                         backtracked = True
                     s = (low.bit_length() - 1) * GRID
-                    chosen.append(new(Booked, (entry, s, s + duration, choice)))
+                    chosen.append(Booked(entry, s, s + duration, choice))
                     break
                 if k < last and bits & window:
                     backtracked = True
@@ -236,7 +236,7 @@ class Search:
         for k in range(len(bundle) - 2, -1, -1):
             later[k] = later[k + 1] | {t for choice in plans[k + 1] for t in choice.holders}
         self.later = later
-        self.family = bundle[0].family + entries[0].ordinal
+        self.family = (bundle[0].family, entries[0].ordinal)
         self.chosen: list[Booked] = []
         self.taken: list[bool] = []  # per chosen: its holders are booked already
         self.nodes = 0  # siblings tried at a start so far; the search gives up at NODE_LIMIT
@@ -275,7 +275,7 @@ class Search:
                 e = s + duration
                 if book:
                     books.book(keys, None, s, e)
-                chosen.append(new(Booked, (entry, s, e, choice)))
+                chosen.append(Booked(entry, s, e, choice))
                 self.taken.append(book)
                 if self.search(k + 1, e):
                     return True

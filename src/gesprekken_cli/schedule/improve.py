@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from gesprekken_cli.expand import Conversation
-from gesprekken_cli.schedule.bookings import DAYS
+from gesprekken_cli.schedule.bookings import Key
 from gesprekken_cli.schedule.chains import Chains
 from gesprekken_cli.schedule.free import closed, free_starts, penalty
 from gesprekken_cli.schedule.placement import Placer
@@ -113,7 +113,7 @@ class Improver:
         books = ctx.books
         self.teacher_number = {name[2:]: n for name, n in books.numbers.items() if name[0] == "t"}
         # Per teacher-day key: the units on it (kept as the moves go).
-        self.on_key: dict[int, set[int]] = {}
+        self.on_key: dict[Key, set[int]] = {}
         for u, unit in enumerate(units):
             for item in unit:
                 for key in self.keys_of(self.slots[item.position]):
@@ -122,16 +122,16 @@ class Improver:
         self.state = [self.round_state(r) for r in range(len(rounds))]
         self.unmet = {item.position: self.unmet_of(item) for unit in units for item in unit}
         self.work = 0
-        self.days_of: dict[int, list[int]] = {}
+        self.days_of: dict[int, list[Key]] = {}
         for k in sorted(books.busy):
-            self.days_of.setdefault(k - k % DAYS, []).append(k)
+            self.days_of.setdefault(k[0], []).append(k)
         self.current = self.totals()
 
-    def keys_of(self, slot: Slot | None) -> tuple[int, ...]:
+    def keys_of(self, slot: Slot | None) -> tuple[Key, ...]:
         if slot is None:
             return ()
         ordinal = slot.day.toordinal()
-        return tuple(self.teacher_number[t] + ordinal for t in slot.holders)
+        return tuple((self.teacher_number[t], ordinal) for t in slot.holders)
 
     def round_state(self, r: int) -> tuple[int, int]:
         state = family_state([self.slots[i.position] for i in self.rounds[r]], self.ctx.wait)
@@ -189,7 +189,7 @@ class Improver:
             if bounds is None or (hard and closed(hard, day, window.day_part)):
                 continue
             lo, hi = bounds
-            fam = books.family_busy.get(family + ordinal, ())
+            fam = books.family_busy.get((family, ordinal), ())
             for choice in choices:
                 if restrict is not None and not restrict.allows(choice.keys, busy):
                     continue
@@ -217,18 +217,18 @@ class Improver:
         if best is None or chosen is None:
             return False
         (entry, choice), s = chosen, best[3]
-        books.book(choice.keys, family + entry.ordinal, s, s + duration)
+        books.book(choice.keys, (family, entry.ordinal), s, s + duration)
         self.slots[item.position] = Slot(entry.day, s, s + duration, choice.holders)
         return True
 
-    def spare(self, key: int) -> int:
+    def spare(self, key: Key) -> int:
         """Room left on the other teacher-days of the same teacher in the books (an upper
         bound on what a closed teacher-day can hand on)."""
         busy, cap = self.ctx.books.busy, self.ctx.cap
-        days = self.days_of.get(key - key % DAYS, ())
+        days = self.days_of.get(key[0], ())
         return sum(cap - len(busy[k]) for k in days if k != key and busy[k])
 
-    def attempt(self, key: int, restrict: Restrict, units: tuple[int, ...] = ()) -> bool:
+    def attempt(self, key: Key, restrict: Restrict, units: tuple[int, ...] = ()) -> bool:
         """Take ``units`` (default: all on teacher-day ``key``) off and place them again
         under ``restrict``; keep the result when the objective improves."""
         ctx, books, slots = self.ctx, self.ctx.books, self.slots
@@ -236,7 +236,7 @@ class Improver:
         if not moved:
             return False
         old = {item.position: slots[item.position] for u in moved for item in self.units[u]}
-        journal: list[tuple[bool, int, tuple[tuple[int, int], ...]]] = []
+        journal: list[tuple[bool, Key, tuple[tuple[int, int], ...]]] = []
         books.journal = journal
         for u in moved:
             for item in self.units[u]:
@@ -244,7 +244,7 @@ class Improver:
                 if slot is None:
                     continue
                 ordinal = slot.day.toordinal()
-                books.unbook(self.keys_of(slot), item.family + ordinal, ordinal, *slot[1:3])
+                books.unbook(self.keys_of(slot), (item.family, ordinal), ordinal, *slot[1:3])
                 slots[item.position] = None
         ctx.restrict = restrict
         for u in moved:
@@ -257,7 +257,7 @@ class Improver:
                     self.placer.single(item)
         ctx.restrict = None
         books.journal = None
-        first: dict[int, bool] = {}  # per teacher-day changed: held a conversation before
+        first: dict[Key, bool] = {}  # per teacher-day changed: held a conversation before
         for teacher, k, bookings in journal:
             if teacher and k not in first:
                 first[k] = bool(bookings)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from gesprekken_cli.errors import Problem
 from gesprekken_cli.expand import Conversation
 from gesprekken_cli.schedule.bookings import Books
-from gesprekken_cli.schedule.records import Item, Slot, new
+from gesprekken_cli.schedule.records import Item, Slot
 
 if TYPE_CHECKING:
     from gesprekken_cli.roster.wishes import Wishes
@@ -49,7 +49,7 @@ def items_of(
         if number is None:
             number = books.book_of(family)
         if wishes is None or not any_wishes:
-            item = new(Item, (index, number, c.duration, (), ()))
+            item = Item(index, number, c.duration, (), ())
         else:
             own = wishes.about("leerling", c.pupil_id) + wishes.about("gezin", c.family_id)
             own = tuple(w for w in own if w.applies(c.type_id, c.round))
@@ -69,7 +69,7 @@ def items_of(
             duration = next((w.duration for w in own if w.duration), c.duration)
             hard = tuple(w.forbidden for w in own if w.forbidden)
             soft = tuple(cond for w in own for cond in w.avoid)
-            item = new(Item, (index, number, duration, hard, soft))
+            item = Item(index, number, duration, hard, soft)
         items.append(item)
         key = (family, 2 if c.household >= 2 else 1, c.type_id, c.round)
         found = siblings.get(key)

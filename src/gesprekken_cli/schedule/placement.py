@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from gesprekken_cli.expand import AMSTERDAM, Conversation
 from gesprekken_cli.schedule.free import closed, earliest, penalty
 from gesprekken_cli.schedule.reasons import Reason
-from gesprekken_cli.schedule.records import GRID, Choice, Day, Item, Published, Slot, clock, new
+from gesprekken_cli.schedule.records import GRID, Choice, Day, Item, Published, Slot, clock
 from gesprekken_cli.schedule.windows import Context, Dead
 
 
@@ -37,19 +37,19 @@ class Placer:
         if holders is None:
             return
         ordinal = day.toordinal()
-        keys = tuple(books.book_of(f"t:{t}") + ordinal for t in holders)
+        keys = tuple((books.book_of(f"t:{t}"), ordinal) for t in holders)
         if not books.room(keys, ctx.cap_of(c.type_id)):
             return
         pause = ctx.pause
         for bookings in books.books(keys):
             if any(s < b + pause and a < e + pause for a, b in bookings):
                 return
-        if any(s < b and a < e for a, b in books.family_busy.get(item.family + ordinal, ())):
+        if any(s < b and a < e for a, b in books.family_busy.get((item.family, ordinal), ())):
             return
         rules = (*item.hard, *ctx.holder_rules(holders))
         if any(cond.hits(day, s, e, c.day_part) for r in rules for cond in r):
             return
-        books.book(keys, item.family + ordinal, s, e)
+        books.book(keys, (item.family, ordinal), s, e)
         self.slots[item.position] = Slot(day, s, e, holders)
 
     def single(self, item: Item) -> Reason | None:
@@ -88,7 +88,7 @@ class Placer:
                 continue
             wish_day = True
             lo, hi = bounds
-            fam = family_busy.get(family + ordinal, ())
+            fam = family_busy.get((family, ordinal), ())
             for choice in choices:
                 _, keys, own_rules, full_key = choice
                 if restrict is not None and not restrict.allows(keys, books.busy):
@@ -102,9 +102,7 @@ class Placer:
                     if failed is not None and duration >= failed:
                         continue
                 if dead:
-                    window.dead = new(
-                        Dead, (duration, books.forgotten, i, teacher_day, day_part_fits)
-                    )
+                    window.dead = Dead(duration, books.forgotten, i, teacher_day, day_part_fits)
                     dead = False
                 rules = hard + own_rules if own_rules else hard
                 s = earliest(own_books, pause, fam, lo, hi, duration, rules, day, day_part)
@@ -135,7 +133,7 @@ class Placer:
                 break
         if dead:
             done = (duration, books.forgotten, len(window.days), teacher_day, day_part_fits)
-            window.dead = new(Dead, done)
+            window.dead = Dead(*done)
         if best is None:
             if not teacher_day:
                 return Reason.NO_TEACHER_DAY
@@ -147,6 +145,6 @@ class Placer:
                 return Reason.TEACHER_WISH
             return Reason.FULL
         _, s, entry, choice = best
-        books.book(choice.keys, family + entry.ordinal, s, s + duration)
-        self.slots[index] = new(Slot, (entry.day, s, s + duration, choice.holders))
+        books.book(choice.keys, (family, entry.ordinal), s, s + duration)
+        self.slots[index] = Slot(entry.day, s, s + duration, choice.holders)
         return None

@@ -19,10 +19,6 @@ if TYPE_CHECKING:  # the wishes reader is imported only when a wishes file is gi
 
 GRID = 5  # minutes: every start and end lies on this grid
 
-# ``new(Slot, (day, s, e, holders))``: a record without a NamedTuple's Python-level
-# ``__new__``; kept where it pays (100,000 records on a board, about 2% of its instructions).
-new = tuple.__new__
-
 Bookings = tuple[tuple[int, int], ...]  # one teacher's or family's day, sorted by start
 Rules = tuple[tuple["Condition", ...], ...]
 
@@ -52,7 +48,7 @@ class Choice(NamedTuple):
     own wishes, and the number of (holders, day part) under which a day is known full."""
 
     holders: tuple[str, ...]
-    keys: tuple[int, ...]
+    keys: tuple[tuple[int, int], ...]  # (book number, date ordinal) per holder
     rules: Rules
     full_key: int
 

@@ -54,6 +54,7 @@ def _with_slot(
     sequence: int,
 ) -> Conversation:
     """``c._replace(start=..., ...)`` without its per-call overhead (36,000 calls on a board)."""
+    # Kept: 6.97 against 6.49 billion instructions for a board's plan with ``_replace``.
     values = list(c)
     values[_START], values[_END], values[_TEACHERS] = start, end, teachers
     values[_DURATION], values[_SEQUENCE] = duration, sequence

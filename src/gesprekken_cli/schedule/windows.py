@@ -10,7 +10,7 @@ from gesprekken_cli.calendar import SchoolCalendar
 from gesprekken_cli.expand import Conversation
 from gesprekken_cli.model import Roster, Teacher
 from gesprekken_cli.rules.model import Cycle, TimeRange
-from gesprekken_cli.schedule.bookings import Books
+from gesprekken_cli.schedule.bookings import Books, Key
 from gesprekken_cli.schedule.records import Bookings, Choice, Day, Rules, clock
 
 if TYPE_CHECKING:
@@ -34,11 +34,11 @@ class Restrict(NamedTuple):
     teacher-days in ``closed``; with ``open_only``, only on teacher-days that already hold a
     conversation (or are in ``also``)."""
 
-    closed: frozenset[int]
+    closed: frozenset[Key]
     open_only: bool
-    also: frozenset[int]
+    also: frozenset[Key]
 
-    def allows(self, keys: tuple[int, ...], busy: dict[int, Bookings]) -> bool:
+    def allows(self, keys: tuple[Key, ...], busy: dict[Key, Bookings]) -> bool:
         for key in keys:
             if key in self.closed:
                 return False
@@ -195,7 +195,7 @@ class Context:
                 full_key = full_keys.get(key)
                 if full_key is None:
                     full_key = full_keys[key] = len(full_keys)
-                keys = tuple([book_of(f"t:{t}") + ordinal for t in holders])
+                keys = tuple([(book_of(f"t:{t}"), ordinal) for t in holders])
                 choices.append(Choice(holders, keys, self.holder_rules(holders), full_key))
             entries.append(Day(day, ordinal, bounds, tuple(choices)))
         return entries[i]
