@@ -36,9 +36,9 @@ DEFAULT_ORDER = (
 
 
 def budget(conversations: int) -> int:
-    """The work budget, in conversations re-placed: four per conversation for a class or a
-    school, growing by one per ten beyond that so a board's plan stays within seconds."""
-    return min(4 * conversations, 1_000 + conversations // 10)
+    """The work budget, in conversations re-placed: four per conversation of a class, at
+    most a thousand (a school's round; a board's plan of 36,000 stays near a second)."""
+    return min(4 * conversations, 1_000)
 
 
 def _added_idle(bookings: Sequence[tuple[int, int]], s: int, e: int, pause: int) -> int:
@@ -165,13 +165,25 @@ class Improver:
             for u in sorted(self.on_key.get(key, ())):
                 if self.work >= budget:
                     return
-                if self.idle.get(key) and len(self.units[u]) == 1:
+                if self.idle.get(key) and len(self.units[u]) == 1 and self.beside_gap(key, u):
                     self.attempt(key, Restrict(frozenset(), True, frozenset()), (u,))
         for key in sorted(busy, key=lambda k: (len(busy[k]), k)):
             if self.work >= budget:
                 return
             if busy.get(key) and len(busy[key]) < cap and self.spare(key) >= len(busy[key]):
                 self.attempt(key, Restrict(frozenset({key}), True, frozenset()))
+
+    def beside_gap(self, key: Key, u: int) -> bool:
+        """The single conversation ``u`` borders idle time on teacher-day ``key``: moving it
+        elsewhere may close that gap (one not beside a gap would only open one)."""
+        slot = self.slots[self.units[u][0].position]
+        if slot is None:
+            return False
+        bookings, pause = self.ctx.books.busy.get(key, ()), self.ctx.pause
+        i = bookings.index((slot.start, slot.end))
+        before = i > 0 and slot.start - bookings[i - 1][1] > pause
+        after = i + 1 < len(bookings) and bookings[i + 1][0] - slot.end > pause
+        return before or after
 
     def best_fit(self, item: Item) -> bool:
         """Book ``item`` where it adds the least idle time to its teacher's day (next to a

@@ -32,14 +32,6 @@ def family_gaps(slots: Sequence[Slot]) -> list[int] | None:
 _start = itemgetter(1)
 
 
-class FamilyRound(NamedTuple):
-    """The slots of one family's siblings in one round (family, household, type, round),
-    named for the summary."""
-
-    name: str
-    slots: Sequence[Slot | None]
-
-
 class FamilyState(NamedTuple):
     """How one family round went: back to back (every gap at most the family's waiting
     time, all on one day), the minutes waited between its conversations on each day, the
@@ -49,6 +41,14 @@ class FamilyState(NamedTuple):
     waiting: int
     longest: int
     splits: int
+
+
+class FamilyRound(NamedTuple):
+    """One family's siblings in one round (family, household, type, round), named for the
+    summary, with how it went (:func:`family_state`)."""
+
+    name: str
+    state: FamilyState
 
 
 def family_state(slots: Sequence[Slot | None], wait: int) -> FamilyState:
@@ -82,7 +82,6 @@ def quality(
     slots: Sequence[Slot | None],
     families: Sequence[FamilyRound],
     *,
-    wait: int,
     pause: int,
     teacher_days: Iterable[Sequence[tuple[int, int]]] | None = None,
     unplaced: Iterable[str] = (),
@@ -100,7 +99,7 @@ def quality(
     together = waiting = longest = splits = 0
     apart: list[str] = []
     for family in families:
-        state = family_state(family.slots, wait)
+        state = family.state
         together += state.back_to_back
         waiting += state.waiting
         longest = max(longest, state.longest)

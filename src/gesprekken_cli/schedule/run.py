@@ -177,14 +177,14 @@ def schedule(
         present = {c.uid for c in conversations}
         for uid in sorted(set(previous) - present):
             warn(uid, "eerder gepubliceerd gesprek staat niet meer in het plan", "vorig-verdwenen")
-    rounds = [_family_round(conversations, group, slots) for group in families]
+    rounds = [_family_round(conversations, group, slots, ctx.wait) for group in families]
     for group, family in zip(families, rounds, strict=True):
-        state = family_state(family.slots, ctx.wait)
+        state = family.state
         if state.back_to_back:
             continue
         if state.splits:
             remark = f"verdeeld over {state.splits + 1} dagen"
-        elif None in family.slots:
+        elif any(slots[item.position] is None for item in group):
             remark = "niet alle gesprekken ingepland"
         else:
             remark = f"wachttijd tot {state.longest} min"
@@ -204,7 +204,6 @@ def schedule(
     figures = quality(
         [slots[item.position] for item in items],
         rounds,
-        wait=ctx.wait,
         pause=ctx.pause,
         teacher_days=ctx.books.busy.values(),
         unplaced=[u.code for u in unplaced],
@@ -229,12 +228,15 @@ def _days_needed(
 
 
 def _family_round(
-    conversations: Sequence[Conversation], group: tuple[Item, ...], slots: list[Slot | None]
+    conversations: Sequence[Conversation],
+    group: tuple[Item, ...],
+    slots: list[Slot | None],
+    wait: int,
 ) -> FamilyRound:
     c = conversations[group[0].position]
     household = ", tweede huishouden" if c.household >= 2 else ""
     name = f"gezin {c.family_id} ({c.type_name}, ronde {c.round}{household})"
-    return FamilyRound(name, [slots[item.position] for item in group])
+    return FamilyRound(name, family_state([slots[item.position] for item in group], wait))
 
 
 def _unplaced(
