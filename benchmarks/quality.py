@@ -28,7 +28,7 @@ from itertools import pairwise
 from gesprekken_cli.calendar import CalendarSettings, build_calendar, parse_school_year
 from gesprekken_cli.expand import Conversation
 from gesprekken_cli.model import Klass, Pupil, Roster, Teacher
-from gesprekken_cli.rules import Cycle
+from gesprekken_cli.rules.model import Cycle
 from gesprekken_cli.schedule import GRID, schedule
 from gesprekken_cli.schedule.windows import Context
 
