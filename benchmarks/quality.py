@@ -12,7 +12,7 @@ CP-SAT runs with a time limit: unless it reports OPTIMAL, its plan is an upper b
 optimum and the printed bound a lower one. OR-Tools is a benchmark-only extra
 (``pip install -e '.[bench]'``), never a runtime dependency. Usage::
 
-    python benchmarks/quality.py [SECONDS]      # CP-SAT time limit per instance, default 60
+    python benchmarks/quality.py [SECONDS [INSTANCE ...]]   # CP-SAT limit, default 60 s
 """
 
 from __future__ import annotations
@@ -332,7 +332,7 @@ def exact(
     most_together = int((-low + w_sib - w_placed * most_placed) // w_sib)
     bound = f"ten hoogste {most_placed} ingepland, dan ten hoogste {most_together} gezinnen"
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None, name, bound
+        return None, name, "geen (niets gevonden binnen de tijd)"
     got = {
         "placed": int(sum(solver.value(p) for p in placed)),
         "siblings": f"{int(sum(solver.value(b) for b in together))}/{len(together)}",
@@ -348,11 +348,14 @@ INSTANCES = (("school", school_instance), ("hard", hard_instance))
 
 def main() -> None:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 60.0
+    only = sys.argv[2:]  # instance names, default all
     try:
         import ortools  # noqa: F401
     except ImportError:
         sys.exit("OR-Tools ontbreekt: pip install -e '.[bench]' (alleen voor deze benchmark)")
     for name, make in INSTANCES:
+        if only and name not in only:
+            continue
         cyc, roster, convs = make()
         print(f"== {name}: {len(roster.pupils)} leerlingen, {len(convs)} gesprekken")
         for label, improve in (("greedy", False), ("verbeterd", True)):
