@@ -328,8 +328,8 @@ def exact(
     name = solver.status_name(status)
     low = solver.best_objective_bound
     # what the bound proves: every later term weighs less than one family round
-    most_placed = int((-low + w_sib) // w_placed)
-    most_together = int((-low + w_sib - w_placed * most_placed) // w_sib)
+    most_placed = min(len(convs), int((-low + w_sib) // w_placed))
+    most_together = min(len(together), int((-low + w_sib - w_placed * most_placed) // w_sib))
     bound = f"ten hoogste {most_placed} ingepland, dan ten hoogste {most_together} gezinnen"
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, name, "geen (niets gevonden binnen de tijd)"
