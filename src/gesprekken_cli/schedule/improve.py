@@ -120,7 +120,8 @@ class Improver:
                     self.on_key.setdefault(key, set()).add(u)
         self.idle = {k: idle_beyond_pause(v, ctx.pause) for k, v in books.busy.items()}
         self.state = [self.round_state(r) for r in range(len(rounds))]
-        self.unmet = {item.position: self.unmet_of(item) for unit in units for item in unit}
+        # per conversation with soft wishes (the others never miss one)
+        self.unmet = {i.position: self.unmet_of(i) for unit in units for i in unit if i.soft}
         self.work = 0
         self.days_of: dict[int, list[Key]] = {}
         for k in sorted(books.busy):
@@ -280,15 +281,16 @@ class Improver:
         saved_state = {r: self.state[r] for r in touched}
         for r in touched:
             self.state[r] = self.round_state(r)
-        saved_unmet = {p: self.unmet[p] for p in old}
+        saved_unmet = {p: self.unmet[p] for p in old if p in self.unmet}
         for u in moved:
             for item in self.units[u]:
-                self.unmet[item.position] = self.unmet_of(item)
+                if item.soft:
+                    self.unmet[item.position] = self.unmet_of(item)
         now = self.current
         after = Totals(
             now.unplaced + sum(1 for p, s in old.items() if s is not None and slots[p] is None),
             now.apart + sum(self.state[r][0] - saved_state[r][0] for r in touched),
-            now.unmet + sum(self.unmet[p] - saved_unmet[p] for p in old),
+            now.unmet + sum(self.unmet[p] - saved for p, saved in saved_unmet.items()),
             now.teacher_days + sum(bool(books.busy.get(k)) - held for k, held in first.items()),
             now.idle + sum(self.idle[k] - saved_idle[k] for k in first),
             now.waiting + sum(self.state[r][1] - saved_state[r][1] for r in touched),
