@@ -3,7 +3,9 @@ bounded sibling search, split families named."""
 
 from __future__ import annotations
 
+import random
 import time
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -13,7 +15,7 @@ from test_schedule import CAL, FAST, check_valid, conversation, instances, make_
 from gesprekken_cli.model import Klass, Pupil, Roster, Teacher
 from gesprekken_cli.schedule import schedule
 from gesprekken_cli.schedule.chains import NODE_LIMIT, Search
-from gesprekken_cli.schedule.improve import DEFAULT_ORDER, FIELDS, budget
+from gesprekken_cli.schedule.improve import DEFAULT_ORDER, FIELDS, Improver, budget
 from gesprekken_cli.schedule.quality import family_state, idle_beyond_pause
 from gesprekken_cli.schedule.records import Slot
 
@@ -126,3 +128,39 @@ def test_family_state_counts_waiting_per_day_and_each_split() -> None:
 def test_idle_counts_only_time_beyond_the_pause() -> None:
     assert idle_beyond_pause([(900, 915), (920, 935), (960, 975)], 5) == 20
     assert idle_beyond_pause([(900, 915)], 5) == 0
+
+
+def four_classes_with_families(seed: int):
+    """Four classes of 8 with one teacher each, 8 families of two children in two classes
+    (chosen by a seeded shuffle), two afternoons, at most 8 a teacher-day."""
+    rng = random.Random(seed)
+    classes = [Klass(f"K{k}", (k + 3,), (Teacher(f"L{k}"),)) for k in range(4)]
+    pupils = [
+        Pupil(f"k{k}p{i}", f"K{k}-{i}", "T", k + 3, f"K{k}") for k in range(4) for i in range(8)
+    ]
+    free = list(range(len(pupils)))
+    rng.shuffle(free)
+    family: dict[int, str] = {}
+    for f in range(8):
+        a = free.pop()
+        b = next(i for i in free if pupils[i].class_name != pupils[a].class_name)
+        free.remove(b)
+        family[a] = family[b] = f"g{f}"
+    pupils = [replace(p, family_id=family.get(i)) for i, p in enumerate(pupils)]
+    teacher = {k.name: k.teachers[0].name for k in classes}
+    last = MONDAY + timedelta(days=1)
+    convs = tuple(conversation(p, (teacher[p.class_name],), MONDAY, last, 15) for p in pupils)
+    return Roster("t", tuple(pupils), tuple(classes)), convs
+
+
+def test_moving_whole_sibling_chains_closes_the_idle_time_between_them(monkeypatch) -> None:
+    cycle = make_cycle(cap=8, pause=5, wait=15)
+    roster, convs = four_classes_with_families(7)
+    improved = schedule(cycle, CAL, roster, convs)
+    check_valid(cycle, roster, improved.conversations)
+    monkeypatch.setattr(Improver, "move_chains", lambda self, budget: None)
+    without = schedule(cycle, CAL, roster, convs)
+    assert without.quality["leegloop_boven_pauze_min"] == 30
+    assert improved.quality["leegloop_boven_pauze_min"] == 0
+    assert improved.quality["gezinsrondes_aansluitend"] == 8
+    assert objective(improved.quality) < objective(without.quality)

@@ -21,6 +21,7 @@ from gesprekken_cli.schedule.free import closed, free_starts, penalty
 from gesprekken_cli.schedule.placement import Placer
 from gesprekken_cli.schedule.quality import family_state, idle_beyond_pause
 from gesprekken_cli.schedule.records import GRID, Choice, Day, Item, Slot
+from gesprekken_cli.schedule.relocate import added_idle, best_chain
 from gesprekken_cli.schedule.windows import Context, Restrict
 
 # The objective's parts, most important first unless the rules file says otherwise: placed,
@@ -39,25 +40,6 @@ def budget(conversations: int) -> int:
     """The work budget, in conversations re-placed: four per conversation of a class, at
     most a thousand (a school's round; a board's plan of 36,000 stays near a second)."""
     return min(4 * conversations, 1_000)
-
-
-def _added_idle(bookings: Sequence[tuple[int, int]], s: int, e: int, pause: int) -> int:
-    """How much idle time beyond ``pause`` booking ``s``–``e`` adds to a teacher's day
-    (negative: it fills a gap)."""
-    before = after = None
-    for a, b in bookings:
-        if b <= s:
-            before = b
-        elif a >= e and after is None:
-            after = a
-    added = 0
-    if before is not None:
-        added += max(0, s - before - pause)
-    if after is not None:
-        added += max(0, after - e - pause)
-    if before is not None and after is not None:
-        added -= max(0, after - before - pause)
-    return added
 
 
 class Totals(NamedTuple):
@@ -173,6 +155,29 @@ class Improver:
                 return
             if busy.get(key) and len(busy[key]) < cap and self.spare(key) >= len(busy[key]):
                 self.attempt(key, Restrict(frozenset({key}), True, frozenset()))
+        self.move_chains(budget)
+
+    def move_chains(self, budget: int) -> None:
+        """Each sibling chain on a teacher-day with idle time, or whose family waits, placed
+        again whole where it adds the least idle time (:func:`relocate.best_chain`), on days
+        already worked; passes repeat while one keeps a move and the budget lasts."""
+        anywhere = Restrict(frozenset(), True, frozenset())
+        chains = [u for u, unit in enumerate(self.units) if len(unit) > 1]
+        for _ in range(4):
+            kept = False
+            for u in chains:
+                if self.work >= budget:
+                    return
+                unit = self.units[u]
+                if self.slots[unit[0].position] is None:
+                    continue
+                keys = [k for i in unit for k in self.keys_of(self.slots[i.position])]
+                r = self.round_of.get(unit[0].position)
+                waits = r is not None and self.state[r][1] > 0
+                if waits or any(self.idle.get(k) for k in keys):
+                    kept = self.attempt(keys[0], anywhere, (u,)) or kept
+            if not kept:
+                return
 
     def beside_gap(self, key: Key, u: int) -> bool:
         """The single conversation ``u`` borders idle time on teacher-day ``key``: moving it
@@ -222,7 +227,7 @@ class Improver:
                     s = -(-s // GRID) * GRID
                     if s < 0 or not bits >> (s // GRID) & 1:
                         continue
-                    added = sum(_added_idle(bookings, s, s + duration, pause) for bookings in own)
+                    added = sum(added_idle(bookings, s, s + duration, pause) for bookings in own)
                     cost = penalty(soft, day, s, s + duration, window.day_part) if soft else 0
                     score = (added, cost, i, s)
                     if best is None or score < best:
@@ -263,7 +268,9 @@ class Improver:
         for u in moved:
             unit = self.units[u]
             self.work += len(unit)
-            if len(unit) > 1 and self.chains.chain(unit):
+            if len(unit) > 1 and (
+                best_chain(ctx, self.convs, slots, unit) or self.chains.chain(unit)
+            ):
                 continue
             for item in unit:
                 if not self.best_fit(item):
