@@ -22,7 +22,7 @@ from gesprekken_cli.schedule.placement import Placer
 from gesprekken_cli.schedule.quality import family_state, idle_beyond_pause
 from gesprekken_cli.schedule.records import GRID, Choice, Day, Item, Slot
 from gesprekken_cli.schedule.relocate import added_idle, best_chain
-from gesprekken_cli.schedule.windows import Context, Restrict
+from gesprekken_cli.schedule.windows import Context, Restrict, Window
 
 # The objective's parts, most important first unless the rules file says otherwise: placed,
 # sibling rounds back to back, wishes met, teacher-days, idle beyond the pause, family waiting.
@@ -56,6 +56,8 @@ class Totals(NamedTuple):
         return tuple(getattr(self, FIELDS[name]) for name in order)
 
 
+NO_CHANGE = (0,) * len(DEFAULT_ORDER)
+
 FIELDS = {
     "ingepland": "unplaced",
     "broers_zussen": "apart",
@@ -83,10 +85,6 @@ class Improver:
         self.chains = Chains(ctx, conversations, slots)
         self.units = units
         self.order = tuple(order) + tuple(n for n in DEFAULT_ORDER if n not in order)
-        self.unit_of: dict[int, int] = {}
-        for u, unit in enumerate(units):
-            for item in unit:
-                self.unit_of[item.position] = u
         self.rounds = rounds
         self.round_of: dict[int, int] = {}
         for r, group in enumerate(rounds):
@@ -94,21 +92,45 @@ class Improver:
                 self.round_of[item.position] = r
         books = ctx.books
         self.teacher_number = {name[2:]: n for name, n in books.numbers.items() if name[0] == "t"}
-        # Per teacher-day key: the units on it (kept as the moves go).
-        self.on_key: dict[Key, set[int]] = {}
-        for u, unit in enumerate(units):
-            for item in unit:
-                for key in self.keys_of(self.slots[item.position]):
-                    self.on_key.setdefault(key, set()).add(u)
         self.idle = {k: idle_beyond_pause(v, ctx.pause) for k, v in books.busy.items()}
-        self.state = [self.round_state(r) for r in range(len(rounds))]
-        # per conversation with soft wishes (the others never miss one)
-        self.unmet = {i.position: self.unmet_of(i) for unit in units for i in unit if i.soft}
+        # Set up only what the moves ask for: a board's plan has tens of thousands of
+        # conversations and only some teacher-days with idle time. The units on a teacher-day
+        # (kept as the moves go) are indexed on the first look at a day; a family round's
+        # state (back to back, waiting) is worked out when a move touches it or asks.
+        self.on_key: dict[Key, set[int]] | None = None
+        self.state: dict[int, tuple[int, int]] = {}
         self.work = 0
+        self.worked: dict[Window, list[int]] = {}  # per window: the days_to_try
         self.days_of: dict[int, list[Key]] = {}
         for k in sorted(books.busy):
             self.days_of.setdefault(k[0], []).append(k)
-        self.current = self.totals()
+
+    def units_on(self, key: Key) -> set[int]:
+        """The units on teacher-day ``key`` (the index is built on the first call)."""
+        if self.on_key is None:
+            number, slots = self.teacher_number, self.slots
+            on_key: dict[Key, set[int]] = {}
+            for u, unit in enumerate(self.units):
+                for item in unit:
+                    slot = slots[item.position]
+                    if slot is None:
+                        continue
+                    ordinal = slot.day.toordinal()
+                    for t in slot.holders:
+                        k = (number[t], ordinal)
+                        if k in on_key:
+                            on_key[k].add(u)
+                        else:
+                            on_key[k] = {u}
+            self.on_key = on_key
+        return self.on_key.get(key, set())
+
+    def state_of(self, r: int) -> tuple[int, int]:
+        """Family round ``r``: (1 when not back to back else 0, minutes waited)."""
+        state = self.state.get(r)
+        if state is None:
+            state = self.state[r] = self.round_state(r)
+        return state
 
     def keys_of(self, slot: Slot | None) -> tuple[Key, ...]:
         if slot is None:
@@ -127,17 +149,6 @@ class Improver:
         day_part = self.convs[item.position].day_part
         return penalty(item.soft, slot.day, slot.start, slot.end, day_part)
 
-    def totals(self) -> Totals:
-        busy = self.ctx.books.busy
-        return Totals(
-            sum(1 for unit in self.units for item in unit if self.slots[item.position] is None),
-            sum(s[0] for s in self.state),
-            sum(self.unmet.values()),
-            sum(1 for v in busy.values() if v),
-            sum(self.idle.values()),
-            sum(s[1] for s in self.state),
-        )
-
     def run(self, budget: int) -> None:
         """Try the moves in a fixed order until ``budget`` conversations were re-placed:
         first each single conversation on a teacher-day with idle time, to where it adds the
@@ -145,7 +156,7 @@ class Improver:
         ctx, busy = self.ctx, self.ctx.books.busy
         cap = ctx.cap
         for key in sorted(self.idle, key=lambda k: (-self.idle[k], k)):
-            for u in sorted(self.on_key.get(key, ())):
+            for u in sorted(self.units_on(key)):
                 if self.work >= budget:
                     return
                 if self.idle.get(key) and len(self.units[u]) == 1 and self.beside_gap(key, u):
@@ -173,7 +184,7 @@ class Improver:
                     continue
                 keys = [k for i in unit for k in self.keys_of(self.slots[i.position])]
                 r = self.round_of.get(unit[0].position)
-                waits = r is not None and self.state[r][1] > 0
+                waits = r is not None and self.state_of(r)[1] > 0
                 if waits or any(self.idle.get(k) for k in keys):
                     kept = self.attempt(keys[0], anywhere, (u,)) or kept
             if not kept:
@@ -201,7 +212,7 @@ class Improver:
         pause, restrict, busy = ctx.pause, ctx.restrict, books.busy
         best: tuple[int, int, int, int] | None = None  # idle added, wishes, day index, start
         chosen: tuple[Day, Choice] | None = None
-        for i in range(len(window.days)):
+        for i in self.days_to_try(window, restrict):
             entry = ctx.entry(window, i)
             day, ordinal, bounds, choices = entry
             if bounds is None or (hard and closed(hard, day, window.day_part)):
@@ -239,6 +250,24 @@ class Improver:
         self.slots[item.position] = Slot(entry.day, s, s + duration, choice.holders)
         return True
 
+    def days_to_try(self, window: Window, restrict: Restrict | None) -> Sequence[int]:
+        """The indices of ``window``'s days a move may use: under a restriction to days
+        already worked, only the days one of the class's teachers worked after the greedy
+        (known without building the others' entries: most of a long window stays unbuilt)."""
+        if restrict is None or not restrict.open_only or restrict.also:
+            return range(len(window.days))
+        found = self.worked.get(window)
+        if found is None:
+            conv = window.conv
+            names = [t.name for t in self.ctx.classes.get(conv.class_name or "", ())]
+            numbers = [self.teacher_number.get(name) for name in names or conv.teachers]
+            if not numbers or None in numbers:
+                return range(len(window.days))
+            ordinals = {k[1] for n in numbers if n is not None for k in self.days_of.get(n, ())}
+            found = [i for i, day in enumerate(window.days) if day.toordinal() in ordinals]
+            self.worked[window] = found
+        return found
+
     def spare(self, key: Key) -> int:
         """Room left on the other teacher-days of the same teacher in the books (an upper
         bound on what a closed teacher-day can hand on)."""
@@ -250,10 +279,14 @@ class Improver:
         """Take ``units`` (default: all on teacher-day ``key``) off and place them again
         under ``restrict``; keep the result when the objective improves."""
         ctx, books, slots = self.ctx, self.ctx.books, self.slots
-        moved = list(units) or sorted(self.on_key.get(key, ()))
+        moved = list(units) or sorted(self.units_on(key))
         if not moved:
             return False
         old = {item.position: slots[item.position] for u in moved for item in self.units[u]}
+        touched = {self.round_of[p] for p in old if p in self.round_of}
+        saved_state = {r: self.state_of(r) for r in touched}
+        soft = [item for u in moved for item in self.units[u] if item.soft]
+        unmet_before = sum(self.unmet_of(item) for item in soft)
         journal: list[tuple[bool, Key, tuple[tuple[int, int], ...]]] = []
         books.journal = journal
         for u in moved:
@@ -284,38 +317,30 @@ class Improver:
         saved_idle = {k: self.idle.get(k, 0) for k in first}
         for k in first:
             self.idle[k] = idle_beyond_pause(books.busy.get(k, ()), ctx.pause)
-        touched = {self.round_of[p] for p in old if p in self.round_of}
-        saved_state = {r: self.state[r] for r in touched}
         for r in touched:
             self.state[r] = self.round_state(r)
-        saved_unmet = {p: self.unmet[p] for p in old if p in self.unmet}
-        for u in moved:
-            for item in self.units[u]:
-                if item.soft:
-                    self.unmet[item.position] = self.unmet_of(item)
-        now = self.current
-        after = Totals(
-            now.unplaced + sum(1 for p, s in old.items() if s is not None and slots[p] is None),
-            now.apart + sum(self.state[r][0] - saved_state[r][0] for r in touched),
-            now.unmet + sum(self.unmet[p] - saved for p, saved in saved_unmet.items()),
-            now.teacher_days + sum(bool(books.busy.get(k)) - held for k, held in first.items()),
-            now.idle + sum(self.idle[k] - saved_idle[k] for k in first),
-            now.waiting + sum(self.state[r][1] - saved_state[r][1] for r in touched),
+        # the change in each part of the objective; kept when the first that changes drops
+        change = Totals(
+            sum(1 for p, s in old.items() if s is not None and slots[p] is None),
+            sum(self.state[r][0] - saved_state[r][0] for r in touched),
+            sum(self.unmet_of(item) for item in soft) - unmet_before,
+            sum(bool(books.busy.get(k)) - held for k, held in first.items()),
+            sum(self.idle[k] - saved_idle[k] for k in first),
+            sum(self.state[r][1] - saved_state[r][1] for r in touched),
         )
-        if after.key(self.order) < now.key(self.order):
-            self.current = after
-            for p, slot in old.items():
-                for k in self.keys_of(slot):
-                    self.on_key[k].discard(self.unit_of[p])
-            for p in old:
-                for k in self.keys_of(slots[p]):
-                    self.on_key.setdefault(k, set()).add(self.unit_of[p])
+        if change.key(self.order) < NO_CHANGE:
+            on_key = self.on_key
+            if on_key is not None:
+                for u in moved:
+                    for item in self.units[u]:
+                        for k in self.keys_of(old[item.position]):
+                            on_key[k].discard(u)
+                        for k in self.keys_of(slots[item.position]):
+                            on_key.setdefault(k, set()).add(u)
             return True
         books.undo(journal)
         for p, slot in old.items():
             slots[p] = slot
         self.idle.update(saved_idle)
-        for r, state in saved_state.items():
-            self.state[r] = state
-        self.unmet.update(saved_unmet)
+        self.state.update(saved_state)
         return False
