@@ -155,12 +155,28 @@ def four_classes_with_families(seed: int):
 
 def test_moving_whole_sibling_chains_closes_the_idle_time_between_them(monkeypatch) -> None:
     cycle = make_cycle(cap=8, pause=5, wait=15)
-    roster, convs = four_classes_with_families(7)
+    roster, convs = four_classes_with_families(6)
     improved = schedule(cycle, CAL, roster, convs)
     check_valid(cycle, roster, improved.conversations)
-    monkeypatch.setattr(Improver, "move_chains", lambda self, budget: None)
+    monkeypatch.setattr(Improver, "move_chains", lambda self, chains, budget: False)
     without = schedule(cycle, CAL, roster, convs)
-    assert without.quality["leegloop_boven_pauze_min"] == 30
+    assert without.quality["leegloop_boven_pauze_min"] == 10
+    assert without.quality["wachttijd_gezinnen_min"] == 30
     assert improved.quality["leegloop_boven_pauze_min"] == 0
+    assert improved.quality["wachttijd_gezinnen_min"] == 10
+    assert improved.quality["gezinsrondes_aansluitend"] == 8
+    assert objective(improved.quality) < objective(without.quality)
+
+
+def test_compaction_moves_the_talks_after_a_gap_together(monkeypatch) -> None:
+    cycle = make_cycle(cap=8, pause=5, wait=15)
+    roster, convs = four_classes_with_families(9)
+    improved = schedule(cycle, CAL, roster, convs)
+    check_valid(cycle, roster, improved.conversations)
+    monkeypatch.setattr(Improver, "move_blocks", lambda self, budget: False)
+    without = schedule(cycle, CAL, roster, convs)
+    assert without.quality["leegloop_boven_pauze_min"] == 5
+    assert improved.quality["leegloop_boven_pauze_min"] == 0
+    assert improved.quality["wachttijd_gezinnen_min"] == 5
     assert improved.quality["gezinsrondes_aansluitend"] == 8
     assert objective(improved.quality) < objective(without.quality)

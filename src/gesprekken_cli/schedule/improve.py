@@ -56,6 +56,8 @@ class Totals(NamedTuple):
         return tuple(getattr(self, FIELDS[name]) for name in order)
 
 
+BLOCK = 3  # units a compaction move takes off together
+PASSES = 6  # rounds of chain and single moves after the first
 NO_CHANGE = (0,) * len(DEFAULT_ORDER)
 
 FIELDS = {
@@ -152,43 +154,97 @@ class Improver:
     def run(self, budget: int) -> None:
         """Try the moves in a fixed order until ``budget`` conversations were re-placed:
         first each single conversation on a teacher-day with idle time, to where it adds the
-        least; then each teacher-day that is not full, emptied onto days already worked."""
+        least; then each teacher-day that is not full, emptied onto days already worked;
+        then passes of whole sibling chains and single conversations again, while a pass
+        keeps a move (at most :data:`PASSES`)."""
         ctx, busy = self.ctx, self.ctx.books.busy
         cap = ctx.cap
-        for key in sorted(self.idle, key=lambda k: (-self.idle[k], k)):
-            for u in sorted(self.units_on(key)):
-                if self.work >= budget:
-                    return
-                if self.idle.get(key) and len(self.units[u]) == 1 and self.beside_gap(key, u):
-                    self.attempt(key, Restrict(frozenset(), True, frozenset()), (u,))
+        self.move_singles(budget)
         for key in sorted(busy, key=lambda k: (len(busy[k]), k)):
             if self.work >= budget:
                 return
             if busy.get(key) and len(busy[key]) < cap and self.spare(key) >= len(busy[key]):
                 self.attempt(key, Restrict(frozenset({key}), True, frozenset()))
-        self.move_chains(budget)
+        chains = [u for u, unit in enumerate(self.units) if len(unit) > 1]
+        for _ in range(PASSES):
+            kept = self.move_chains(chains, budget)
+            if self.work >= budget:
+                return
+            kept = self.move_singles(budget) or kept
+            if self.work >= budget:
+                return
+            kept = self.move_blocks(budget) or kept
+            if not kept or self.work >= budget:
+                return
 
-    def move_chains(self, budget: int) -> None:
+    def move_blocks(self, budget: int) -> bool:
+        """Compaction: on each teacher-day with idle time (most first), the conversations
+        after a gap (at most :data:`BLOCK` units, chains whole) taken off together and
+        placed again in the order they were in, earliest first, so the gap can close; and
+        likewise those before it, latest first. True when a move was kept."""
+        idle, anywhere = self.idle, Restrict(frozenset(), True, frozenset())
+        pause, kept = self.ctx.pause, False
+        for key in sorted((k for k, v in idle.items() if v), key=lambda k: (-idle[k], k)):
+            if not idle.get(key):
+                continue
+            i = 1
+            while i < len(bookings := self.ctx.books.busy.get(key, ())):
+                if self.work >= budget:
+                    return kept
+                i += 1
+                if bookings[i - 1][0] - bookings[i - 2][1] <= pause:
+                    continue
+                starts = self.unit_starts(key)
+                after = [starts[a] for a, _ in bookings[i - 1 :] if a in starts]
+                before = [starts[a] for a, _ in reversed(bookings[: i - 1]) if a in starts]
+                for block in (after, before):
+                    block = list(dict.fromkeys(block))[:BLOCK]
+                    if block and self.attempt(key, anywhere, tuple(block)):
+                        kept = True
+                        break
+        return kept
+
+    def unit_starts(self, key: Key) -> dict[int, int]:
+        """Per start on teacher-day ``key``: the unit that has a conversation there."""
+        found: dict[int, int] = {}
+        for u in self.units_on(key):
+            for item in self.units[u]:
+                slot = self.slots[item.position]
+                if slot is not None and key in self.keys_of(slot):
+                    found[slot.start] = u
+        return found
+
+    def move_singles(self, budget: int) -> bool:
+        """Each single conversation beside idle time on a teacher-day (most idle first)
+        placed again where it adds the least; True when a move was kept."""
+        idle, anywhere = self.idle, Restrict(frozenset(), True, frozenset())
+        kept = False
+        for key in sorted((k for k, v in idle.items() if v), key=lambda k: (-idle[k], k)):
+            for u in sorted(self.units_on(key)):
+                if self.work >= budget:
+                    return kept
+                if idle.get(key) and len(self.units[u]) == 1 and self.beside_gap(key, u):
+                    kept = self.attempt(key, anywhere, (u,)) or kept
+        return kept
+
+    def move_chains(self, chains: list[int], budget: int) -> bool:
         """Each sibling chain on a teacher-day with idle time, or whose family waits, placed
         again whole where it adds the least idle time (:func:`relocate.best_chain`), on days
-        already worked; passes repeat while one keeps a move and the budget lasts."""
+        already worked; True when a move was kept."""
         anywhere = Restrict(frozenset(), True, frozenset())
-        chains = [u for u, unit in enumerate(self.units) if len(unit) > 1]
-        for _ in range(4):
-            kept = False
-            for u in chains:
-                if self.work >= budget:
-                    return
-                unit = self.units[u]
-                if self.slots[unit[0].position] is None:
-                    continue
-                keys = [k for i in unit for k in self.keys_of(self.slots[i.position])]
-                r = self.round_of.get(unit[0].position)
-                waits = r is not None and self.state_of(r)[1] > 0
-                if waits or any(self.idle.get(k) for k in keys):
-                    kept = self.attempt(keys[0], anywhere, (u,)) or kept
-            if not kept:
-                return
+        kept = False
+        for u in chains:
+            if self.work >= budget:
+                break
+            unit = self.units[u]
+            if self.slots[unit[0].position] is None:
+                continue
+            keys = [k for i in unit for k in self.keys_of(self.slots[i.position])]
+            r = self.round_of.get(unit[0].position)
+            waits = r is not None and self.state_of(r)[1] > 0
+            if waits or any(self.idle.get(k) for k in keys):
+                kept = self.attempt(keys[0], anywhere, (u,)) or kept
+        return kept
 
     def beside_gap(self, key: Key, u: int) -> bool:
         """The single conversation ``u`` borders idle time on teacher-day ``key``: moving it
