@@ -243,7 +243,22 @@ class Improver:
             r = self.round_of.get(unit[0].position)
             waits = r is not None and self.state_of(r)[1] > 0
             if waits or any(self.idle.get(k) for k in keys):
-                kept = self.attempt(keys[0], anywhere, (u,)) or kept
+                if self.attempt(keys[0], anywhere, (u,)):
+                    kept = True
+                    continue
+                # the chain and the single conversations beside gaps on its teacher-days:
+                # the chain first, then the singles fill what it leaves
+                near = sorted(
+                    {
+                        v
+                        for k in keys
+                        if self.idle.get(k)
+                        for v in self.units_on(k)
+                        if len(self.units[v]) == 1 and self.beside_gap(k, v)
+                    }
+                )[: BLOCK - 1]
+                if near and self.work < budget:
+                    kept = self.attempt(keys[0], anywhere, (u, *near)) or kept
         return kept
 
     def beside_gap(self, key: Key, u: int) -> bool:
