@@ -352,7 +352,8 @@ def main() -> None:
     try:
         import ortools  # noqa: F401
     except ImportError:
-        sys.exit("OR-Tools ontbreekt: pip install -e '.[bench]' (alleen voor deze benchmark)")
+        seconds = 0  # the tool's own figures only
+        print("OR-Tools ontbreekt: geen CP-SAT (pip install -e '.[bench]' voor de vergelijking)")
     for name, make in INSTANCES:
         if only and name not in only:
             continue
@@ -363,6 +364,8 @@ def main() -> None:
             result = schedule(cyc, CAL, roster, convs, improve=improve)
             took = time.perf_counter() - started
             print(f"  {label:9s} {figures(dict(result.quality))}  ({took:.2f} s)")
+        if not seconds:
+            continue
         started = time.perf_counter()
         got, status, bound = exact(cyc, roster, convs, seconds, result.conversations)
         took = time.perf_counter() - started

@@ -11,7 +11,7 @@ conversations re-placed, scaled by the size of the round, never by the clock.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from gesprekken_cli.expand import Conversation
@@ -56,6 +56,7 @@ class Totals(NamedTuple):
         return tuple(getattr(self, FIELDS[name]) for name in order)
 
 
+EDGE = True  # single moves take only a day's first or last conversation
 BLOCK = 3  # units a compaction move takes off together
 PASSES = 6  # rounds of chain and single moves after the first
 NO_CHANGE = (0,) * len(DEFAULT_ORDER)
@@ -102,7 +103,7 @@ class Improver:
         self.on_key: dict[Key, set[int]] | None = None
         self.state: dict[int, tuple[int, int]] = {}
         self.work = 0
-        self.worked: dict[Window, list[int]] = {}  # per window: the days_to_try
+        self.worked: dict[Window, list[tuple[int, list[Key]]]] = {}  # per window: the days_to_try
         self.days_of: dict[int, list[Key]] = {}
         for k in sorted(books.busy):
             self.days_of.setdefault(k[0], []).append(k)
@@ -223,7 +224,7 @@ class Improver:
             for u in sorted(self.units_on(key)):
                 if self.work >= budget:
                     return kept
-                if idle.get(key) and len(self.units[u]) == 1 and self.beside_gap(key, u):
+                if idle.get(key) and len(self.units[u]) == 1 and self.beside_gap(key, u, EDGE):
                     kept = self.attempt(key, anywhere, (u,)) or kept
         return kept
 
@@ -261,9 +262,11 @@ class Improver:
                     kept = self.attempt(keys[0], anywhere, (u, *near)) or kept
         return kept
 
-    def beside_gap(self, key: Key, u: int) -> bool:
+    def beside_gap(self, key: Key, u: int, edge: bool = False) -> bool:
         """The single conversation ``u`` borders idle time on teacher-day ``key``: moving it
-        elsewhere may close that gap (one not beside a gap would only open one)."""
+        elsewhere may close that gap (one not beside a gap would only open one). With
+        ``edge``, only the day's first or last conversation: taking one from between two
+        others leaves a gap at least its length, which a move elsewhere seldom repays."""
         slot = self.slots[self.units[u][0].position]
         if slot is None:
             return False
@@ -271,6 +274,8 @@ class Improver:
         i = bookings.index((slot.start, slot.end))
         before = i > 0 and slot.start - bookings[i - 1][1] > pause
         after = i + 1 < len(bookings) and bookings[i + 1][0] - slot.end > pause
+        if edge:
+            return (before and i == len(bookings) - 1) or (after and i == 0)
         return before or after
 
     def best_fit(self, item: Item) -> bool:
@@ -321,10 +326,11 @@ class Improver:
         self.slots[item.position] = Slot(entry.day, s, s + duration, choice.holders)
         return True
 
-    def days_to_try(self, window: Window, restrict: Restrict | None) -> Sequence[int]:
+    def days_to_try(self, window: Window, restrict: Restrict | None) -> Iterable[int]:
         """The indices of ``window``'s days a move may use: under a restriction to days
         already worked, only the days one of the class's teachers worked after the greedy
-        (known without building the others' entries: most of a long window stays unbuilt)."""
+        and still works with room left (known without building the others' entries: most
+        of a long window stays unbuilt)."""
         if restrict is None or not restrict.open_only or restrict.also:
             return range(len(window.days))
         found = self.worked.get(window)
@@ -334,10 +340,14 @@ class Improver:
             numbers = [self.teacher_number.get(name) for name in names or conv.teachers]
             if not numbers or None in numbers:
                 return range(len(window.days))
-            ordinals = {k[1] for n in numbers if n is not None for k in self.days_of.get(n, ())}
-            found = [i for i, day in enumerate(window.days) if day.toordinal() in ordinals]
+            found = []
+            for i, day in enumerate(window.days):
+                keys = [(n, day.toordinal()) for n in numbers if n is not None]
+                if any(key in self.ctx.books.busy for key in keys):
+                    found.append((i, keys))
             self.worked[window] = found
-        return found
+        busy, cap = self.ctx.books.busy, window.cap
+        return [i for i, keys in found if any(0 < len(busy.get(k, ())) < cap for k in keys)]
 
     def spare(self, key: Key) -> int:
         """Room left on the other teacher-days of the same teacher in the books (an upper
