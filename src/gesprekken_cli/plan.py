@@ -7,7 +7,7 @@ they can never disagree about which conversations exist.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -21,7 +21,7 @@ from gesprekken_cli.calendar import (
     current_school_year,
     parse_school_year,
 )
-from gesprekken_cli.errors import read_bytes
+from gesprekken_cli.errors import GesprekkenError, Problem, read_bytes
 from gesprekken_cli.expand import Conversation, calendar_settings, expand
 from gesprekken_cli.model import Roster
 from gesprekken_cli.rules import Cycle
@@ -142,6 +142,7 @@ def build_plan(
         from gesprekken_cli.schedule_previous import read_previous
 
         published = read_previous(previous)
+        _check_previous_belongs(previous, published.keys(), conversations)
     result = schedule(cycle, calendar, roster, conversations, wishes=wished, previous=published)
     notes = result.notes
     if wished is not None:
@@ -166,6 +167,25 @@ def build_plan(
         unplaced=tuple(Unplaced(uid, reason) for uid, reason in result.unplaced),
         quality=result.quality,
     )
+
+
+def _check_previous_belongs(
+    previous: Path, published: Iterable[str], conversations: Iterable[Conversation]
+) -> None:
+    """A previous plan of another class or school: none of its pupils' slots is ours."""
+    ours = {c.uid: c.is_individual for c in conversations}
+    strangers = [uid for uid in published if uid not in ours]
+    if strangers and not any(ours.get(uid) for uid in published):
+        raise GesprekkenError(
+            [
+                Problem(
+                    str(previous),
+                    "dit vorige plan hoort niet bij dit rooster en deze regels: geen van zijn "
+                    "ingeplande gesprekken met een leerling komt in dit plan voor",
+                    code="vorig-onbekend",
+                )
+            ]
+        )
 
 
 def make_plan(
