@@ -1,0 +1,49 @@
+"""What the fuzzer found, pinned as plain tests: each fixed finding, and each left to the
+branch that owns the reader (strict xfail: it starts failing once fixed, so the mark goes)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from support import DUIF, EXAMPLES, YEAR
+from test_fuzz_inputs import XLSX
+from typer.testing import CliRunner
+
+from gesprekken_cli.cli import app
+
+
+def _with_member(name: str, content: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(XLSX))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.namelist():
+            target.writestr(member, content if member == name else source.read(member))
+    return out.getvalue()
+
+
+@pytest.mark.xfail(strict=True, reason="issue 18.3, roster branch")
+@pytest.mark.parametrize("member", ["xl/workbook.xml", "[Content_Types].xml", "xl/styles.xml"])
+def test_xlsx_with_malformed_xml_inside_is_a_message(
+    runner: CliRunner, tmp_path: Path, member: str
+) -> None:
+    roster = tmp_path / "rooster.xlsx"
+    roster.write_bytes(_with_member(member, b"<niet-af"))
+    result = runner.invoke(
+        app, ["plan", str(roster), "-r", str(DUIF), "-j", YEAR], env={"GESPREKKEN_DEBUG": "1"}
+    )
+    assert result.exit_code in (1, 2)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_previous_plan_nested_deeper_than_python_recurses(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Found by the fuzzer: ``[[[...]]]`` 2,000 deep was a RecursionError traceback."""
+    previous = tmp_path / "vorig.json"
+    previous.write_bytes(b"[" * 5000 + b"]" * 5000)
+    args = ["plan", str(EXAMPLES / "groep3.csv"), "-r", str(DUIF), "-j", YEAR]
+    result = runner.invoke(app, [*args, "--vorig", str(previous)], env={"GESPREKKEN_DEBUG": "1"})
+    assert result.exit_code == 1 and "te diep genest" in result.stderr
