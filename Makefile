@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint venv bench clean
+.PHONY: run test lint venv bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -23,6 +23,10 @@ test: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+# The long fuzz run: 2,000 cases per input kind (make test runs a short one of each).
+fuzz: $(STAMP)
+	GESPREKKEN_FUZZ=lang $(BIN)/python -m pytest tests/fuzz -q
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/make_board.py

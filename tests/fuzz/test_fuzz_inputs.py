@@ -7,6 +7,7 @@ and columns of a table; nodes of a YAML, JSON or XML tree; members of the xlsx z
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import zipfile
@@ -195,7 +196,7 @@ def xml_mutants(draw: st.DrawFn) -> bytes:
         elif op == "drop":
             parent.remove(child)
         elif op == "copy":
-            parent.append(ElementTree.fromstring(ElementTree.tostring(child)))
+            parent.append(copy.deepcopy(child))
         else:
             child.set(draw(st.sampled_from(["key", "x"])), draw(cell_values()))
     text = ElementTree.tostring(root, encoding="unicode")
