@@ -118,46 +118,102 @@ def _signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
-def _lstat(path: Path | str, folder_fd: int | None = None) -> os.stat_result | None:
+class _Folder:
+    """Names inside one folder: through an open descriptor where the system has them, so
+    nothing can swap the folder for a link meanwhile; by path elsewhere (Windows)."""
+
+    def __init__(self, path: Path, parent: _Folder | None = None) -> None:
+        self.path = path
+        self.fd: int | None = None
+        name = path.name if parent is not None else path
+        if not _BY_DESCRIPTOR:
+            info = parent.lstat(path.name) if parent is not None else _lstat_path(path)
+            if info is None:
+                raise _fail(path, f"map {path} bestaat niet")
+            if not stat.S_ISDIR(info.st_mode):
+                raise _fail(path, "is geen map (of een symbolische koppeling)")
+            return
+        try:
+            flags = os.O_RDONLY | _DIRECTORY | _NOFOLLOW
+            self.fd = os.open(name, flags, dir_fd=parent.fd if parent is not None else None)
+        except FileNotFoundError:
+            raise _fail(path, f"map {path} bestaat niet") from None
+        except OSError as exc:
+            if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+                raise _fail(path, "is geen map (of een symbolische koppeling)") from None
+            raise _fail(path, f"kan de map niet openen ({os_reason(exc)})") from None
+
+    def at(self, name: str) -> str | Path:
+        return name if self.fd is not None else self.path / name
+
+    def lstat(self, name: str) -> os.stat_result | None:
+        try:
+            return os.lstat(self.at(name), dir_fd=self.fd)
+        except FileNotFoundError:
+            return None
+
+    def rename(self, source: str, target: str) -> None:
+        """``os.replace`` within the folder: a file or link at ``target`` is replaced."""
+        os.replace(self.at(source), self.at(target), src_dir_fd=self.fd, dst_dir_fd=self.fd)
+
+    def unlink(self, name: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.at(name), dir_fd=self.fd)
+
+    def mkdir(self, name: str) -> None:
+        os.mkdir(self.at(name), 0o700, dir_fd=self.fd)
+
+    def rmdir(self, name: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.rmdir(self.at(name), dir_fd=self.fd)
+
+    def names(self) -> list[str]:
+        return os.listdir(self.fd if self.fd is not None else self.path)
+
+    def finish(self, mode: int) -> None:
+        """Set the folder's own mode and make its entries durable."""
+        if self.fd is None:
+            os.chmod(self.path, mode)
+            return
+        os.fchmod(self.fd, mode)
+        os.fsync(self.fd)
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+_BY_DESCRIPTOR = os.open in os.supports_dir_fd and os.rename in os.supports_dir_fd
+
+
+def _lstat_path(path: Path) -> os.stat_result | None:
     try:
-        return os.lstat(path, dir_fd=folder_fd)
+        return os.lstat(path)
     except FileNotFoundError:
         return None
-
-
-def _open_folder(path: Path | str, shown: Path, folder_fd: int | None = None) -> int:
-    """A descriptor of the folder ``path``, never through a symbolic link at its end."""
-    try:
-        return os.open(path, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=folder_fd)
-    except FileNotFoundError:
-        raise _fail(shown, f"map {shown} bestaat niet") from None
-    except OSError as exc:
-        if exc.errno in (errno.ELOOP, errno.ENOTDIR):
-            raise _fail(shown, "is geen map (of een symbolische koppeling)") from None
-        raise _fail(shown, f"kan de map niet openen ({os_reason(exc)})") from None
 
 
 def _temp_name(name: str) -> str:
     return f".{name}.{secrets.token_hex(4)}.tmp"
 
 
-def _create(folder_fd: int, name: str, payload: bytes, mode: int) -> None:
+def _create(folder: _Folder, name: str, payload: bytes, mode: int) -> None:
     """Create ``name`` in the folder, never through a link and never over an existing entry."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
-    handle = os.open(name, flags, 0o600, dir_fd=folder_fd)
+    flags |= getattr(os, "O_BINARY", 0)
+    handle = os.open(
+        folder.at(name), flags, 0o600 if folder.fd is not None else mode, dir_fd=folder.fd
+    )
     try:
-        os.fchmod(handle, mode)
+        if hasattr(os, "fchmod"):
+            os.fchmod(handle, mode)
         view = memoryview(payload)
         while view:
             view = view[os.write(handle, view) :]
         os.fsync(handle)
     finally:
         os.close(handle)
-
-
-def _unlink_quietly(name: str, folder_fd: int) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(name, dir_fd=folder_fd)
 
 
 def _is_stream(path: Path, info: os.stat_result) -> bool:
@@ -174,7 +230,7 @@ def write_atomic(path: Path, data: bytes | str, *, force: bool = False) -> None:
     its target); on any failure or stop signal the old file stays and no temporary file is left.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    info = _lstat(path)
+    info = _lstat_path(path)
     if info is not None and _is_stream(path, info):
         _write_stream(path, payload)
         return
@@ -187,23 +243,22 @@ def write_atomic(path: Path, data: bytes | str, *, force: bool = False) -> None:
             what = " (een symbolische koppeling)" if stat.S_ISLNK(info.st_mode) else ""
             raise _fail(path, f"bestaat al{what}; gebruik --force om te vervangen")
     old = stat.S_IMODE(info.st_mode) if info is not None and stat.S_ISREG(info.st_mode) else None
-    folder = path.parent
-    folder_fd = _open_folder(folder, folder)
+    folder = _Folder(path.parent)
     temp = ""
     try:
         with _signals_held():
             temp = _temp_name(path.name)
-        _create(folder_fd, temp, payload, file_mode(old))
+        _create(folder, temp, payload, file_mode(old))
         with _signals_held():
-            os.replace(temp, path.name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
+            folder.rename(temp, path.name)
             temp = ""
     except OSError as exc:
-        raise _fail(path, f"kan niet schrijven in {folder} ({os_reason(exc)})") from None
+        raise _fail(path, f"kan niet schrijven in {path.parent} ({os_reason(exc)})") from None
     finally:
         with _signals_held():
             if temp:
-                _unlink_quietly(temp, folder_fd)
-            os.close(folder_fd)
+                folder.unlink(temp)
+            folder.close()
 
 
 def _write_stream(path: Path, payload: bytes) -> None:
@@ -234,7 +289,7 @@ def write_files(folder: Path, files: Mapping[str, bytes | str], *, force: bool =
     ``force`` the link is replaced by a real folder.
     """
     payloads = _payloads(files)
-    info = _lstat(folder)
+    info = _lstat_path(folder)
     if info is None:
         _write_new_folder(folder, payloads, replace_link=False)
     elif stat.S_ISLNK(info.st_mode):
@@ -253,56 +308,54 @@ def write_files(folder: Path, files: Mapping[str, bytes | str], *, force: bool =
 
 def _write_new_folder(folder: Path, payloads: Mapping[str, bytes], *, replace_link: bool) -> None:
     """Fill a hidden sibling folder, then rename it into place in one step."""
-    parent = folder.parent
     try:
-        parent.mkdir(parents=True, exist_ok=True)
+        folder.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise _fail(folder, f"kan de map niet maken ({os_reason(exc)})") from None
-    parent_fd = _open_folder(parent, parent)
+    parent = _Folder(folder.parent)
     temp = ""
     try:
         with _signals_held():
             temp = _temp_name(folder.name)
-            os.mkdir(temp, 0o700, dir_fd=parent_fd)
-        temp_fd = os.open(temp, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=parent_fd)
+            parent.mkdir(temp)
+        inside = _Folder(parent.path / temp, parent)
         try:
             mode = file_mode()
             for name, payload in payloads.items():
-                _create(temp_fd, name, payload, mode)
-            os.fchmod(temp_fd, _FOLDER_MODE & ~_umask())
-            os.fsync(temp_fd)
+                _create(inside, name, payload, mode)
+            inside.finish(_FOLDER_MODE & ~_umask())
         finally:
-            os.close(temp_fd)
+            inside.close()
         with _signals_held():
-            _rename_into_place(parent_fd, temp, folder, replace_link=replace_link)
+            _rename_into_place(parent, temp, folder, replace_link=replace_link)
             temp = ""
     except OSError as exc:
         raise _fail(folder, f"kan niet schrijven ({os_reason(exc)})") from None
     finally:
         with _signals_held():
             if temp:
-                _remove_folder(temp, parent_fd)
-            os.close(parent_fd)
+                _remove_folder(parent, temp)
+            parent.close()
 
 
-def _rename_into_place(parent_fd: int, temp: str, folder: Path, *, replace_link: bool) -> None:
+def _rename_into_place(parent: _Folder, temp: str, folder: Path, *, replace_link: bool) -> None:
     """Move the finished folder to ``folder``; never over what another run put there."""
     name = folder.name
     if replace_link:
-        info = _lstat(name, parent_fd)
+        info = parent.lstat(name)
         if info is not None and not stat.S_ISLNK(info.st_mode):
             raise _raced(folder)
         if info is not None:
-            if _renameat2(parent_fd, temp, name, _RENAME_EXCHANGE):
-                os.unlink(temp, dir_fd=parent_fd)  # the link, now under the temporary name
+            if _renameat2(parent, temp, name, _RENAME_EXCHANGE):
+                parent.unlink(temp)  # the link, now under the temporary name
                 return
-            os.unlink(name, dir_fd=parent_fd)
+            parent.unlink(name)
     try:
-        if not _renameat2(parent_fd, temp, name, _RENAME_NOREPLACE):
+        if not _renameat2(parent, temp, name, _RENAME_NOREPLACE):
             # No renameat2 here: rename() still refuses a file, a link or a folder with files.
-            if _lstat(name, parent_fd) is not None:
+            if parent.lstat(name) is not None:
                 raise _raced(folder)
-            os.rename(temp, name, src_dir_fd=parent_fd, dst_dir_fd=parent_fd)
+            os.rename(parent.at(temp), parent.at(name), src_dir_fd=parent.fd, dst_dir_fd=parent.fd)
     except OSError as exc:
         if exc.errno in (errno.EEXIST, errno.ENOTEMPTY, errno.ENOTDIR, errno.EISDIR):
             raise _raced(folder) from None
@@ -317,9 +370,9 @@ def _raced(folder: Path) -> OutputError:
     )
 
 
-def _renameat2(folder_fd: int, source: str, target: str, flags: int) -> bool:
+def _renameat2(parent: _Folder, source: str, target: str, flags: int) -> bool:
     """Linux ``renameat2`` in one folder; False where the system or file system lacks it."""
-    if not sys.platform.startswith("linux"):
+    if parent.fd is None or not sys.platform.startswith("linux"):
         return False
     import ctypes
 
@@ -329,7 +382,7 @@ def _renameat2(folder_fd: int, source: str, target: str, flags: int) -> bool:
     text, number = ctypes.c_char_p, ctypes.c_int
     function.argtypes = [number, text, number, text, ctypes.c_uint]
     function.restype = ctypes.c_int
-    if function(folder_fd, os.fsencode(source), folder_fd, os.fsencode(target), flags) == 0:
+    if function(parent.fd, os.fsencode(source), parent.fd, os.fsencode(target), flags) == 0:
         return True
     code = ctypes.get_errno()
     if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
@@ -337,64 +390,62 @@ def _renameat2(folder_fd: int, source: str, target: str, flags: int) -> bool:
     raise OSError(code, os.strerror(code), target)
 
 
-def _remove_folder(name: str, parent_fd: int) -> None:
+def _remove_folder(parent: _Folder, name: str) -> None:
     """Remove a temporary folder this run made (plain files only); missing is fine."""
     try:
-        folder_fd = os.open(name, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=parent_fd)
-    except FileNotFoundError:
+        inside = _Folder(parent.path / name, parent)
+    except OutputError:
         return
     try:
-        for entry in os.listdir(folder_fd):
-            _unlink_quietly(entry, folder_fd)
+        for entry in inside.names():
+            inside.unlink(entry)
     finally:
-        os.close(folder_fd)
-    with contextlib.suppress(FileNotFoundError):
-        os.rmdir(name, dir_fd=parent_fd)
+        inside.close()
+    parent.rmdir(name)
 
 
-def _write_into_folder(folder: Path, payloads: Mapping[str, bytes], *, force: bool) -> None:
+def _write_into_folder(path: Path, payloads: Mapping[str, bytes], *, force: bool) -> None:
     """Write every file as a temporary file first, then swap them in; all or none."""
-    folder_fd = _open_folder(folder, folder)
+    folder = _Folder(path)
     try:
-        _lock(folder_fd, folder)
+        _lock(folder)
         existing: dict[str, os.stat_result] = {}
         for name in payloads:
-            info = _lstat(name, folder_fd)
+            info = folder.lstat(name)
             if info is None:
                 continue
             if not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
-                raise _fail(folder / name, "is geen gewoon bestand en kan niet vervangen worden")
+                raise _fail(path / name, "is geen gewoon bestand en kan niet vervangen worden")
             existing[name] = info
         if existing and not force:
             clashes = sorted(existing)
             shown = ", ".join(clashes[:5]) + (" …" if len(clashes) > 5 else "")
-            raise _fail(folder, f"bestaat al: {shown}; gebruik --force om te vervangen")
-        _swap_in(folder, folder_fd, payloads, existing)
+            raise _fail(path, f"bestaat al: {shown}; gebruik --force om te vervangen")
+        _swap_in(folder, payloads, existing)
     finally:
-        os.close(folder_fd)  # also releases the lock
+        folder.close()  # also releases the lock
 
 
-def _lock(folder_fd: int, folder: Path) -> None:
+def _lock(folder: _Folder) -> None:
     """One run at a time writes into a folder (an advisory lock on the folder itself)."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
         return
+    if folder.fd is None:  # pragma: no cover - no descriptors, no lock
+        return
     try:
-        fcntl.flock(folder_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(folder.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         raise _fail(
-            folder, "een andere run schrijft hier op dit moment; probeer het straks opnieuw"
+            folder.path, "een andere run schrijft hier op dit moment; probeer het straks opnieuw"
         ) from None
     except OSError:  # a file system without locks: the temporary files still keep runs apart
         return
 
 
 def _swap_in(
-    folder: Path,
-    folder_fd: int,
-    payloads: Mapping[str, bytes],
-    existing: Mapping[str, os.stat_result],
+    folder: _Folder, payloads: Mapping[str, bytes], existing: Mapping[str, os.stat_result]
 ) -> None:
     temps: dict[str, str] = {}
     backups: dict[str, str] = {}
@@ -406,36 +457,36 @@ def _swap_in(
             old = stat.S_IMODE(info.st_mode) if info and stat.S_ISREG(info.st_mode) else None
             with _signals_held():
                 temps[name] = _temp_name(name)
-            _create(folder_fd, temps[name], payload, file_mode(old))
+            _create(folder, temps[name], payload, file_mode(old))
         with _signals_held():
             try:
                 for name, temp in temps.items():
                     if name in existing:
                         backups[name] = _temp_name(name)
-                        os.rename(name, backups[name], src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
-                    os.rename(temp, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
+                        folder.rename(name, backups[name])
+                    folder.rename(temp, name)
                     done.append(name)
                 committed = True
             finally:
                 if not committed:
-                    _roll_back(folder_fd, done, backups)
+                    _roll_back(folder, done, backups)
     except OSError as exc:
-        raise _fail(folder, f"kan niet schrijven ({os_reason(exc)})") from None
+        raise _fail(folder.path, f"kan niet schrijven ({os_reason(exc)})") from None
     finally:
         with _signals_held():
             for name, temp in temps.items():
                 if name not in done:
-                    _unlink_quietly(temp, folder_fd)
+                    folder.unlink(temp)
             if committed:
                 for backup in backups.values():
-                    _unlink_quietly(backup, folder_fd)
+                    folder.unlink(backup)
 
 
-def _roll_back(folder_fd: int, done: list[str], backups: dict[str, str]) -> None:
+def _roll_back(folder: _Folder, done: list[str], backups: dict[str, str]) -> None:
     """Put the old files back after a failed swap; a backup that cannot go back is kept."""
     for name in done:
-        _unlink_quietly(name, folder_fd)
+        folder.unlink(name)
     for name, backup in list(backups.items()):
         with contextlib.suppress(OSError):
-            os.rename(backup, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
+            folder.rename(backup, name)
     done.clear()

@@ -109,10 +109,10 @@ def test_failure_midway_restores_calendars_already_written(
     before = snapshot(tmp_path)
     real = output._create
 
-    def disk_full(folder_fd: int, name: str, payload: bytes, mode: int) -> None:
+    def disk_full(folder: object, name: str, payload: bytes, mode: int) -> None:
         if name.startswith(".school.ics."):
             raise OSError(28, "No space left on device")
-        real(folder_fd, name, payload, mode)
+        real(folder, name, payload, mode)
 
     monkeypatch.setattr(output, "_create", disk_full)
     result = run(runner, tmp_path, "--force", year="2027-2028")

@@ -25,9 +25,9 @@ import sys, time
 import gesprekken_cli.output as output
 real = output._create
 delay = float(sys.argv[1])
-def slow(folder_fd, name, payload, mode):
+def slow(folder, name, payload, mode):
     time.sleep(delay)
-    real(folder_fd, name, payload, mode)
+    real(folder, name, payload, mode)
 output._create = slow
 sys.argv = ["gesprekken", *sys.argv[2:]]
 from gesprekken_cli.console import main
