@@ -315,3 +315,15 @@ def test_a_locked_folder_is_refused(tmp_path: Path, way: str) -> None:
     finally:
         os.close(handle)
     assert list(folder.iterdir()) == []
+
+
+def test_the_folder_holding_the_output_may_be_reached_through_a_link(tmp_path: Path) -> None:
+    """Only the output's own name is never followed: ``/tmp`` on macOS is a link, for one."""
+    real = tmp_path / "echt"
+    real.mkdir()
+    via = tmp_path / "via"
+    via.symlink_to(real, target_is_directory=True)
+    write_atomic(via / "plan.json", "x")
+    write_files(via / "agenda", {"a.ics": "x"})
+    assert (real / "plan.json").read_text(encoding="utf-8") == "x"
+    assert (real / "agenda" / "a.ics").read_text(encoding="utf-8") == "x"

@@ -122,19 +122,23 @@ class _Folder:
     """Names inside one folder: through an open descriptor where the system has them, so
     nothing can swap the folder for a link meanwhile; by path elsewhere (Windows)."""
 
-    def __init__(self, path: Path, parent: _Folder | None = None) -> None:
+    def __init__(self, path: Path, parent: _Folder | None = None, *, follow: bool = False) -> None:
+        """``follow``: the folder the user named to hold the output (``--out``'s parent) may
+        be reached through a link; the output folder itself and our temporary one never."""
         self.path = path
         self.fd: int | None = None
         name = path.name if parent is not None else path
         if not _BY_DESCRIPTOR:
             info = parent.lstat(path.name) if parent is not None else _lstat_path(path)
+            if follow and info is not None and stat.S_ISLNK(info.st_mode):
+                info = os.stat(path)
             if info is None:
                 raise _fail(path, f"map {path} bestaat niet")
             if not stat.S_ISDIR(info.st_mode):
                 raise _fail(path, "is geen map (of een symbolische koppeling)")
             return
         try:
-            flags = os.O_RDONLY | _DIRECTORY | _NOFOLLOW
+            flags = os.O_RDONLY | _DIRECTORY | (0 if follow else _NOFOLLOW)
             self.fd = os.open(name, flags, dir_fd=parent.fd if parent is not None else None)
         except FileNotFoundError:
             raise _fail(path, f"map {path} bestaat niet") from None
@@ -243,7 +247,7 @@ def write_atomic(path: Path, data: bytes | str, *, force: bool = False) -> None:
             what = " (een symbolische koppeling)" if stat.S_ISLNK(info.st_mode) else ""
             raise _fail(path, f"bestaat al{what}; gebruik --force om te vervangen")
     old = stat.S_IMODE(info.st_mode) if info is not None and stat.S_ISREG(info.st_mode) else None
-    folder = _Folder(path.parent)
+    folder = _Folder(path.parent, follow=True)
     temp = ""
     try:
         with _signals_held():
@@ -312,7 +316,7 @@ def _write_new_folder(folder: Path, payloads: Mapping[str, bytes], *, replace_li
         folder.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise _fail(folder, f"kan de map niet maken ({os_reason(exc)})") from None
-    parent = _Folder(folder.parent)
+    parent = _Folder(folder.parent, follow=True)
     temp = ""
     try:
         with _signals_held():
