@@ -11,11 +11,12 @@ references, at most :data:`MAX_BYTES`. The pupils become rows for
 
 from __future__ import annotations
 
+import re
 import xml.sax
 from dataclasses import dataclass, field
 from typing import Any
 
-from gesprekken_cli.errors import Problem, RosterError
+from gesprekken_cli.errors import Problem, RosterError, quote
 from gesprekken_cli.model import Klass, Teacher
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -135,6 +136,7 @@ def parse_xml(raw: bytes, source: str) -> Node:
                 )
             ]
         )
+    _check_declared_encoding(raw, source)
     builder = _Builder()
     refused = {
         DTDForbidden: "een DTD (<!DOCTYPE …>) is niet toegestaan in een EDEXML-bestand",
@@ -163,6 +165,32 @@ def parse_xml(raw: bytes, source: str) -> Node:
     if builder.root is None:
         raise RosterError([Problem(source, "leeg XML-bestand", code="edexml.empty")])
     return builder.root
+
+
+_DECLARED = re.compile(rb"""\A(?:\xef\xbb\xbf)?<\?xml\s[^>]*?encoding\s*=\s*["']([^"']*)["']""")
+_ENCODINGS = {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1"}
+_ENCODINGS |= {"iso-8859-15", "windows-1252", "cp1252"}
+
+
+def _check_declared_encoding(raw: bytes, source: str) -> None:
+    """Only encodings an export uses: the parser crashes on some others (``rot13``, ``utf-7``)."""
+    match = _DECLARED.match(raw[:500])
+    if match is None:
+        return
+    name = match.group(1).decode("ascii", "replace")
+    if name.lower() not in _ENCODINGS:
+        raise RosterError(
+            [
+                Problem(
+                    source,
+                    f"tekencodering {quote(name, 20)} in de XML-declaratie wordt niet gelezen;"
+                    " verwacht UTF-8 (zoals EDEXML voorschrijft) of ISO-8859-1",
+                    line=1,
+                    column=match.start(1) + 1 - (3 if raw.startswith(b"\xef\xbb\xbf") else 0),
+                    code="edexml.encoding",
+                )
+            ]
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from support import DUIF, EXAMPLES, YEAR
+from support import DATA, DUIF, EXAMPLES, YEAR
 from test_fuzz_inputs import XLSX
 from typer.testing import CliRunner
 
@@ -47,3 +47,19 @@ def test_previous_plan_nested_deeper_than_python_recurses(
     args = ["plan", str(EXAMPLES / "groep3.csv"), "-r", str(DUIF), "-j", YEAR]
     result = runner.invoke(app, [*args, "--vorig", str(previous)], env={"GESPREKKEN_DEBUG": "1"})
     assert result.exit_code == 1 and "te diep genest" in result.stderr
+
+
+@pytest.mark.parametrize("encoding", ["TTF-8", "rot13", "utf-7", "utf-32", "idna", "undefined"])
+def test_edexml_declaring_an_unreadable_encoding_is_a_message(
+    runner: CliRunner, tmp_path: Path, encoding: str
+) -> None:
+    """Found by the fuzzer: ``encoding="TTF-8"`` was a LookupError traceback (``utf-7`` a
+    ValueError, ``idna`` a UnicodeError)."""
+    export = tmp_path / "export.xml"
+    raw = (DATA / "edexml" / "voorbeeld.xml").read_bytes()
+    export.write_bytes(raw.replace(b'encoding="UTF-8"', f'encoding="{encoding}"'.encode(), 1))
+    result = runner.invoke(
+        app, ["plan", str(export), "-r", str(DUIF), "-j", YEAR], env={"GESPREKKEN_DEBUG": "1"}
+    )
+    assert result.exit_code == 1, result.output
+    assert f"{export}:1:31: tekencodering" in result.stderr

@@ -116,10 +116,10 @@ def test_csv_roster(folder: Path, data: bytes) -> None:
 
 def _typed(cell: str) -> Any:
     """Some cells as the numbers and dates a spreadsheet holds rather than text."""
-    if cell.isdigit() and len(cell) < 15:
+    if cell.isascii() and cell.isdigit() and len(cell) < 15:
         return int(cell)
     parts = cell.split("-")
-    if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[2]) == 4:
+    if len(parts) == 3 and all(p.isascii() and p.isdigit() for p in parts) and len(parts[2]) == 4:
         try:
             return date(int(parts[2]), int(parts[1]), int(parts[0]))
         except ValueError:
