@@ -26,7 +26,7 @@ test: $(STAMP)
 
 # The long fuzz run: 2,000 cases per input kind (make test runs a short one of each).
 fuzz: $(STAMP)
-	GESPREKKEN_FUZZ=lang $(BIN)/python -m pytest tests/fuzz -q
+	GESPREKKEN_FUZZ=lang $(BIN)/python -m pytest tests/fuzz -q --durations=0
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/make_board.py
