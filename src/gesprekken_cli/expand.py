@@ -22,14 +22,14 @@ from gesprekken_cli.calendar import (
 )
 from gesprekken_cli.calendar import SchoolYear as SchoolYear
 from gesprekken_cli.model import Pupil, Roster
-from gesprekken_cli.rules import (
-    MONTHS_NL,
+from gesprekken_cli.rules.model import (
     ConversationType,
     Cycle,
     Task,
     TimeRange,
     When,
 )
+from gesprekken_cli.rules.values import MONTHS_NL
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 _DAY = timedelta(days=1)

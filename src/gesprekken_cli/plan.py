@@ -6,10 +6,8 @@ they can never disagree about which conversations exist.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -21,13 +19,11 @@ from gesprekken_cli.calendar import (
     current_school_year,
     parse_school_year,
 )
-from gesprekken_cli.errors import GesprekkenError, Problem, read_bytes
+from gesprekken_cli.errors import GesprekkenError, Problem
 from gesprekken_cli.expand import Conversation, calendar_settings, expand
 from gesprekken_cli.model import Roster
-from gesprekken_cli.rules import Cycle
-
-DEFAULT_RULES = Path("rules/cycle.yaml")
-PACKAGED_RULES = "cycle.yaml"
+from gesprekken_cli.rules import load_rules
+from gesprekken_cli.rules.model import Cycle
 
 
 class Unplaced(NamedTuple):
@@ -45,40 +41,13 @@ class Plan(NamedTuple):
     roster: Roster
     calendar: SchoolCalendar
     conversations: tuple[Conversation, ...]
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()
     unplaced: tuple[Unplaced, ...] = ()
     quality: Mapping[str, Any] = MappingProxyType({})
 
     @property
     def year(self) -> SchoolYear:
         return self.calendar.year
-
-
-def load_rules(path: Path | None) -> tuple[str, Cycle]:
-    """The rules file to use and its cycle.
-
-    Without ``path``: ``rules/cycle.yaml`` in the current folder when it exists, else the
-    cycle shipped inside the package (so ``gesprekken plan`` works from any folder). A rules
-    file validated before, byte for byte, comes from the cache (:mod:`rules_cache`).
-    """
-    from gesprekken_cli import rules_cache
-
-    if path is None and DEFAULT_RULES.is_file():
-        path = DEFAULT_RULES
-    if path is None:
-        name = source = "(meegeleverd) cycle.yaml"
-        raw = resources.files("gesprekken_cli.data").joinpath(PACKAGED_RULES).read_bytes()
-    else:
-        name, source = str(path), os.path.abspath(path)
-        raw = read_bytes(path)
-    cycle = rules_cache.load(source, raw)
-    if cycle is not None:
-        return name, cycle
-    from gesprekken_cli.validate import check_rules
-
-    cycle = check_rules(raw, name).valid_cycle()
-    rules_cache.store(source, raw, cycle)
-    return name, cycle
 
 
 def read_roster_file(
@@ -93,15 +62,21 @@ def read_roster_file(
 
     ``families_file`` adds families, parents' e-mails and class data an export lacks.
     """
-    from gesprekken_cli.families import load_roster
+    from gesprekken_cli.roster import RosterSource, load_roster
 
-    return load_roster(
+    source = RosterSource(
         path,
         classes_file=classes_file,
-        header_map=header_map,
-        sheet=sheet,
         families_file=families_file,
-    ).roster
+        header_map=MappingProxyType(dict(header_map or {})),
+        sheet=sheet,
+    )
+    return load_roster(source).roster
+
+
+def _note(file: str, text: str) -> Problem:
+    """A warning the expansion or the scheduler gave as text (they carry no code yet)."""
+    return Problem(file, text, severity="warning")
 
 
 def school_year_of(text: str | None, today: date | None = None) -> SchoolYear:
@@ -127,14 +102,14 @@ def build_plan(
     calendar = build_calendar(year, calendar_settings(cycle, year, rules_file))
     expansion = expand(cycle, roster, calendar)
     conversations = tuple(expansion.conversations)
-    warnings = tuple(roster.warnings) + tuple(expansion.warnings)
+    warnings = roster.warnings + tuple(_note(rules_file, text) for text in expansion.warnings)
     if not any(c.is_individual and c.start is None for c in conversations):
         return Plan(rules_file, cycle, roster, calendar, conversations, warnings)
     from gesprekken_cli.schedule import schedule, unmet_wishes
 
     wished = None
     if wishes is not None:
-        from gesprekken_cli.wishes import read_wishes
+        from gesprekken_cli.roster.wishes import read_wishes
 
         wished = read_wishes(wishes)
     published = None
@@ -144,17 +119,24 @@ def build_plan(
         published = read_previous(previous)
         _check_previous_belongs(previous, published.keys(), conversations)
     result = schedule(cycle, calendar, roster, conversations, wishes=wished, previous=published)
-    notes = result.notes
+    notes = tuple(_note(roster.source, text) for text in result.notes)
     if wished is not None:
-        notes += tuple(unmet_wishes(result.conversations, wished))
+        notes += tuple(
+            _note(wished.source, text) for text in unmet_wishes(result.conversations, wished)
+        )
         strangers = wished.unknown(
             (p.pupil_id for p in roster.pupils),
             (p.family_id for p in roster.pupils if p.family_id),
             (t.name for k in roster.classes for t in k.teachers),
         )
         notes += tuple(
-            f"{wished.source}:{w.line}: {w.who} {w.ident!r} staat niet in het rooster; "
-            "deze wens is niet gebruikt"
+            Problem(
+                wished.source,
+                f"{w.who} {w.ident!r} staat niet in het rooster; deze wens is niet gebruikt",
+                line=w.line,
+                code="wishes.unknown",
+                severity="warning",
+            )
             for w in strangers
         )
     return Plan(

@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from gesprekken_cli.checklist import Checklist, PupilRow
 from gesprekken_cli.render.checklist import (
     TICKS,
-    Checklist,
-    PupilRow,
     appointments,
     count_text,
     header_lines,

@@ -26,7 +26,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from gesprekken_cli.errors import GesprekkenError, Problem, io_error, os_reason, quote
+from gesprekken_cli.errors import GesprekkenError, Problem, quote
+from gesprekken_cli.roster.text import decode_text, read_file
 
 _WEEKDAYS = {
     "maandag": 0,
@@ -334,7 +335,7 @@ def parse_wishes_csv(text: str, file: str) -> Wishes:
 
 def parse_wishes_yaml(raw: bytes, file: str) -> Wishes:
     """Wishes from YAML: a list of records, or a mapping with ``wensen:`` holding that list."""
-    from gesprekken_cli.yamlsafe import load_yaml
+    from gesprekken_cli.rules.yaml import load_yaml
 
     loaded = load_yaml(raw, file)
     if loaded.problems:
@@ -362,12 +363,8 @@ def parse_wishes_yaml(raw: bytes, file: str) -> Wishes:
 
 def read_wishes(path: Path) -> Wishes:
     """Read a wishes file (``.yaml``/``.yml`` as YAML, anything else as CSV)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise io_error(str(path), f"kan wensenbestand niet lezen: {os_reason(exc)}") from exc
+    raw = read_file(path)
     if path.suffix.lower() in (".yaml", ".yml"):
         return parse_wishes_yaml(raw, str(path))
-    from gesprekken_cli.roster import decode_text  # the same encodings and binary check
 
     return parse_wishes_csv(decode_text(raw, str(path)), str(path))
