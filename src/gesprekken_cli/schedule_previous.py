@@ -42,7 +42,11 @@ def read_previous(path: Path) -> dict[str, Published]:
         raise GesprekkenError(
             [
                 Problem(
-                    file, "verwacht een JSON-lijst zoals 'gesprekken plan -f json' schrijft", 1, 1
+                    file,
+                    "verwacht een JSON-lijst zoals 'gesprekken plan -f json' schrijft",
+                    1,
+                    1,
+                    code="vorig",
                 )
             ]
         )
