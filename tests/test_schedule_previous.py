@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from gesprekken_cli.cli import app
 from gesprekken_cli.errors import GesprekkenError
-from gesprekken_cli.schedule_previous import read_previous
+from gesprekken_cli.schedule.previous import read_previous
 
 ITEM = {
     "id": "startgesprek.1.13001",

@@ -19,12 +19,16 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from gesprekken_cli import i18n
 from gesprekken_cli.errors import GesprekkenError, Problem, os_reason
+
+i18n.activate()
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from datetime import datetime
 
+    from gesprekken_cli.errors import Problem
     from gesprekken_cli.plan import Plan
 
 
@@ -82,10 +86,37 @@ app = typer.Typer(
         "3 een fout in het programma zelf (meld die; GESPREKKEN_DEBUG=1 toont de details)."
     ),
     no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    options_metavar=i18n.OPTIONS_METAVAR,
+    subcommand_metavar=i18n.SUBCOMMAND_METAVAR,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from gesprekken_cli import __version__
+
+        sys.stdout.write(f"gesprekken {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Toon de versie en stop.",
+            callback=_show_version,
+            is_eager=True,
+            expose_value=False,
+        ),
+    ] = False,
+) -> None:
+    """De gesprekkencyclus van de school als data."""
 
 
 def fail(error: GesprekkenError) -> NoReturn:
@@ -105,7 +136,11 @@ class ValidateFormat(StrEnum):
 def validate(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="Regelbestanden (standaard rules/cycle.yaml).", show_default=False),
+        typer.Argument(
+            help="Regelbestanden (standaard rules/cycle.yaml).",
+            metavar="BESTANDEN",
+            show_default=False,
+        ),
     ] = None,
     fmt: Annotated[
         ValidateFormat, typer.Option("--format", "-f", help="text, json of github (annotaties).")
@@ -166,6 +201,7 @@ RulesOption = Annotated[
     typer.Option(
         "--rules",
         "-r",
+        metavar="BESTAND",
         help="Regelbestand (standaard rules/cycle.yaml hier, anders de meegeleverde cyclus).",
         show_default=False,
     ),
@@ -175,6 +211,7 @@ YearOption = Annotated[
     typer.Option(
         "--schooljaar",
         "-j",
+        metavar="JJJJ-JJJJ",
         help="Schooljaar, bijv. 2026-2027 (standaard het huidige).",
         show_default=False,
     ),
@@ -183,6 +220,7 @@ ClassesOption = Annotated[
     Path | None,
     typer.Option(
         "--klassen",
+        metavar="BESTAND",
         help="Klassenbestand (CSV of YAML): leerkrachten, werkdagen van duo's, nieuwe leerkracht.",
         show_default=False,
     ),
@@ -191,6 +229,7 @@ ColumnOption = Annotated[
     list[str] | None,
     typer.Option(
         "--kolom",
+        metavar="TEKST",
         help="Eigen kolomnaam koppelen, bijv. --kolom 'Stamgroep=klas' (herhaalbaar).",
         show_default=False,
     ),
@@ -198,7 +237,10 @@ ColumnOption = Annotated[
 SheetOption = Annotated[
     str | None,
     typer.Option(
-        "--blad", help="Werkblad in een .xlsx-rooster (standaard het eerste).", show_default=False
+        "--blad",
+        metavar="NAAM",
+        help="Werkblad in een .xlsx-rooster (standaard het eerste).",
+        show_default=False,
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Bestaande bestanden vervangen.")]
@@ -206,6 +248,7 @@ FamiliesOption = Annotated[
     Path | None,
     typer.Option(
         "--gezinnen",
+        metavar="BESTAND",
         help=(
             "Gezinnenbestand (CSV of YAML) bij een export zonder gezinnen: op leerlingnummer "
             "gezin, e-mail ouder 1/2, huishoudens, kenmerken; per klas leerkrachten met "
@@ -217,12 +260,14 @@ FamiliesOption = Annotated[
 
 
 RosterArgument = Annotated[
-    Path, typer.Argument(help="Rooster: CSV, .xlsx of EDEXML.", show_default=False)
+    Path,
+    typer.Argument(help="Rooster: CSV, .xlsx of EDEXML.", metavar="ROOSTER", show_default=False),
 ]
 PreviousOption = Annotated[
     Path | None,
     typer.Option(
         "--vorig",
+        metavar="BESTAND",
         help=(
             "Eerder gepubliceerd plan (JSON): geldige tijden blijven staan; een verschoven "
             "gesprek krijgt een hoger volgnummer (SEQUENCE in de agenda)."
@@ -233,7 +278,10 @@ PreviousOption = Annotated[
 WishesOption = Annotated[
     Path | None,
     typer.Option(
-        "--wensen", help="Wensen van gezinnen en leerkrachten (CSV of YAML).", show_default=False
+        "--wensen",
+        metavar="BESTAND",
+        help="Wensen van gezinnen en leerkrachten (CSV of YAML).",
+        show_default=False,
     ),
 ]
 
@@ -299,6 +347,7 @@ def plan(
         typer.Option(
             "--out",
             "-o",
+            metavar="BESTAND",
             help="Schrijf naar dit bestand in plaats van het scherm.",
             show_default=False,
         ),
@@ -388,6 +437,7 @@ def overzicht(
         Path | None,
         typer.Option(
             "--html",
+            metavar="BESTAND",
             help="Schrijf ook een HTML-pagina (één A4 liggend) voor de schoolgids.",
             show_default=False,
         ),
@@ -397,6 +447,7 @@ def overzicht(
         Path | None,
         typer.Option(
             "--rooster",
+            metavar="ROOSTER",
             help="Rooster: vul het overzicht met aantallen en toon de drukte per leerkracht.",
             show_default=False,
         ),
@@ -485,18 +536,26 @@ def checklist(
     roster: RosterArgument,
     out: Annotated[
         Path,
-        typer.Option("--out", "-o", help="Map voor de checklists.", show_default=False),
+        typer.Option(
+            "--out", "-o", metavar="MAP", help="Map voor de checklists.", show_default=False
+        ),
     ],
     rules: RulesOption = None,
     schooljaar: YearOption = None,
     fmt: Annotated[
         str,
-        typer.Option("--format", "-f", help="Welke formaten, komma-gescheiden: md,html,csv."),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMATEN",
+            help="Welke formaten, komma-gescheiden: md,html,csv.",
+        ),
     ] = "md,html,csv",
     leerkracht: Annotated[
         str | None,
         typer.Option(
             "--leerkracht",
+            metavar="NAAM",
             help="Alleen de lijsten van deze leerkracht (deel van de naam).",
             show_default=False,
         ),
@@ -505,6 +564,7 @@ def checklist(
         str | None,
         typer.Option(
             "--gesprek",
+            metavar="ID",
             help="Alleen dit gesprek: id uit de regels (startgesprek) of id.ronde.",
             show_default=False,
         ),
@@ -543,14 +603,18 @@ def ics(
     roster: RosterArgument,
     out: Annotated[
         Path,
-        typer.Option("--out", "-o", help="Map voor de .ics-bestanden.", show_default=False),
+        typer.Option(
+            "--out", "-o", metavar="MAP", help="Map voor de .ics-bestanden.", show_default=False
+        ),
     ],
     rules: RulesOption = None,
     schooljaar: YearOption = None,
     per: Annotated[
         str,
         typer.Option(
-            "--per", help="Welke agenda's, komma-gescheiden: leerkracht,gezin,klas,school."
+            "--per",
+            metavar="SOORTEN",
+            help="Welke agenda's, komma-gescheiden: leerkracht,gezin,klas,school.",
         ),
     ] = "leerkracht,gezin,klas,school",
     force: ForceOption = False,
@@ -647,6 +711,9 @@ def pinned_time(source_date_epoch: str | None) -> "datetime | None":
     return None
 
 
+COMPLETE_VARIABLE = "_GESPREKKEN_COMPLETE"
+
+
 def _stop(signum: int, frame: object) -> None:
     """A stop signal ends the run like Ctrl-C does, so half-written output is rolled back."""
     raise SystemExit(128 + signum)
@@ -683,6 +750,12 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _stop)
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, _stop)
+    if COMPLETE_VARIABLE in os.environ:
+        # The shell asks for completions (README "Aanvullen met Tab"); typer registers its
+        # shells only with add_completion, which would add two English options to the help.
+        from typer._completion_classes import completion_init
+
+        completion_init()
     try:
         command_line(sys.argv[1:])()
     except GesprekkenError as error:

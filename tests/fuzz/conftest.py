@@ -1,9 +1,9 @@
-"""Print the fuzzer's figures at the end of a run: cases per input kind, known findings."""
+"""Print the fuzzer's figures at the end of a run: CLI runs per input kind."""
 
 from __future__ import annotations
 
 import pytest
-from fuzzing import COUNTS, KNOWN, cases
+from fuzzing import COUNTS, cases
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -11,5 +11,3 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         return
     shown = ", ".join(f"{kind} {count}" for kind, count in sorted(COUNTS.items()))
     terminalreporter.write_line(f"fuzz ({cases()} per test): CLI runs per input kind: {shown}")
-    for finding, count in sorted(KNOWN.items()):
-        terminalreporter.write_line(f"fuzz: known finding, left to its branch: {finding}: {count}")

@@ -55,7 +55,6 @@ def _peak_mb() -> float:
 
 _BASELINE = _peak_mb()
 COUNTS: dict[str, int] = {}
-KNOWN: dict[str, int] = {}  # crashes left to another branch, by kind
 
 
 def run_cli(kind: str, args: Sequence[str]) -> Result:

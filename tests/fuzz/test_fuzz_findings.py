@@ -1,5 +1,5 @@
-"""What the fuzzer found, pinned as plain tests: each fixed finding, and each left to the
-branch that owns the reader (strict xfail: it starts failing once fixed, so the mark goes)."""
+"""What the fuzzer found, pinned as plain tests (a finding left to another branch is marked
+``xfail(strict=True)``, so it starts failing once fixed and the mark goes)."""
 
 from __future__ import annotations
 
@@ -24,18 +24,20 @@ def _with_member(name: str, content: bytes) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18.3, roster branch")
 @pytest.mark.parametrize("member", ["xl/workbook.xml", "[Content_Types].xml", "xl/styles.xml"])
-def test_xlsx_with_malformed_xml_inside_is_a_message(
+def test_xlsx_with_malformed_xml_inside_never_crashes(
     runner: CliRunner, tmp_path: Path, member: str
 ) -> None:
+    """Found by the fuzzer: a workbook with broken XML inside was a ParseError traceback from
+    openpyxl (issue 18.3; fixed on the roster branch by reading through calamine, which skips
+    what it does not need, such as [Content_Types].xml)."""
     roster = tmp_path / "rooster.xlsx"
     roster.write_bytes(_with_member(member, b"<niet-af"))
     result = runner.invoke(
         app, ["plan", str(roster), "-r", str(DUIF), "-j", YEAR], env={"GESPREKKEN_DEBUG": "1"}
     )
-    assert result.exit_code in (1, 2)
     assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code in (0, 1, 2)
 
 
 def test_previous_plan_nested_deeper_than_python_recurses(

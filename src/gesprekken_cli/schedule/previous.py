@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from gesprekken_cli.errors import GesprekkenError, Problem, io_error, os_reason, quote
-from gesprekken_cli.schedule import Published
+from gesprekken_cli.schedule.records import Published
 
 
 def read_previous(path: Path) -> dict[str, Published]:
