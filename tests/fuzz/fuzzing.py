@@ -293,8 +293,8 @@ def tree_mutants(draw: st.DrawFn, tree: Any, extra: Callable[[], st.SearchStrate
             parent = parent[step]
         last = path[-1]
         op = draw(st.sampled_from(["set", "set", "drop", "wrap", "copy"]))
-        if op == "set":
-            parent[last] = draw(extra())
+        if op == "set":  # a copy: the same nested constant twice in one tree could become a cycle
+            parent[last] = copy.deepcopy(draw(extra()))
         elif op == "drop":
             del parent[last]
         elif op == "wrap":
