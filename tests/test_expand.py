@@ -206,7 +206,10 @@ def test_studiedag_without_a_date_falls_back_to_its_month_with_a_warning() -> No
     plan = plan_for(DUIF, "2028-2029")
     okr = by_type(plan)["okr-gesprek"]
     assert okr and all(c.first_day.month == 3 for c in okr)
-    assert any("studiedag-groep-8" in w.message for w in plan.warnings)
+    (warning,) = [w for w in plan.warnings if "studiedag-groep-8" in w.message]
+    assert (warning.code, warning.severity) == ("studiedag-hele-maand", "warning")
+    assert warning.file == str(DUIF)
+    assert warning.render().startswith(f"{DUIF}: waarschuwing: ")
     # without a studiedag there are lessons: the conversations move to after school
     for c in okr:
         assert c.start is not None

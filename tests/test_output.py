@@ -293,7 +293,7 @@ def test_a_folder_made_meanwhile_by_another_run_is_not_mixed_into(
     monkeypatch.setattr(output, "_create", other_run_wins)
     with pytest.raises(OutputError) as caught:
         write_files(folder, {"a.ics": "van deze run", "b.ics": "van deze run"})
-    assert caught.value.exit_code == 2 and "twee runs tegelijk" in str(caught.value)
+    assert caught.value.exit_code == 2 and "deze run schreef niets" in str(caught.value)
     assert _tree(folder) == {"a.ics": b"van de andere run"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["agenda"]
 
@@ -327,3 +327,14 @@ def test_the_folder_holding_the_output_may_be_reached_through_a_link(tmp_path: P
     write_files(via / "agenda", {"a.ics": "x"})
     assert (real / "plan.json").read_text(encoding="utf-8") == "x"
     assert (real / "agenda" / "a.ics").read_text(encoding="utf-8") == "x"
+
+
+def test_check_free_counts_a_dangling_link_as_existing(tmp_path: Path) -> None:
+    from gesprekken_cli.output import check_free
+
+    link = tmp_path / "samenvatting.json"
+    link.symlink_to(tmp_path / "nergens.json")
+    with pytest.raises(OutputError):
+        check_free(link)
+    check_free(link, force=True)
+    check_free(tmp_path / "nieuw.json")

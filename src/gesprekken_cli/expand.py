@@ -21,6 +21,7 @@ from gesprekken_cli.calendar import (
     StudyDay,
 )
 from gesprekken_cli.calendar import SchoolYear as SchoolYear
+from gesprekken_cli.errors import Problem
 from gesprekken_cli.model import Pupil, Roster
 from gesprekken_cli.rules.model import (
     ConversationType,
@@ -103,7 +104,7 @@ class Expansion:
     """The conversations of a plan, in plan order, plus what the expansion noticed."""
 
     conversations: list[Conversation] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 _FIELDS = Conversation._fields
@@ -261,7 +262,9 @@ def _month_end(year: SchoolYear, month: int) -> date:
 
 
 class _Expander:
-    def __init__(self, cycle: Cycle, roster: Roster, cal: SchoolCalendar) -> None:
+    def __init__(
+        self, cycle: Cycle, roster: Roster, cal: SchoolCalendar, rules_file: str = ""
+    ) -> None:
         self.cycle = cycle
         self.roster = roster
         self.cal = cal
@@ -269,7 +272,8 @@ class _Expander:
         self.year_data = cycle.schooljaren.get(cal.year.label)
         self.types = {t.id: t for t in cycle.gesprekken}
         self.events = {e.id: e for e in cycle.gebeurtenissen}
-        self.warnings: list[str] = []
+        self.rules_file = rules_file
+        self.warnings: list[Problem] = []
         self._warned: set[str] = set()
         self._windows: dict[tuple[str, int, int | None], tuple[date, date] | None] = {}
         self._tasks: dict[tuple[str, date, date], tuple[PrepTask, ...]] = {}
@@ -286,10 +290,12 @@ class _Expander:
             self._pupils = _Pupils(self.roster.pupils, self.teachers)
         return self._pupils
 
-    def warn(self, text: str) -> None:
+    def warn(self, code: str, text: str, file: str | None = None) -> None:
+        """Note ``text`` once, as a warning about the rules file (or ``file``)."""
         if text not in self._warned:
             self._warned.add(text)
-            self.warnings.append(text)
+            where = self.rules_file if file is None else file
+            self.warnings.append(Problem(where, text, code=code, severity="warning"))
 
     # --- windows ---
 
@@ -331,13 +337,15 @@ class _Expander:
                 month = rule.maand if rule else None
                 if month is None:
                     self.warn(
+                        "studiedag-zonder-datum",
                         f"{label}: studiedag {when.studiedag!r} heeft geen datum in schooljaar "
-                        f"{self.year.label}; niet ingepland"
+                        f"{self.year.label}; niet ingepland",
                     )
                     return None
                 self.warn(
+                    "studiedag-hele-maand",
                     f"{label}: studiedag {when.studiedag!r} heeft nog geen datum in schooljaar "
-                    f"{self.year.label}; venster is heel {MONTHS_NL[month - 1]}"
+                    f"{self.year.label}; venster is heel {MONTHS_NL[month - 1]}",
                 )
                 start, end = month_start(self.year, month), _month_end(self.year, month)
         if when.na_weken_onderwijs is not None:
@@ -354,7 +362,10 @@ class _Expander:
                 start = max(start, after + _DAY)
         days = cal.school_days(start, end)
         if not days:
-            self.warn(f"{label}: geen schooldag in het venster in schooljaar {self.year.label}")
+            self.warn(
+                "geen-schooldag-in-venster",
+                f"{label}: geen schooldag in het venster in schooljaar {self.year.label}",
+            )
             return None
         return days[0], days[-1]
 
@@ -636,8 +647,10 @@ class _Expander:
             window = self.before_start_window(kind, when, pupil)
             if window is None:
                 self.warn(
+                    "startdatum-voor-venster",
                     f"{kind.naam}: een startdatum ({pupil.start_date:%d-%m-%Y}) valt te vroeg "
-                    f"in schooljaar {self.year.label} voor het venster; plan dit gesprek zelf"
+                    f"in schooljaar {self.year.label} voor het venster; plan dit gesprek zelf",
+                    file=self.roster.source,
                 )
                 continue
             by_window.setdefault(window, []).append(position)
@@ -796,9 +809,12 @@ class _Expander:
         )
 
 
-def expand(cycle: Cycle, roster: Roster, cal: SchoolCalendar) -> Expansion:
-    """Every conversation the cycle gives the roster's pupils and classes in ``cal``'s year."""
-    expander = _Expander(cycle, roster, cal)
+def expand(cycle: Cycle, roster: Roster, cal: SchoolCalendar, *, rules_file: str = "") -> Expansion:
+    """Every conversation the cycle gives the roster's pupils and classes in ``cal``'s year.
+
+    ``rules_file`` names the rules in the warnings (``Problem``s with a code).
+    """
+    expander = _Expander(cycle, roster, cal, rules_file)
     conversations = expander.run()
     return Expansion(conversations, expander.warnings)
 

@@ -1,22 +1,13 @@
 """Output that is never half-written and never redirected: atomic files and folders, safe names.
 
-What a caller may rely on (issue 18):
-
-- A symbolic link where output goes (the file, a name inside an output folder, or the output
-  folder itself; dangling or not) is never followed. Without ``--force`` it counts as
-  existing output (exit 2); with ``--force`` the link itself is replaced, never its target.
-  Files are created with ``O_CREAT | O_EXCL | O_NOFOLLOW`` relative to an open folder.
-- Created files honour the umask and are never wider than 0644 (``umask 077`` gives 0600).
-- A new output folder is written as a hidden temporary sibling and renamed into place in one
-  step, refusing to replace what another run put there meanwhile; an existing folder gets each
-  new file as a temporary file first, and the old files are swapped out only once all new ones
-  are complete, under a lock so two runs never interleave.
-- SIGINT and SIGTERM (the CLI turns the latter into ``SystemExit``) are held back while files
-  are swapped in or temporary files removed, so an interrupted run leaves the old output and
-  no temporary file or folder.
-
-A path under ``/dev/`` (``/dev/stdout``), a character device or a FIFO is written to, never
-replaced.
+What a caller may rely on (issue 18): a symbolic link where output goes (the file, a name in
+an output folder, the folder itself; dangling or not) is never followed: it is existing output
+(exit 2), and ``--force`` replaces the link, never its target. Files honour the umask and stay
+within 0644. A new folder is filled as a hidden sibling and renamed into place in one step,
+never over another run's; an existing folder (locked) gets every new file complete before the
+old ones are swapped out. SIGINT/SIGTERM wait while files are swapped or cleaned up, so a
+stopped run leaves the old output and no temporary file. ``/dev/...``, devices and FIFOs are
+written to, never replaced.
 """
 
 from __future__ import annotations
@@ -30,7 +21,7 @@ import signal
 import stat
 import sys
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 
 from gesprekken_cli.errors import OutputError, Problem, os_reason
@@ -367,11 +358,7 @@ def _rename_into_place(parent: _Folder, temp: str, folder: Path, *, replace_link
 
 
 def _raced(folder: Path) -> OutputError:
-    return _fail(
-        folder,
-        "is intussen door een ander programma gemaakt (twee runs tegelijk?); deze run heeft "
-        "niets geschreven",
-    )
+    return _fail(folder, "is intussen door een andere run gemaakt; deze run schreef niets")
 
 
 def _renameat2(parent: _Folder, source: str, target: str, flags: int) -> bool:
@@ -494,3 +481,18 @@ def _roll_back(folder: _Folder, done: list[str], backups: dict[str, str]) -> Non
         with contextlib.suppress(OSError):
             folder.rename(backup, name)
     done.clear()
+
+
+def stale_files(folder: Path, written: Collection[str], suffix: str) -> list[str]:
+    """Names of ``suffix`` files in ``folder`` that this run did not write (sorted)."""
+    return sorted(p.name for p in folder.glob("*" + suffix) if p.name not in written)
+
+
+def check_free(path: Path, *, force: bool = False) -> None:
+    """Fail now, before anything is written, where :func:`write_atomic` would refuse ``path``
+    for being there already (a command writing two files checks the second one first)."""
+    info = _lstat_path(path)
+    if info is None or force or _is_stream(path, info):
+        return
+    if stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode):
+        raise _fail(path, "bestaat al; gebruik --force om te vervangen")

@@ -7,7 +7,7 @@ from urllib.parse import unquote
 
 import pytest
 import vobject
-from support import DUIF, EXAMPLES, YEAR
+from support import DUIF, EXAMPLES, YEAR, request
 from typer.testing import CliRunner, Result
 
 from gesprekken_cli import output
@@ -39,10 +39,12 @@ def test_groep5_writes_all_calendars_with_every_conversation(
     assert result.exit_code == 0, result.output
     assert "Geschreven:" in result.stderr
     files = snapshot(tmp_path / "agenda")
+    index = files.pop("index.csv").decode("utf-8-sig").splitlines()
+    assert len(index) == len(files) + 1  # a row per calendar under the header
     kinds = {name.split("-")[0].removesuffix(".ics") for name in files}
     assert kinds == {"leerkracht", "gezin", "klas", "school"}
     assert {"klas-5a.ics", "school.ics", "leerkracht-anna-de-boer.ics"} <= set(files)
-    plan = make_plan(GROEP5, rules_path=DUIF, school_year=YEAR)
+    plan = make_plan(request(GROEP5, DUIF))
     seen: set[str] = set()
     for name, data in files.items():
         cal = vobject.readOne(data.decode("utf-8"))  # the independent parser
@@ -84,7 +86,7 @@ def test_failed_run_leaves_previous_calendars_as_they_were(
 def test_per_selects_calendars(runner: CliRunner, tmp_path: Path) -> None:
     result = run(runner, tmp_path, "--per", "school,klas")
     assert result.exit_code == 0
-    assert sorted(snapshot(tmp_path)) == ["klas-5a.ics", "school.ics"]
+    assert sorted(snapshot(tmp_path)) == ["index.csv", "klas-5a.ics", "school.ics"]
 
 
 def test_unknown_per_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:

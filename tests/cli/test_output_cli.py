@@ -109,7 +109,7 @@ def test_two_concurrent_runs_into_one_new_folder_never_mix(tmp_path: Path) -> No
     assert codes == [0, 2], outcomes
     (winner,) = [roster for roster, (_, code) in outcomes.items() if code == 0]
     (loser,) = [roster for roster, (_, code) in outcomes.items() if code == 2]
-    assert "twee runs tegelijk" in outcomes[loser][0][1]
+    assert "andere run gemaakt; deze run schreef niets" in outcomes[loser][0][1]
     assert tree(parent / "agenda") == expected[winner]
     assert sorted(p.name for p in parent.iterdir()) == ["agenda"]
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from html import escape
 
 from gesprekken_cli.checklist import Checklist, PupilRow
-from gesprekken_cli.render.checklist import (
+from gesprekken_cli.render.checklist_text import (
     TICKS,
     appointments,
     count_text,

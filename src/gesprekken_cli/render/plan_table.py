@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gesprekken_cli.expand import Conversation
+from gesprekken_cli.plan import unplaced_counts
 from gesprekken_cli.render.plan_text import STATUS_NL, grouped, when_text, window_text
 from gesprekken_cli.rules.values import MONTHS_NL
 
@@ -41,9 +42,8 @@ def summary_lines(plan: Plan) -> list[str]:
     if without_slot:
         lines.append(f"{len(without_slot)} verplichte gesprekken hebben nog geen tijd")
     if plan.unplaced:
-        by_reason = Counter((item.uid.split(".", 1)[0], item.reason) for item in plan.unplaced)
         lines.append(f"{len(plan.unplaced)} gesprekken niet ingepland (details: --format json):")
-        for (type_id, reason), count in sorted(by_reason.items()):
+        for type_id, reason, count in unplaced_counts(plan.unplaced):
             lines.append(f"  {count} × {type_id}: {reason}")
     for key, value in plan.quality.items():
         lines.append(f"  {key}: {value}")

@@ -343,6 +343,14 @@ class ConversationType(RulesModel):
     notities: str = Field(
         default="", description="Vrije tekst.", examples=["Wordt gegeven door de IB'er."]
     )
+    vertrouwelijk: bool = Field(
+        default=False,
+        description=(
+            "Vertrouwelijk gesprek: nooit de naam van de leerling in klas- of schoolagenda's "
+            "of in de klasregels van index.csv."
+        ),
+        examples=[True],
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> "ConversationType":
