@@ -102,11 +102,15 @@ def test_intake_five_to_six_weeks_before_start(duif: Plan) -> None:
     assert (intake.first_day, intake.last_day) == (date(2027, 2, 1), date(2027, 2, 8))
 
 
-def test_pupil_starting_later_gets_nothing_before_the_start(duif: Plan) -> None:
+def test_pupil_starting_during_a_round_is_left_out_with_the_reason(duif: Plan) -> None:
+    # Noor starts on 15-03-2027, two weeks before the March round ends: fewer than the
+    # na_start_weken (4) school weeks, so she is left out and the plan says why.
     noor = [c for c in duif.conversations if c.pupil_id == "101"]
     assert {c.type_id for c in noor} == {"intakegesprek", "eerste-portfoliogesprek"}
     (portfolio,) = [c for c in noor if c.type_id == "eerste-portfoliogesprek"]
-    assert portfolio.first_day == date(2027, 3, 15)
+    assert portfolio.skipped and portfolio.start is None and not portfolio.is_individual
+    assert "start op 15-03-2027" in portfolio.note and "4 schoolweken" in portfolio.note
+    assert any("[leerling-te-laat-gestart]" in w and "mini.csv:2:" in w for w in duif.warnings)
 
 
 def test_eerste_portfolio_in_march_for_groep_1_to_7(duif: Plan) -> None:
@@ -206,7 +210,7 @@ def test_studiedag_without_a_date_falls_back_to_its_month_with_a_warning() -> No
     plan = plan_for(DUIF, "2028-2029")
     okr = by_type(plan)["okr-gesprek"]
     assert okr and all(c.first_day.month == 3 for c in okr)
-    assert any("studiedag-groep-8" in w for w in plan.warnings)
+    assert any("OKR-gesprek groep 8" in w and "[studiedag-zonder-datum]" in w for w in plan.warnings)
     # without a studiedag there are lessons: the conversations move to after school
     for c in okr:
         assert c.start is not None

@@ -450,14 +450,14 @@ def test_description_has_goals_participants_child_and_preparation(tiny: Plan) ->
     assert "Deelnemers: ouders, leerkracht (Joke Meijer)" in text
     assert "Kind aanwezig: nee" in text  # groep 3 attends from March on
     assert "- Startformulier invullen (ouders, uiterlijk 04-09-2026, via Social Schools)" in text
-    assert "Startformulier bewaren in Parnassys" in text
+    assert "Startformulier bewaren in ParnasSys" in text
     assert "07-09-2026 t/m 25-09-2026" in text
     family = events(
         render_ics(with_conversations(tiny, [c]), now=NOW, per=["gezin"])["gezin-g-7.ics"]
     )
     text = str(family[0]["DESCRIPTION"])
     assert "Startformulier invullen" in text
-    assert "Parnassys" not in text  # the teacher's own tasks stay out of families' calendars
+    assert "ParnasSys" not in text  # the teacher's own tasks stay out of families' calendars
 
 
 def test_summaries_are_dutch() -> None:

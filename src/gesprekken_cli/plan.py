@@ -21,7 +21,7 @@ from gesprekken_cli.calendar import (
     current_school_year,
     parse_school_year,
 )
-from gesprekken_cli.errors import read_bytes
+from gesprekken_cli.errors import Problem, read_bytes
 from gesprekken_cli.expand import Conversation, calendar_settings, expand
 from gesprekken_cli.model import Roster
 from gesprekken_cli.rules import Cycle
@@ -52,6 +52,12 @@ class Plan(NamedTuple):
     @property
     def year(self) -> SchoolYear:
         return self.calendar.year
+
+
+def warning_text(problem: Problem) -> str:
+    """A warning as the plan's text warnings say it (until ``Plan.warnings`` holds Problems)."""
+    where = f"{problem.file}:{problem.line}: " if problem.line is not None else ""
+    return f"{where}{problem.message} [{problem.code}]" if problem.code else where + problem.message
 
 
 def load_rules(path: Path | None) -> tuple[str, Cycle]:
@@ -125,9 +131,9 @@ def build_plan(
     ``wishes`` is a wishes file (CSV or YAML) of families and teachers.
     """
     calendar = build_calendar(year, calendar_settings(cycle, year, rules_file))
-    expansion = expand(cycle, roster, calendar)
+    expansion = expand(cycle, roster, calendar, rules_file)
     conversations = tuple(expansion.conversations)
-    warnings = tuple(roster.warnings) + tuple(expansion.warnings)
+    warnings = tuple(roster.warnings) + tuple(map(warning_text, expansion.warnings))
     if not any(c.is_individual and c.start is None for c in conversations):
         return Plan(rules_file, cycle, roster, calendar, conversations, warnings)
     from gesprekken_cli.schedule import schedule, unmet_wishes

@@ -142,6 +142,10 @@ def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, dict) else value
 
 
+def _one_or_more(value: Any) -> Any:
+    return value if isinstance(value, list) else [value]
+
+
 def _yes_no(value: Any) -> Any:
     if isinstance(value, bool) or value is None:
         return value
@@ -248,6 +252,10 @@ class School(_Model):
     pauze_minuten: int = Field(default=0, ge=0, le=120)
     max_gesprekken_per_dag: int | None = Field(default=None, ge=1, le=100)
     max_wachttijd_gezin_minuten: int = Field(default=15, ge=0, le=240)
+    # A pupil who starts mid-year gets a round's conversation only this many school weeks on.
+    na_start_weken: int = Field(default=4, ge=0, le=20)
+    # More talks than this on one day for one teacher: a break (lunch or tea) in between.
+    max_zonder_pauze: int = Field(default=8, ge=1, le=100)
     kind_aanwezig: ChildPresentRule | None = None
     bevrijdingsdag_vrij: bool = False
     goede_vrijdag_vrij: bool = True
@@ -323,6 +331,8 @@ class YearData(_Model):
     vrije_dagen: list[DayOffRule] = []
     studiedagen: dict[str, date] = {}
     gebeurtenissen: dict[str, date] = {}
+    # A group meeting's date this year, per type id; a list gives one date per round.
+    bijeenkomsten: dict[str, Annotated[list[date], BeforeValidator(_one_or_more)]] = {}
 
 
 class Weekly(_Span):

@@ -7,6 +7,8 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from gesprekken_cli.errors import Problem
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DAY = timedelta(days=1)
 
@@ -15,13 +17,17 @@ Window = tuple[date, date]
 
 @dataclass(frozen=True, slots=True)
 class PrepTask:
-    """A preparation or follow-up task with its due date (None: no fixed date)."""
+    """A preparation or follow-up task with its due date (None: no fixed date).
+
+    ``note`` says why the date is not the rule's own (e.g. moved before the summer vacation).
+    """
 
     task: str
     kind: str
     who: str
     due: date | None
     channel: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +76,12 @@ class Conversation(NamedTuple):
     end: datetime | None = None
     note: str = ""
     sequence: int = 0
+    skipped: bool = False
 
     @property
     def is_individual(self) -> bool:
-        return self.form == "individueel" and self.pupil_id is not None
+        """A conversation of one pupil that gets a slot (a skipped pupil's item gets none)."""
+        return self.form == "individueel" and self.pupil_id is not None and not self.skipped
 
 
 @dataclass
@@ -81,7 +89,7 @@ class Expansion:
     """The conversations of a plan, in plan order, plus what the expansion noticed."""
 
     conversations: list[Conversation] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 FIELDS = Conversation._fields

@@ -12,6 +12,7 @@ from datetime import date
 from itertools import compress
 
 from gesprekken_cli.calendar import SchoolCalendar
+from gesprekken_cli.errors import Problem
 from gesprekken_cli.expand.conversation import (
     HOUSEHOLD,
     PUPIL_FIELDS,
@@ -23,7 +24,7 @@ from gesprekken_cli.expand.conversation import (
 )
 from gesprekken_cli.expand.items import Items
 from gesprekken_cli.expand.meetings import Meetings
-from gesprekken_cli.expand.periods import Periods
+from gesprekken_cli.expand.periods import Periods, Skip
 from gesprekken_cli.expand.pupils import PupilIndex
 from gesprekken_cli.model import Pupil, Roster
 from gesprekken_cli.rules import ConversationType, Cycle, When
@@ -32,15 +33,16 @@ from gesprekken_cli.rules import ConversationType, Cycle, When
 class Expander:
     """One expansion of a cycle for a roster in one school year."""
 
-    def __init__(self, cycle: Cycle, roster: Roster, cal: SchoolCalendar) -> None:
+    def __init__(self, cycle: Cycle, roster: Roster, cal: SchoolCalendar, source: str = "") -> None:
         self.cycle = cycle
         self.roster = roster
         self.cal = cal
         self.year = cal.year
-        self.warnings: list[str] = []
-        self._warned: set[str] = set()
+        self.source = source or "regels"
+        self.warnings: list[Problem] = []
+        self._warned: set[Problem] = set()
         self.periods = Periods(cycle, cal, self.warn)
-        self.items = Items(cycle, roster, cal)
+        self.items = Items(cycle, roster, cal, self.periods)
         self._pupils: PupilIndex | None = None
 
     @property
@@ -53,10 +55,46 @@ class Expander:
     def meetings(self) -> Meetings:
         return Meetings(self.items, self.periods, self.pupils, self.cal)
 
-    def warn(self, text: str) -> None:
-        if text not in self._warned:
-            self._warned.add(text)
-            self.warnings.append(text)
+    def warn(self, message: str, code: str, key: str = "") -> None:
+        """A warning about the rules file (each said once)."""
+        self.problem(Problem(self.source, message, key=key, code=code, severity="warning"))
+
+    def problem(self, problem: Problem) -> None:
+        if problem not in self._warned:
+            self._warned.add(problem)
+            self.warnings.append(problem)
+
+    def skip_item(
+        self, kind: ConversationType, index: int, pupil: Pupil, skip: Skip
+    ) -> Conversation:
+        """The item that says in the plan why ``pupil`` is left out of this round."""
+        weeks = self.cycle.school.na_start_weken
+        span = f"{weeks} schoolweek" if weeks == 1 else f"{weeks} schoolweken"
+        note = (
+            f"niet ingepland: start op {skip.start:%d-%m-%Y}; de school plant dit gesprek pas "
+            f"na {span} op school (na_start_weken) en de periode loopt tot "
+            f"{skip.window[1]:%d-%m-%Y}"
+        )
+        self.problem(
+            Problem(
+                self.roster.source,
+                f"{pupil.display_name} ({kind.naam}, groep {pupil.grade}): {note}",
+                line=pupil.row or None,
+                code="leerling-te-laat-gestart",
+                severity="warning",
+            )
+        )
+        template = self.items.template(kind, index, pupil.grade, skip.window)
+        return template._replace(
+            uid=f"{kind.id}.{index + 1}.{pupil.pupil_id}",
+            name=pupil.display_name,
+            class_name=pupil.class_name,
+            pupil_id=pupil.pupil_id,
+            family_id=pupil.family_id,
+            teachers=self.items.teachers(pupil.class_name),
+            note=note,
+            skipped=True,
+        )
 
     def invited(self, kind: ConversationType, pupil: Pupil) -> bool:
         if pupil.grade not in kind.groepen:
@@ -116,10 +154,11 @@ class Expander:
         self, kind: ConversationType, index: int, when: When
     ) -> list[list[Conversation]]:
         """The round's conversations, one run per window, each run in plan order."""
+        skips: list[tuple[int, Skip]] = []
         if when.weken_voor_start is not None:
             by_window = self._by_start(kind, when)
         else:
-            by_window = self._by_window(kind, index)
+            by_window, skips = self._by_window(kind, index)
         order = self.pupils.order("ouders" in kind.deelnemers)
         pupils = self.pupils
         prefix = f"{kind.id}.{index + 1}."
@@ -144,13 +183,19 @@ class Expander:
                     fields = (uid, *c[1:HOUSEHOLD], household, *c[HOUSEHOLD + 1 :])
                     run[at] = new_conversation(Conversation, fields)
             runs.append(run)
+        everyone = pupils.pupils
+        runs.extend([self.skip_item(kind, index, everyone[at], skip)] for at, skip in skips)
         return runs
 
-    def _by_window(self, kind: ConversationType, index: int) -> dict[Window, list[int]]:
+    def _by_window(
+        self, kind: ConversationType, index: int
+    ) -> tuple[dict[Window, list[int]], list[tuple[int, Skip]]]:
         """Positions of the pupils invited to round ``index``, by their window (see
-        :meth:`pupil_window`); windows are worked out in the order the roster needs them."""
+        :meth:`Periods.pupil_window`), and the pupils left out because they started too late;
+        windows are worked out in the order the roster needs them."""
         pupils = self.pupils
         by_window: dict[Window, list[int]] = {}
+        skips: list[tuple[int, Skip]] = []
         if kind.doelgroep == "alle":  # everyone in the groepen: a window per groep
             for grade, positions in pupils.by_grade.items():
                 if grade not in kind.groepen:
@@ -162,16 +207,20 @@ class Expander:
                     continue
                 for position in positions:
                     own = self.periods.pupil_window(kind, index, pupils.pupils[position])
-                    if own is not None:
+                    if isinstance(own, Skip):
+                        skips.append((position, own))
+                    elif own is not None:
                         by_window.setdefault(own, []).append(position)
-            return by_window
+            return by_window, skips
         for position in pupils.positions(kind.groepen):
             pupil = pupils.pupils[position]
             if self.invited(kind, pupil):
                 own = self.periods.pupil_window(kind, index, pupil)
-                if own is not None:
+                if isinstance(own, Skip):
+                    skips.append((position, own))
+                elif own is not None:
                     by_window.setdefault(own, []).append(position)
-        return by_window
+        return by_window, skips
 
     def _by_start(self, kind: ConversationType, when: When) -> dict[Window, list[int]]:
         """Like :meth:`_by_window` for a round some weeks before each pupil's start date."""
@@ -183,9 +232,16 @@ class Expander:
                 continue
             window = self.periods.before_start_window(kind, when, pupil)
             if window is None:
-                self.warn(
-                    f"{kind.naam}: een startdatum ({pupil.start_date:%d-%m-%Y}) valt te vroeg "
-                    f"in schooljaar {self.year.label} voor het venster; plan dit gesprek zelf"
+                self.problem(
+                    Problem(
+                        self.roster.source,
+                        f"{kind.naam}: de startdatum ({pupil.start_date:%d-%m-%Y}) valt te "
+                        f"vroeg in schooljaar {self.year.label} voor de periode; plan dit "
+                        "gesprek zelf",
+                        line=pupil.row or None,
+                        code="startdatum-te-vroeg",
+                        severity="warning",
+                    )
                 )
                 continue
             by_window.setdefault(window, []).append(position)
@@ -194,7 +250,8 @@ class Expander:
     def _on_request(self, kind: ConversationType, index: int) -> Iterable[Conversation]:
         by_class: dict[str, list[Pupil]] = {}
         everyone = self.pupils.pupils
-        for position in sorted(p for group in self._by_window(kind, index).values() for p in group):
+        by_window, _ = self._by_window(kind, index)  # a late starter is not offered the round
+        for position in sorted(p for group in by_window.values() for p in group):
             pupil = everyone[position]
             by_class.setdefault(pupil.class_name, []).append(pupil)
         for class_name, pupils in by_class.items():
@@ -219,7 +276,7 @@ class Expander:
             )
             for pupil in asked:
                 own = self.periods.pupil_window(kind, index, pupil)
-                if own is None:
+                if own is None or isinstance(own, Skip):
                     continue
                 base = self.items.base(kind, index, pupil.grade, own)
                 yield Conversation(
@@ -236,9 +293,12 @@ class Expander:
                 )
 
 
-def expand(cycle: Cycle, roster: Roster, cal: SchoolCalendar) -> Expansion:
-    """Every conversation the cycle gives the roster's pupils and classes in ``cal``'s year."""
-    expander = Expander(cycle, roster, cal)
+def expand(cycle: Cycle, roster: Roster, cal: SchoolCalendar, source: str = "") -> Expansion:
+    """Every conversation the cycle gives the roster's pupils and classes in ``cal``'s year.
+
+    ``source`` names the rules file in the warnings about it.
+    """
+    expander = Expander(cycle, roster, cal, source)
     conversations = expander.run()
     return Expansion(conversations, expander.warnings)
 

@@ -7,7 +7,7 @@ from datetime import date
 from gesprekken_cli.calendar import SchoolCalendar
 from gesprekken_cli.expand.conversation import Conversation, Window
 from gesprekken_cli.expand.due import DueDates
-from gesprekken_cli.expand.periods import month_start
+from gesprekken_cli.expand.periods import Periods, month_start
 from gesprekken_cli.model import Roster
 from gesprekken_cli.rules import ConversationType, Cycle
 
@@ -15,8 +15,9 @@ from gesprekken_cli.rules import ConversationType, Cycle
 class Items:
     """Builds conversation items from a type, a round and a window (see :meth:`base`)."""
 
-    def __init__(self, cycle: Cycle, roster: Roster, cal: SchoolCalendar) -> None:
+    def __init__(self, cycle: Cycle, roster: Roster, cal: SchoolCalendar, periods: Periods) -> None:
         self.cycle = cycle
+        self.periods = periods
         self.cal = cal
         self.year = cal.year
         self.due = DueDates(cycle, cal)
@@ -46,9 +47,22 @@ class Items:
         return found
 
     def base(
-        self, kind: ConversationType, index: int, grade: int | None, window: Window
+        self,
+        kind: ConversationType,
+        index: int,
+        grade: int | None,
+        window: Window,
+        tasks_window: Window | None = None,
     ) -> dict[str, object]:
+        """The fields every item of the round shares; ``tasks_window`` (a meeting's own day)
+        replaces the window for the tasks' due dates."""
         present = self.child_present(kind, grade, window[0])
+        when = kind.wanneer[index]
+        first, last = tasks_window or window
+        # Who a conditional follow-up is for is known only after its event (the doorstroomtoets
+        # result): its work waits for that date.
+        conditional = kind.doelgroep == "voorwaarde" and when.na is not None
+        floor = self.periods.after(kind, index, grade) if conditional else None
         participants = tuple(p for p in kind.deelnemers if p != "kind" or present)
         return {
             "type_id": kind.id,
@@ -62,7 +76,7 @@ class Items:
             "last_day": window[1],
             "duration": kind.duur_minuten,
             "day_part": kind.tijd if isinstance(kind.tijd, str) else "vast",
-            "tasks": self.due.tasks(kind, window[0], window[1]),
+            "tasks": self.due.tasks(kind, first, last, when.altijd, floor),
             "location": self.cycle.school.locatie,
         }
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from gesprekken_cli.calendar import SchoolCalendar
-from gesprekken_cli.expand.conversation import AMSTERDAM, Conversation, Recurrence
+from gesprekken_cli.expand.conversation import AMSTERDAM, Conversation, Recurrence, Window
 from gesprekken_cli.expand.items import Items
 from gesprekken_cli.expand.periods import Periods
 from gesprekken_cli.expand.pupils import PupilIndex
@@ -51,10 +51,10 @@ class Meetings:
             teachers: list[str] = []
             for class_name in classes:
                 teachers.extend(t for t in self.items.teachers(class_name) if t not in teachers)
-            base = self.items.base(kind, index, None, window)
-            start, end = (
-                self.fixed_times(kind, window[0]) if window[0] == window[1] else (None, None)
-            )
+            start, end, decision = self.when(kind, index, window, grades, label)
+            day = start.date() if start is not None else None
+            base = self.items.base(kind, index, None, window, (day, day) if day else None)
+            notes = ["klassen: " + ", ".join(classes), decision]
             yield Conversation(
                 uid=f"{kind.id}.{index + 1}.{key}",
                 name=label,
@@ -66,22 +66,82 @@ class Meetings:
                 teachers=tuple(teachers),
                 start=start,
                 end=end,
-                note="klassen: " + ", ".join(classes),
+                note="; ".join(filter(None, notes)),
                 **base,  # type: ignore[arg-type]
             )
+
+    def when(
+        self,
+        kind: ConversationType,
+        index: int,
+        window: Window,
+        grades: tuple[int, ...],
+        label: str,
+    ) -> tuple[datetime | None, datetime | None, str]:
+        """A meeting's start and end, and what the plan says about the choice.
+
+        The date the school gave for this year (``schooljaren: …: bijeenkomsten``), else the
+        first school day of the period with lessons for its groepen, at the type's time.
+        """
+        year = self.periods.year_data
+        given = year.bijeenkomsten.get(kind.id, []) if year is not None else []
+        key = f"schooljaren.{self.cal.year.label}.bijeenkomsten.{kind.id}"
+        if index < len(given):
+            day, decision = given[index], ""
+            if not self.cal.is_school_day(day):
+                self.periods.warn(
+                    f"{kind.naam}: de datum {day:%d-%m-%Y} is geen schooldag",
+                    "bijeenkomst-geen-schooldag",
+                    key,
+                )
+        else:
+            days = [
+                d
+                for d in self.cal.school_days(*window)
+                if all(self.cal.is_lesson_day(d, g) for g in grades)
+            ]
+            if not days:
+                days = self.cal.school_days(*window)
+            day = days[0]
+            decision = (
+                f"datum gekozen door het programma: de eerste schooldag van de periode "
+                f"({day:%d-%m-%Y}); zet een eigen datum in het regelbestand onder "
+                f"schooljaren, bijeenkomsten"
+            )
+        start, end = self.fixed_times(kind, day)
+        if start is None:
+            self.periods.warn(
+                f"{kind.naam} ({label}): geen tijd bekend voor deze bijeenkomst; nog in te plannen",
+                "bijeenkomst-zonder-tijd",
+                f"gesprekken.{kind.id}.tijd",
+            )
+            return None, None, "nog in te plannen: geen tijd bekend voor deze bijeenkomst"
+        return start, end, decision
 
     def fixed_times(
         self, kind: ConversationType, day: date
     ) -> tuple[datetime | None, datetime | None]:
-        if isinstance(kind.tijd, TimeRange) and kind.tijd.begin:
-            begin = datetime.combine(day, kind.tijd.begin, AMSTERDAM)
-            end = (
-                datetime.combine(day, kind.tijd.eind, AMSTERDAM)
-                if kind.tijd.eind
-                else begin + timedelta(minutes=kind.duur_minuten)
-            )
-            return begin, end
-        return None, None
+        """The meeting's times on ``day``: the type's own ``tijd``, else the begin of its part
+        of the day (``na_schooltijd``: when school ends that weekday); end by its duration."""
+        school = self.items.cycle.school
+        hours = school.schooltijden.get(day.weekday())
+        own = isinstance(kind.tijd, TimeRange)
+        part: TimeRange = (
+            kind.tijd
+            if isinstance(kind.tijd, TimeRange)
+            else getattr(school.gesprekstijden, kind.tijd, TimeRange())
+        )
+        if part.begin is None and hours is not None:
+            if kind.tijd == "na_schooltijd":
+                part = TimeRange.model_construct(begin=hours.eind, eind=part.eind)
+            elif kind.tijd == "schooltijd":
+                part = TimeRange.model_construct(begin=hours.begin, eind=hours.eind)
+        if part.begin is None:
+            return None, None
+        begin = datetime.combine(day, part.begin, AMSTERDAM)
+        if own and part.eind is not None:
+            return begin, datetime.combine(day, part.eind, AMSTERDAM)
+        return begin, begin + timedelta(minutes=kind.duur_minuten)
 
     def recurring(self, kind: ConversationType, index: int, when: When) -> Iterable[Conversation]:
         assert when.wekelijks is not None

@@ -3,8 +3,8 @@ another event or round."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
+from typing import NamedTuple, Protocol
 
 from gesprekken_cli.calendar import CalendarSettings, DayOff, SchoolCalendar, SchoolYear, StudyDay
 from gesprekken_cli.expand.conversation import DAY, Window
@@ -52,6 +52,20 @@ def month_end(year: SchoolYear, month: int) -> date:
     return date(start.year + start.month // 12, start.month % 12 + 1, 1) - DAY
 
 
+class Warn(Protocol):
+    """Where expansion reports what the school should know: a Dutch message and its code."""
+
+    def __call__(self, message: str, code: str, key: str = "") -> None: ...
+
+
+class Skip(NamedTuple):
+    """A pupil left out of a round: started on ``start``, settled only on ``earliest``."""
+
+    window: Window
+    start: date
+    earliest: date | None
+
+
 class Periods:
     """Each round's window on school days, computed once per type, round and groep.
 
@@ -59,7 +73,7 @@ class Periods:
     without a school day).
     """
 
-    def __init__(self, cycle: Cycle, cal: SchoolCalendar, warn: Callable[[str], None]) -> None:
+    def __init__(self, cycle: Cycle, cal: SchoolCalendar, warn: Warn) -> None:
         self.cycle = cycle
         self.cal = cal
         self.year = cal.year
@@ -89,7 +103,7 @@ class Periods:
     def _compute(self, kind: ConversationType, when: When, grade: int | None) -> Window | None:
         cal = self.cal
         start, end = cal.first_day, cal.last_day
-        label = f"{kind.naam} ({kind.id})"
+        label, key = kind.naam, f"gesprekken.{kind.id}.wanneer"
         if when.studiedag is not None:
             day = self.year_data.studiedagen.get(when.studiedag) if self.year_data else None
             if day is not None:
@@ -103,13 +117,17 @@ class Periods:
                 month = rule.maand if rule else None
                 if month is None:
                     self.warn(
-                        f"{label}: studiedag {when.studiedag!r} heeft geen datum in schooljaar "
-                        f"{self.year.label}; niet ingepland"
+                        f"{label}: de studiedag heeft geen datum in schooljaar "
+                        f"{self.year.label}; niet ingepland",
+                        "studiedag-zonder-datum",
+                        key,
                     )
                     return None
                 self.warn(
-                    f"{label}: studiedag {when.studiedag!r} heeft nog geen datum in schooljaar "
-                    f"{self.year.label}; venster is heel {MONTHS_NL[month - 1]}"
+                    f"{label}: de studiedag heeft nog geen datum in schooljaar "
+                    f"{self.year.label}; de periode is heel {MONTHS_NL[month - 1]}",
+                    "studiedag-zonder-datum",
+                    key,
                 )
                 start, end = month_start(self.year, month), month_end(self.year, month)
         if when.na_weken_onderwijs is not None:
@@ -126,9 +144,18 @@ class Periods:
                 start = max(start, after + DAY)
         days = cal.school_days(start, end)
         if not days:
-            self.warn(f"{label}: geen schooldag in het venster in schooljaar {self.year.label}")
+            self.warn(
+                f"{label}: geen schooldag in de periode in schooljaar {self.year.label}",
+                "periode-zonder-schooldag",
+                key,
+            )
             return None
         return days[0], days[-1]
+
+    def after(self, kind: ConversationType, index: int, grade: int | None) -> date | None:
+        """The date the round waits for (``na``: an event or another round), if known."""
+        when = kind.wanneer[index]
+        return self._after(when.na, grade, when) if when.na is not None else None
 
     def _after(self, ref: str, grade: int | None, when: When) -> date | None:
         if ref in self.types:
@@ -153,14 +180,52 @@ class Periods:
             days = self.cal.school_days(start, pupil.start_date - DAY)
         return (days[0], days[-1]) if days else None
 
-    def pupil_window(self, kind: ConversationType, index: int, pupil: Pupil) -> Window | None:
-        """The round's window for one pupil: a pupil who starts later in the year gets only
-        what is left of the window from the start date on (nothing if it ended before)."""
+    def settled(self, start: date) -> date | None:
+        """The first school day after ``na_start_weken`` whole school weeks from ``start``.
+
+        A school week is a week with school days (vacations do not count); the week of the
+        start counts only when the pupil is there from its first school day on. ``None``: not
+        in this school year.
+        """
+        weeks = self.cycle.school.na_start_weken
+        days = self.cal.school_days(start)
+        if not days:
+            return None
+        if weeks == 0:  # never on the first school day itself
+            return days[1] if len(days) > 1 else None
+        week_of = days[0].isocalendar()[:2]
+        monday = days[0] - timedelta(days=days[0].weekday())
+        counts = not self.cal.school_days(monday, days[0] - DAY)  # there from the week's start
+        counted = 0
+        for day in days:
+            if day.isocalendar()[:2] != week_of:
+                week_of = day.isocalendar()[:2]
+                counted += counts
+                counts = True
+                if counted >= weeks:
+                    return day
+        return None
+
+    def pupil_window(
+        self, kind: ConversationType, index: int, pupil: Pupil
+    ) -> Window | Skip | None:
+        """The round's window for one pupil.
+
+        A pupil who starts in this school year gets the conversation only from
+        ``na_start_weken`` school weeks after the start date on (:meth:`settled`): what is left
+        of the window, or a :class:`Skip` when nothing is. ``None``: the round was over before
+        the pupil started.
+        """
         window = self.window(kind, index, pupil.grade)
         start = pupil.start_date
-        if window is None or start is None or start <= window[0]:
+        if window is None or start is None or start < self.year.first_date:
             return window
         if start > window[1]:
             return None
-        days = self.cal.school_days(start, window[1])
-        return (days[0], days[-1]) if days else None
+        earliest = self.settled(start)
+        if earliest is None or earliest > window[1]:
+            return Skip(window, start, earliest)
+        if earliest <= window[0]:
+            return window
+        days = self.cal.school_days(earliest, window[1])
+        return (days[0], days[-1]) if days else Skip(window, start, earliest)

@@ -27,6 +27,22 @@ from gesprekken_cli.rules import ConversationType, Task
 
 FORMATS = ("md", "html", "csv")
 TICKS = ("uitgenodigd", "formulier ontvangen", "gesprek gevoerd", "verslag vastgelegd")
+
+
+def ticks_of(kind: ConversationType) -> tuple[str, ...]:
+    """The tick boxes per pupil, from the type's own tasks: "uitgenodigd" where it sends an
+    invitation, "formulier ontvangen" where it has a form, then "gesprek gevoerd" and a box
+    for each task after the conversation, in its own words (the intake: the wendagen)."""
+    kinds = {task.soort for task in kind.voorbereiding}
+    ticks = ["uitgenodigd"] if "uitnodiging" in kinds else []
+    if "formulier" in kinds:
+        ticks.append("formulier ontvangen")
+    ticks.append("gesprek gevoerd")
+    after = [task.taak for task in kind.voorbereiding if task.dagen_na is not None]
+    ticks += [text[0].lower() + text[1:] for text in after]
+    return tuple(dict.fromkeys(ticks))
+
+
 _DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 
 
@@ -40,6 +56,7 @@ class TaskLine:
     channel: str
     due: date | None
     rule: str
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +110,7 @@ class Checklist:
     tasks: tuple[TaskLine, ...]
     rows: tuple[PupilRow, ...] = ()
     meetings: tuple[Slot, ...] = ()
+    ticks: tuple[str, ...] = TICKS
 
     @property
     def on_request(self) -> bool:
@@ -177,7 +195,7 @@ def row_notes(cl: Checklist, row: PupilRow) -> list[str]:
     first = min(s.first_day for s in row.slots)
     last = max(s.last_day for s in row.slots)
     if (first, last) != (cl.first_day, cl.last_day) and not appointment_text(row):
-        notes.append("venster " + window_text(first, last))
+        notes.append("periode " + window_text(first, last))
     if row.requested:
         notes.append("verzoek staat in het rooster")
     if row.unplaced:
@@ -191,19 +209,20 @@ def window_text(first: date, last: date) -> str:
     return f"{day_text(first)} t/m {day_text(last)}"
 
 
-def rule_text(task: Task) -> str:
-    """The due rule in words: ``14 dagen voor de gespreksronde``."""
+def rule_text(task: Task, meeting: bool = False) -> str:
+    """The due rule in words: ``14 dagen voor de gesprekken`` (``voor de bijeenkomst``)."""
+    what = "de bijeenkomst" if meeting else "de gesprekken"
     if task.dagen_voor is not None:
         if task.dagen_voor == 0:
-            return "op de eerste dag van de gespreksronde"
-        return f"{_days(task.dagen_voor)} voor de gespreksronde"
+            return "op de dag van de bijeenkomst" if meeting else "op de eerste gespreksdag"
+        return f"{_days(task.dagen_voor)} voor {what}"
     if task.weken_voor is not None:
         weeks = "1 week" if task.weken_voor == 1 else f"{task.weken_voor} weken"
-        return f"{weeks} voor de gespreksronde"
+        return f"{weeks} voor {what}"
     if task.dagen_na is not None:
         if task.dagen_na == 0:
-            return "op de laatste dag van de gespreksronde"
-        return f"{_days(task.dagen_na)} na de gespreksronde"
+            return "op de dag van de bijeenkomst" if meeting else "op de laatste gespreksdag"
+        return f"{_days(task.dagen_na)} na {what}"
     return "geen vaste datum"
 
 
@@ -275,6 +294,7 @@ def _checklist(
         tasks=_tasks(kind, items, dated=not always),
         rows=rows,
         meetings=meetings,
+        ticks=ticks_of(kind),
     )
 
 
@@ -287,12 +307,37 @@ def _tasks(
     before the first conversation of the round, a report after the last one.
     """
     lines = []
+    meeting = any(c.form == "groep" for c in items)
+    if any(when.weken_voor_start for when in kind.wanneer):  # per pupil: each pupil's own dates
+        for i, rule in enumerate(kind.voorbereiding):
+            for c in items:
+                if c.pupil_id is None or len(c.tasks) <= i:
+                    continue
+                own = c.tasks[i]
+                text = rule_text(rule, meeting)
+                task = f"{rule.taak}: {c.name}"
+                lines.append(
+                    TaskLine(task, rule.soort, rule.wie, rule.kanaal, own.due, text, own.note)
+                )
+        lines.sort(key=lambda t: (t.due or date.max, t.task))
+        return tuple(lines)
     for i, rule in enumerate(kind.voorbereiding):
-        dues = [d for c in items if len(c.tasks) > i and (d := c.tasks[i].due) is not None]
-        due: date | None = None
-        if dated and dues:
-            due = max(dues) if rule.dagen_na is not None else min(dues)
-        lines.append(TaskLine(rule.taak, rule.soort, rule.wie, rule.kanaal, due, rule_text(rule)))
+        found = [c.tasks[i] for c in items if len(c.tasks) > i and c.tasks[i].due is not None]
+        chosen = None
+        if dated and found:
+            pick = max if rule.dagen_na is not None else min
+            chosen = pick(found, key=lambda t: t.due or date.min)
+        lines.append(
+            TaskLine(
+                rule.taak,
+                rule.soort,
+                rule.wie,
+                rule.kanaal,
+                chosen.due if chosen else None,
+                rule_text(rule, meeting),
+                chosen.note if chosen else "",
+            )
+        )
     return tuple(lines)
 
 
@@ -312,6 +357,8 @@ def _rows(
                         slots.setdefault(p.pupil_id, [])
                         source.setdefault(p.pupil_id, c)
             continue
+        if c.skipped:  # left out of the round (started too late): the row says why
+            unplaced.setdefault(c.pupil_id, []).append(c.note.removeprefix("niet ingepland: "))
         slot = Slot(c.household, c.first_day, c.last_day, c.start, c.end)
         slots.setdefault(c.pupil_id, []).append(slot)
         source[c.pupil_id] = c
@@ -447,7 +494,7 @@ def header_lines(cl: Checklist) -> list[str]:
     status = {"verplicht": "verplicht", "facultatief": "facultatief", "op_verzoek": "op verzoek"}
     lines = [
         f"Schooljaar {cl.school_year} · {cl.school} · {where} · {status.get(cl.status, cl.status)}",
-        f"Gespreksronde: {window_text(cl.first_day, cl.last_day)} · {cl.duration} minuten"
+        f"Periode: {window_text(cl.first_day, cl.last_day)} · {cl.duration} minuten"
         + (f" · plannen via {cl.channel}" if cl.channel else ""),
         "Deelnemers: " + join_nl(list(cl.participants)),
     ]
@@ -458,7 +505,8 @@ def task_text(t: TaskLine) -> tuple[str, str]:
     """(due, rest) of a task line in words."""
     due = f"uiterlijk {day_text(t.due)}" if t.due else "geen vaste datum"
     via = f", via {t.channel}" if t.channel else ""
-    return due, f"{t.task} ({t.who}{via}; {t.rule})"
+    note = f"; {t.note}" if t.note else ""
+    return due, f"{t.task} ({t.who}{via}; {t.rule}{note})"
 
 
 def render_markdown(cl: Checklist) -> str:
@@ -500,9 +548,12 @@ def rows_hint(cl: Checklist) -> str:
     return hint.strip()
 
 
+def rows_title(cl: Checklist) -> str:
+    return "Leerlingen die een gesprek kunnen aanvragen" if cl.on_request else "Leerlingen"
+
+
 def _md_rows(cl: Checklist) -> list[str]:
-    title = "Leerlingen met een open venster" if cl.on_request else "Leerlingen"
-    out = [f"## {title} ({count_text(cl)})", ""]
+    out = [f"## {rows_title(cl)} ({count_text(cl)})", ""]
     if hint := rows_hint(cl):
         out += [md(hint), ""]
     for block in cl.blocks():
@@ -531,7 +582,7 @@ def _md_block(cl: Checklist, block: Sequence[PupilRow]) -> list[str]:
             lines += [f"  - {md(r.name)}: " + " · ".join(details(r)) for r in block]
     if cl.on_request and not all(r.requested for r in block):
         lines.append("  - verzoek op: ____________ door: ____________")
-    return lines + [f"  - [ ] {tick}" for tick in TICKS]
+    return lines + [f"  - [ ] {tick}" for tick in cl.ticks]
 
 
 # --- CSV ---
@@ -549,12 +600,12 @@ def csv_header(cl: Checklist) -> list[str]:
         "Gezin",
         "Samen met",
         "Afspraak",
-        "Venster",
+        "Periode",
         "Kind aanwezig",
     ]
     if cl.on_request:
         head += ["Verzoek in rooster", "Datum verzoek", "Verzoek door"]
-    return head + [t.capitalize() for t in TICKS] + ["Opmerking"]
+    return head + [t[0].upper() + t[1:] for t in cl.ticks] + ["Opmerking"]
 
 
 def csv_rows(cl: Checklist) -> list[list[object]]:
@@ -580,7 +631,7 @@ def csv_rows(cl: Checklist) -> list[list[object]]:
             ]
             if cl.on_request:
                 line += ["ja" if row.requested else "", "", ""]
-            rows.append(line + ["" for _ in TICKS] + [""])
+            rows.append(line + ["" for _ in cl.ticks] + ["; ".join(row_notes(cl, row))])
     return rows
 
 

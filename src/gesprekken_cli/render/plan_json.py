@@ -34,7 +34,14 @@ def _recurrence(r: Recurrence | None) -> dict[str, str] | None:
 
 def _tasks(tasks: tuple[PrepTask, ...]) -> list[dict[str, Any]]:
     return [
-        {"taak": t.task, "soort": t.kind, "wie": t.who, "datum": t.due, "kanaal": t.channel}
+        {
+            "taak": t.task,
+            "soort": t.kind,
+            "wie": t.who,
+            "datum": t.due,
+            "kanaal": t.channel,
+            "opmerking": t.note,
+        }
         for t in tasks
     ]
 
@@ -73,6 +80,7 @@ def record(c: Conversation, tasks: list[dict[str, Any]] | None = None) -> dict[s
         "voorbereiding": _tasks(c.tasks) if tasks is None else tasks,
         "opmerking": c.note,
         "volgnummer": c.sequence,
+        "overgeslagen": c.skipped,
     }
 
 
