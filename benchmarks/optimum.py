@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 from gesprekken_cli.calendar import CalendarSettings, build_calendar, parse_school_year
 from gesprekken_cli.expand import Conversation
 from gesprekken_cli.model import Klass, Pupil, Roster, Teacher
-from gesprekken_cli.rules import Cycle
+from gesprekken_cli.rules.model import Cycle
 from gesprekken_cli.schedule import GRID, schedule
 
 CAL = build_calendar(parse_school_year("2026-2027"), CalendarSettings(region="noord"))

@@ -14,19 +14,14 @@ from pathlib import Path
 import pytest
 
 from gesprekken_cli.calendar import build_calendar, parse_school_year
+from gesprekken_cli.checklist import Checklist, build_checklists, select
+from gesprekken_cli.cli import parse_formats
 from gesprekken_cli.errors import GesprekkenError
 from gesprekken_cli.expand import AMSTERDAM, PrepTask, calendar_settings, expand
-from gesprekken_cli.plan import Plan, load_rules, read_roster_file
-from gesprekken_cli.render.checklist import (
-    Checklist,
-    build_checklists,
-    parse_formats,
-    render_csv,
-    render_files,
-    render_markdown,
-    select,
-)
+from gesprekken_cli.plan import Plan, read_roster_file
+from gesprekken_cli.render.checklist import render_csv, render_files, render_markdown
 from gesprekken_cli.render.checklist_html import render_html
+from gesprekken_cli.rules import load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ROOT / "tests" / "data" / "checklist" / "klein.csv"

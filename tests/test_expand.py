@@ -12,8 +12,9 @@ from support import DATA, DUIF, OKG, YEAR
 from gesprekken_cli.calendar import build_calendar, parse_school_year
 from gesprekken_cli.expand import Conversation, calendar_settings, expand
 from gesprekken_cli.model import Klass, Pupil, Roster
-from gesprekken_cli.plan import Plan, build_plan, load_rules
+from gesprekken_cli.plan import Plan, build_plan
 from gesprekken_cli.roster import read_roster
+from gesprekken_cli.rules import load_rules
 
 MINI = DATA / "roster" / "mini.csv"
 

@@ -16,6 +16,7 @@ import pytest
 import vobject
 from support import DATA, DUIF, EXAMPLES, GOLDEN, YEAR
 
+from gesprekken_cli.cli import parse_views, pinned_time
 from gesprekken_cli.errors import GesprekkenError
 from gesprekken_cli.expand import AMSTERDAM, Conversation, expand
 from gesprekken_cli.model import Klass, Teacher
@@ -25,8 +26,6 @@ from gesprekken_cli.render.ics import (
     VIEWS,
     calendar_views,
     event_uid,
-    parse_views,
-    pinned_time,
     render_ics,
     summary_of,
 )

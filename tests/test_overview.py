@@ -22,9 +22,10 @@ from gesprekken_cli.overview import (
     cycle_overview,
     plan_overview,
 )
-from gesprekken_cli.plan import Plan, load_rules, make_plan
+from gesprekken_cli.plan import Plan, make_plan
 from gesprekken_cli.render.overview_html import render_html
-from gesprekken_cli.rules import MONTHS_NL
+from gesprekken_cli.rules import load_rules
+from gesprekken_cli.rules.values import MONTHS_NL
 
 Cell = tuple[str, str, bool]  # (type id, status, child present)
 V, F, OV = "verplicht", "facultatief", "op_verzoek"

@@ -13,8 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from support import DUIF, EXAMPLES, YEAR
 
-from gesprekken_cli import plan, rules_cache, validate
+from gesprekken_cli import plan
 from gesprekken_cli.errors import GesprekkenError
+from gesprekken_cli.rules import cache as rules_cache
+from gesprekken_cli.rules import load_rules, validate
 
 
 @pytest.fixture
@@ -52,7 +54,7 @@ class Cached(NamedTuple):
 @pytest.fixture
 def cached(tmp_path: Path, cache: Path) -> Cached:
     rules = rules_copy(tmp_path)
-    plan.load_rules(rules)
+    load_rules(rules)
     (entry,) = cache.glob("regels-*.pickle")
     return Cached(str(rules.resolve()), rules.read_bytes(), entry)
 
@@ -67,8 +69,8 @@ def test_second_load_comes_from_the_cache_and_equals_the_validated_cycle(
     tmp_path: Path, cache: Path, validations: list[str]
 ) -> None:
     rules = rules_copy(tmp_path)
-    _, first = plan.load_rules(rules)
-    _, second = plan.load_rules(rules)
+    _, first = load_rules(rules)
+    _, second = load_rules(rules)
     assert validations == [str(rules)]
     assert second == first
     assert second is not first
@@ -79,11 +81,11 @@ def test_a_changed_rules_file_is_validated_again(
     tmp_path: Path, cache: Path, validations: list[str]
 ) -> None:
     rules = rules_copy(tmp_path)
-    _, before = plan.load_rules(rules)
+    _, before = load_rules(rules)
     rules.write_text(
         rules.read_text("utf-8").replace("pauze_minuten: 5", "pauze_minuten: 10"), "utf-8"
     )
-    _, after = plan.load_rules(rules)
+    _, after = load_rules(rules)
     assert len(validations) == 2
     assert (before.school.pauze_minuten, after.school.pauze_minuten) == (5, 10)
 
@@ -92,10 +94,10 @@ def test_a_broken_rules_file_after_a_cached_good_one_is_still_reported(
     tmp_path: Path, cache: Path
 ) -> None:
     rules = rules_copy(tmp_path)
-    plan.load_rules(rules)
+    load_rules(rules)
     rules.write_text(rules.read_text("utf-8").replace("regio: noord", "regio: west"), "utf-8")
     with pytest.raises(GesprekkenError) as caught:
-        plan.load_rules(rules)
+        load_rules(rules)
     assert "regio" in str(caught.value.problems[0].key)
 
 
@@ -103,9 +105,9 @@ def test_another_program_version_misses(
     tmp_path: Path, cache: Path, validations: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rules = rules_copy(tmp_path)
-    plan.load_rules(rules)
+    load_rules(rules)
     monkeypatch.setattr(rules_cache, "__version__", "99.0")
-    plan.load_rules(rules)
+    load_rules(rules)
     assert len(validations) == 2
 
 
@@ -117,10 +119,10 @@ def test_a_damaged_cache_file_is_a_miss_and_is_rewritten(
     tmp_path: Path, cache: Path, validations: list[str], damage: bytes
 ) -> None:
     rules = rules_copy(tmp_path)
-    plan.load_rules(rules)
+    load_rules(rules)
     (entry,) = cache.glob("regels-*.pickle")
     entry.write_bytes(damage)
-    _, cycle = plan.load_rules(rules)
+    _, cycle = load_rules(rules)
     assert cycle.school.naam
     assert len(validations) == 2
     assert entry.read_bytes() != damage
@@ -201,7 +203,8 @@ def test_a_symlinked_cache_file_is_not_followed(tmp_path: Path, cached: Cached) 
 def _copy_sources(tmp_path: Path) -> Path:
     folder = tmp_path / "pkg"
     folder.mkdir()
-    package = Path(rules_cache.__file__).parent
+    (folder / "rules").mkdir()
+    package = Path(rules_cache.__file__).parent.parent
     for name in rules_cache._SOURCES:
         (folder / name).write_bytes((package / name).read_bytes())
     return folder
@@ -211,9 +214,9 @@ def test_changed_code_of_the_same_size_and_time_is_another_program(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = _copy_sources(tmp_path)
-    monkeypatch.setattr(rules_cache, "__file__", str(folder / "rules_cache.py"))
+    monkeypatch.setattr(rules_cache, "__file__", str(folder / "rules" / "cache.py"))
     before = rules_cache.fingerprint()
-    module = folder / "rules.py"
+    module = folder / "rules" / "model.py"
     times = module.stat()
     text = module.read_bytes()
     module.write_bytes(text.replace(b"le=120", b"le=  1", 1))
@@ -227,11 +230,11 @@ def test_sources_that_cannot_be_read_mean_no_cache_and_no_failure(
 ) -> None:
     """Installed as a zip, or a module gone: plans work, nothing is cached."""
     folder = _copy_sources(tmp_path)
-    (folder / "yamlsafe.py").unlink()
-    (folder / "yamlsafe.py").symlink_to(folder / "gone.py")  # dangling, like an editor lock
-    monkeypatch.setattr(rules_cache, "__file__", str(folder / "rules_cache.py"))
+    (folder / "rules" / "yaml.py").unlink()
+    (folder / "rules" / "yaml.py").symlink_to(folder / "gone.py")  # dangling, like an editor lock
+    monkeypatch.setattr(rules_cache, "__file__", str(folder / "rules" / "cache.py"))
     assert rules_cache.fingerprint() is None
-    _, cycle = plan.load_rules(rules_copy(tmp_path))
+    _, cycle = load_rules(rules_copy(tmp_path))
     assert cycle.school.naam
     assert not cache.exists() or not list(cache.iterdir())
 
@@ -253,8 +256,8 @@ def test_the_cache_can_be_turned_off(
 ) -> None:
     monkeypatch.setenv("GESPREKKEN_CACHE", off)
     rules = rules_copy(tmp_path)
-    plan.load_rules(rules)
-    plan.load_rules(rules)
+    load_rules(rules)
+    load_rules(rules)
     assert len(validations) == 2
     assert rules_cache.cache_dir() is None
 

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from gesprekken_cli.cli import app
-from gesprekken_cli.validate import check_rules
-from gesprekken_cli.yamlsafe import MAX_BYTES
+from gesprekken_cli.rules.validate import check_rules
+from gesprekken_cli.rules.yaml import MAX_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = ROOT / "tests" / "data" / "bad" / "rules"
@@ -259,7 +259,7 @@ def test_github_format_is_workflow_annotations() -> None:
 def test_github_format_escapes_newlines_and_percent() -> None:
     from gesprekken_cli.errors import Problem
     from gesprekken_cli.render.problems import render_problems
-    from gesprekken_cli.validate import Report
+    from gesprekken_cli.rules.validate import Report
 
     report = Report("a,b:c.yaml", problems=[Problem("a,b:c.yaml", "50%\nklaar", 1, 2, "k", "x")])
     out = render_problems([report], "github")

@@ -135,7 +135,7 @@ def _classes_from_csv(raw: bytes, source: str) -> tuple[Klass, ...]:
 
 
 def _classes_from_yaml(raw: bytes, source: str) -> tuple[Klass, ...]:
-    from gesprekken_cli.yamlsafe import load_yaml
+    from gesprekken_cli.rules.yaml import load_yaml
 
     loaded = load_yaml(raw, source)
     if loaded.problems:

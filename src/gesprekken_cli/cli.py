@@ -21,6 +21,7 @@ from gesprekken_cli.errors import GesprekkenError, os_reason
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from datetime import datetime
 
     from gesprekken_cli.plan import Plan
 
@@ -61,8 +62,6 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-DEFAULT_RULES = Path("rules/cycle.yaml")
-
 
 def fail(error: GesprekkenError) -> NoReturn:
     """Print every problem of ``error`` to stderr and exit with its code."""
@@ -96,7 +95,8 @@ def validate(
     onleesbaar.
     """
     from gesprekken_cli.render.problems import render_problems
-    from gesprekken_cli.validate import validate_file
+    from gesprekken_cli.rules import DEFAULT_RULES
+    from gesprekken_cli.rules.validate import validate_file
 
     reports = [validate_file(path) for path in files or [DEFAULT_RULES]]
     output = render_problems(reports, fmt.value)
@@ -121,7 +121,7 @@ def schema() -> None:
     """
     import json
 
-    from gesprekken_cli.rules import Cycle
+    from gesprekken_cli.rules.model import Cycle
 
     document = Cycle.model_json_schema()
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -406,7 +406,8 @@ def overzicht(
         from gesprekken_cli.calendar import build_calendar
         from gesprekken_cli.expand import calendar_settings
         from gesprekken_cli.overview import cycle_overview
-        from gesprekken_cli.plan import load_rules, school_year_of
+        from gesprekken_cli.plan import school_year_of
+        from gesprekken_cli.rules import load_rules
 
         rules_file, cycle = load_rules(rules)
         year = school_year_of(schooljaar)
@@ -499,13 +500,9 @@ def checklist(
     Exitcodes: 0 klaar, 1 fout in regels of rooster, 2 bestand ontbreekt of is onleesbaar,
     een onbekende keuze, of een lijst bestaat al zonder --force.
     """
+    from gesprekken_cli.checklist import build_checklists, select
     from gesprekken_cli.output import write_files
-    from gesprekken_cli.render.checklist import (
-        build_checklists,
-        parse_formats,
-        render_files,
-        select,
-    )
+    from gesprekken_cli.render.checklist import render_files
 
     formats = parse_formats(fmt)
     result = plan_of(roster, rules, schooljaar, klassen, kolom, blad, gezinnen, vorig, wensen)
@@ -555,8 +552,6 @@ def ics(
     from gesprekken_cli.render.ics import (
         awaiting_slot,
         count_events,
-        parse_views,
-        pinned_time,
         render_ics,
     )
 
@@ -580,6 +575,51 @@ def ics(
             f"waarschuwing: {len(stale)} oudere agenda('s) in {out} horen niet bij dit plan "
             f"(bijv. een leerling die weg is): {shown}; verwijder ze als ze niet meer kloppen\n"
         )
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """``md,html`` → ``('md', 'html')``; an unknown format is a usage error (exit 2)."""
+    from gesprekken_cli.errors import Problem
+    from gesprekken_cli.render.checklist import FORMATS
+
+    wanted = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = [part for part in wanted if part not in FORMATS]
+    if unknown or not wanted:
+        shown = ", ".join(unknown) or "(leeg)"
+        message = f"onbekend formaat {shown}; bekend: {', '.join(FORMATS)}"
+        raise GesprekkenError([Problem("--format", message)], exit_code=2)
+    return tuple(f for f in FORMATS if f in wanted)
+
+
+def parse_views(text: str | None) -> tuple[str, ...]:
+    """``"leerkracht,gezin"`` → the views in canonical order; empty or None: all four."""
+    from gesprekken_cli.errors import Problem
+    from gesprekken_cli.render.ics import VIEWS
+
+    if not text or not text.strip():
+        return VIEWS
+    asked = {part.strip().lower() for part in text.split(",") if part.strip()}
+    unknown = sorted(asked - set(VIEWS))
+    if unknown:
+        raise GesprekkenError(
+            [
+                Problem(
+                    "--per",
+                    f"onbekend: {', '.join(unknown)}; kies uit {', '.join(VIEWS)}",
+                )
+            ],
+            exit_code=2,
+        )
+    return tuple(v for v in VIEWS if v in asked)
+
+
+def pinned_time(source_date_epoch: str | None) -> "datetime | None":
+    """The export time from ``SOURCE_DATE_EPOCH`` (reproducible builds), or None when unset."""
+    from datetime import UTC, datetime
+
+    if source_date_epoch and source_date_epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(source_date_epoch.strip()), UTC)
+    return None
 
 
 def _stop(signum: int, frame: object) -> None:

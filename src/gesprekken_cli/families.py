@@ -187,7 +187,7 @@ def _yaml_text(value: Any) -> str:
 
 
 def _families_yaml(raw: bytes, path: Path) -> Families:
-    from gesprekken_cli.yamlsafe import load_yaml
+    from gesprekken_cli.rules.yaml import load_yaml
 
     source = str(path)
     loaded = load_yaml(raw, source)

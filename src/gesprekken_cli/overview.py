@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from gesprekken_cli.calendar import SchoolCalendar
 from gesprekken_cli.expand import Conversation, child_presence, windows
-from gesprekken_cli.rules import MONTHS_NL, ConversationType, Cycle, When
+from gesprekken_cli.rules.model import ConversationType, Cycle, When
+from gesprekken_cli.rules.values import MONTHS_NL
 
 if TYPE_CHECKING:
     from gesprekken_cli.plan import Plan

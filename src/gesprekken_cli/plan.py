@@ -6,10 +6,8 @@ they can never disagree about which conversations exist.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -21,13 +19,11 @@ from gesprekken_cli.calendar import (
     current_school_year,
     parse_school_year,
 )
-from gesprekken_cli.errors import Problem, read_bytes
+from gesprekken_cli.errors import Problem
 from gesprekken_cli.expand import Conversation, calendar_settings, expand
 from gesprekken_cli.model import Roster
-from gesprekken_cli.rules import Cycle
-
-DEFAULT_RULES = Path("rules/cycle.yaml")
-PACKAGED_RULES = "cycle.yaml"
+from gesprekken_cli.rules import load_rules
+from gesprekken_cli.rules.model import Cycle
 
 
 class Unplaced(NamedTuple):
@@ -58,33 +54,6 @@ def warning_text(problem: Problem) -> str:
     """A warning as the plan's text warnings say it (until ``Plan.warnings`` holds Problems)."""
     where = f"{problem.file}:{problem.line}: " if problem.line is not None else ""
     return f"{where}{problem.message} [{problem.code}]" if problem.code else where + problem.message
-
-
-def load_rules(path: Path | None) -> tuple[str, Cycle]:
-    """The rules file to use and its cycle.
-
-    Without ``path``: ``rules/cycle.yaml`` in the current folder when it exists, else the
-    cycle shipped inside the package (so ``gesprekken plan`` works from any folder). A rules
-    file validated before, byte for byte, comes from the cache (:mod:`rules_cache`).
-    """
-    from gesprekken_cli import rules_cache
-
-    if path is None and DEFAULT_RULES.is_file():
-        path = DEFAULT_RULES
-    if path is None:
-        name = source = "(meegeleverd) cycle.yaml"
-        raw = resources.files("gesprekken_cli.data").joinpath(PACKAGED_RULES).read_bytes()
-    else:
-        name, source = str(path), os.path.abspath(path)
-        raw = read_bytes(path)
-    cycle = rules_cache.load(source, raw)
-    if cycle is not None:
-        return name, cycle
-    from gesprekken_cli.validate import check_rules
-
-    cycle = check_rules(raw, name).valid_cycle()
-    rules_cache.store(source, raw, cycle)
-    return name, cycle
 
 
 def read_roster_file(

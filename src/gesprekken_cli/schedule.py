@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from gesprekken_cli.calendar import SchoolCalendar
 from gesprekken_cli.expand import AMSTERDAM, Conversation
 from gesprekken_cli.model import Roster, Teacher
-from gesprekken_cli.rules import Cycle, TimeRange
+from gesprekken_cli.rules.model import Cycle, TimeRange
 from gesprekken_cli.schedule_quality import quality
 
 if TYPE_CHECKING:  # the wishes reader is imported only when a wishes file is given

@@ -332,7 +332,7 @@ def parse_wishes_csv(text: str, file: str) -> Wishes:
 
 def parse_wishes_yaml(raw: bytes, file: str) -> Wishes:
     """Wishes from YAML: a list of records, or a mapping with ``wensen:`` holding that list."""
-    from gesprekken_cli.yamlsafe import load_yaml
+    from gesprekken_cli.rules.yaml import load_yaml
 
     loaded = load_yaml(raw, file)
     if loaded.problems:

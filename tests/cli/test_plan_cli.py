@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from gesprekken_cli.calendar import build_calendar, parse_school_year
 from gesprekken_cli.cli import app
 from gesprekken_cli.expand import calendar_settings
-from gesprekken_cli.plan import load_rules
+from gesprekken_cli.rules import load_rules
 
 CONTRACT = {
     "leerling",

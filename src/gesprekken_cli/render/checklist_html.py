@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from gesprekken_cli.checklist import Checklist, PupilRow
 from gesprekken_cli.render.checklist import (
-    Checklist,
-    PupilRow,
     appointments,
     count_text,
     header_lines,

@@ -22,7 +22,6 @@ from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, Timezo
 
 from gesprekken_cli import __version__
 from gesprekken_cli.calendar import StudyDay
-from gesprekken_cli.errors import GesprekkenError, Problem
 from gesprekken_cli.expand import AMSTERDAM, Conversation
 from gesprekken_cli.output import unique_names
 from gesprekken_cli.plan import Plan
@@ -46,32 +45,6 @@ class CalendarView:
     title: str
     conversations: tuple[Conversation, ...]
     study_days: tuple[StudyDay, ...] = ()
-
-
-def parse_views(text: str | None) -> tuple[str, ...]:
-    """``"leerkracht,gezin"`` → the views in canonical order; empty or None: all four."""
-    if not text or not text.strip():
-        return VIEWS
-    asked = {part.strip().lower() for part in text.split(",") if part.strip()}
-    unknown = sorted(asked - set(VIEWS))
-    if unknown:
-        raise GesprekkenError(
-            [
-                Problem(
-                    "--per",
-                    f"onbekend: {', '.join(unknown)}; kies uit {', '.join(VIEWS)}",
-                )
-            ],
-            exit_code=2,
-        )
-    return tuple(v for v in VIEWS if v in asked)
-
-
-def pinned_time(source_date_epoch: str | None) -> datetime | None:
-    """The export time from ``SOURCE_DATE_EPOCH`` (reproducible builds), or None when unset."""
-    if source_date_epoch and source_date_epoch.strip().isdigit():
-        return datetime.fromtimestamp(int(source_date_epoch.strip()), UTC)
-    return None
 
 
 def family_key(c: Conversation) -> str | None:

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from gesprekken_cli.expand import Conversation
 from gesprekken_cli.render.plan_text import STATUS_NL, grouped, when_text, window_text
-from gesprekken_cli.rules import MONTHS_NL
+from gesprekken_cli.rules.values import MONTHS_NL
 
 if TYPE_CHECKING:
     from gesprekken_cli.plan import Plan

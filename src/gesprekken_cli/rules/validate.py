@@ -2,7 +2,7 @@
 
 The core never raises for bad content: :func:`check_rules` returns every problem with its
 position; :meth:`Report.valid_cycle` turns a report into the cycle or one error with them all
-(``plan.load_rules`` is the entry point the other commands use).
+(:func:`gesprekken_cli.rules.load_rules` is the entry point the other commands use).
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from gesprekken_cli.errors import GesprekkenError, Problem, RulesError, read_bytes
-from gesprekken_cli.rules import MONTHS_NL, WEEKDAY_KEYS, Cycle
-from gesprekken_cli.yamlsafe import Loaded, format_path, load_yaml
+from gesprekken_cli.rules.model import Cycle
+from gesprekken_cli.rules.values import MONTHS_NL, WEEKDAY_KEYS
+from gesprekken_cli.rules.yaml import Loaded, format_path, load_yaml
 
 _KEY_ALIASES = {"maanden": "maand"}
 _UNION_TAGS = {"deel", "tijden", "[key]"}

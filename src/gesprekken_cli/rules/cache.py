@@ -30,8 +30,9 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from gesprekken_cli import __version__, rules
-from gesprekken_cli.rules import Cycle
+from gesprekken_cli import __version__
+from gesprekken_cli.rules import model
+from gesprekken_cli.rules.model import Cycle
 
 try:  # the C unpickler itself: ``pickle.py`` around it costs ~1 ms of start-up
     from _pickle import PicklingError, Unpickler, UnpicklingError, dumps
@@ -41,8 +42,17 @@ except ImportError:  # pragma: no cover - not CPython
 _OFF = {"", "0", "uit", "nee", "off", "no", "false"}
 _FORMAT = 2
 _PROTOCOL = 5
-# What decides the validated cycle besides the bytes: the modules that read and check rules.
-_SOURCES = ("rules.py", "validate.py", "yamlsafe.py", "errors.py", "rules_cache.py")
+# What decides the validated cycle besides the bytes: the modules that read and check rules
+# (paths inside the ``gesprekken_cli`` package).
+_SOURCES = (
+    "rules/__init__.py",
+    "rules/model.py",
+    "rules/values.py",
+    "rules/validate.py",
+    "rules/yaml.py",
+    "rules/cache.py",
+    "errors.py",
+)
 # Unpickling damaged bytes can fail in many ways; each of them is just a miss.
 _DAMAGED = (
     UnpicklingError,
@@ -62,9 +72,9 @@ _DAMAGED = (
 def _allowed() -> frozenset[tuple[str, str]]:
     """The only globals a cached cycle may name: the model's classes, ``date`` and ``time``."""
     models = {
-        (rules.__name__, name)
-        for name, value in vars(rules).items()
-        if isinstance(value, type) and issubclass(value, rules._Model)
+        (model.__name__, name)
+        for name, value in vars(model).items()
+        if isinstance(value, type) and issubclass(value, model.RulesModel)
     }
     return frozenset(models | {("datetime", "date"), ("datetime", "time")})
 
@@ -116,7 +126,7 @@ def fingerprint() -> str | None:
     """
     from pydantic.version import VERSION as pydantic_version
 
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent
     checksum = 0
     try:
         for name in _SOURCES:

@@ -1,13 +1,14 @@
 """The rules file: a school's conversation cycle as data, with Dutch keys teachers can edit.
 
-``validate.check_rules`` reads and validates a rules file into a frozen :class:`Cycle`;
-every fault comes back at once, each with the line and column of its YAML node. The model
-is also the source of ``gesprekken schema`` (JSON Schema for editors).
+:func:`gesprekken_cli.rules.validate.check_rules` reads and validates a rules file into a
+frozen :class:`Cycle`; every fault comes back at once, each with the line and column of its
+YAML node. The model is also the source of ``gesprekken schema`` (JSON Schema for editors).
+The field types (months, grades, times) live in :mod:`gesprekken_cli.rules.values`.
 
 Start-up matters here (every ``plan`` imports this module, also when the validated rules come
-from :mod:`rules_cache`): the models are built lazily (``defer_build``), defaults are made with
-``model_construct`` so importing never builds a validator, and annotations are real objects
-rather than strings pydantic would have to evaluate.
+from :mod:`gesprekken_cli.rules.cache`): the models are built lazily (``defer_build``),
+defaults are made with ``model_construct`` so importing never builds a validator, and
+annotations are real objects rather than strings pydantic would have to evaluate.
 """
 
 import re
@@ -25,180 +26,41 @@ from pydantic import (
     model_validator,
 )
 
-MONTHS_NL: tuple[str, ...] = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
+from gesprekken_cli.rules.values import (
+    ALL_GRADES,
+    WEEKDAY_KEYS,
+    Audience,
+    ClockTime,
+    DayPart,
+    Form,
+    Grades,
+    GroupPer,
+    Ident,
+    Month,
+    Participant,
+    Requester,
+    Status,
+    TaskKind,
+    TeacherMode,
+    Weekday,
+    Who,
+    YesNo,
+    as_list,
+    grade,
+    one_or_more,
+    time_kind,
 )
-_MONTH_ALIASES = {
-    **{name: index + 1 for index, name in enumerate(MONTHS_NL)},
-    **{name[:3]: index + 1 for index, name in enumerate(MONTHS_NL)},
-    "mrt": 3,
-    "sept": 9,
-}
-WEEKDAY_KEYS: tuple[str, ...] = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag")
-_WEEKDAY_ALIASES = {
-    **{name: index for index, name in enumerate(WEEKDAY_KEYS)},
-    **{name[:2]: index for index, name in enumerate(WEEKDAY_KEYS)},
-}
-ALL_GRADES: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8)
 
 
-def _parse_month(value: Any) -> int:
-    if isinstance(value, bool):
-        raise ValueError(f"onbekende maand {value!r} (verwacht januari … december)")
-    if isinstance(value, int):
-        if 1 <= value <= 12:
-            return value
-        raise ValueError(f"maand {value} bestaat niet (1 t/m 12)")
-    if isinstance(value, str):
-        key = value.strip().lower().rstrip(".")
-        if key in _MONTH_ALIASES:
-            return _MONTH_ALIASES[key]
-    raise ValueError(f"onbekende maand {value!r} (verwacht januari … december)")
+class RulesModel(BaseModel):
+    """The base of every rules model: frozen, no unknown keys, built on first use."""
 
-
-def _parse_weekday(value: Any) -> int:
-    if isinstance(value, str):
-        key = value.strip().lower()
-        if key in _WEEKDAY_ALIASES:
-            return _WEEKDAY_ALIASES[key]
-    raise ValueError(f"onbekende schooldag {value!r} (verwacht maandag … vrijdag)")
-
-
-def _grade(value: Any) -> int:
-    if isinstance(value, bool):
-        raise ValueError(f"groep {value!r} is geen getal")
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if not isinstance(value, int):
-        raise ValueError(f"groep {value!r} is geen getal (1 t/m 8)")
-    if not 1 <= value <= 8:
-        raise ValueError(f"groep {value} bestaat niet (1 t/m 8)")
-    return value
-
-
-_RANGE = re.compile(r"^\s*(\w+)\s*(?:t/m|tm|tot en met|-|–)\s*(\w+)\s*$")
-
-
-def _parse_grades(value: Any) -> tuple[int, ...]:
-    """``3``, ``"3 t/m 8"``, ``"4/5/6/8"``, ``[4, 5, 6, 8]``, ``"1/2"`` or ``alle``."""
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text in {"alle", "alle groepen", "*"}:
-            return ALL_GRADES
-        match = _RANGE.match(text)
-        if match:
-            low, high = _grade(match.group(1)), _grade(match.group(2))
-            if low > high:
-                raise ValueError(f"groepen {low} t/m {high}: begin na eind")
-            return tuple(range(low, high + 1))
-        parts = [part for part in re.split(r"[/,;\s]+", text) if part]
-        if not parts:
-            raise ValueError("geen groepen opgegeven (bijvoorbeeld 3 t/m 8 of 4/5/6/8)")
-        value = parts
-    if isinstance(value, int) and not isinstance(value, bool):
-        return (_grade(value),)
-    if isinstance(value, list):
-        if not value:
-            raise ValueError("geen groepen opgegeven (bijvoorbeeld 3 t/m 8 of 4/5/6/8)")
-        grades = [_grade(item) for item in value]
-        if len(set(grades)) != len(grades):
-            raise ValueError("een groep staat twee keer in de lijst")
-        return tuple(sorted(grades))
-    raise ValueError(f"onbekende groepen {value!r} (verwacht bijvoorbeeld 3 t/m 8 of 4/5/6/8)")
-
-
-_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(?:uur)?\s*$")
-
-
-def _parse_time(value: Any) -> time:
-    if isinstance(value, time):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
-        # YAML 1.1 reads 08:30 as sexagesimal 510: take it as minutes.
-        return time(value // 60, value % 60)
-    if isinstance(value, float):
-        value = f"{value:.2f}"
-    if isinstance(value, str):
-        match = _TIME.match(value)
-        if match:
-            hour, minute = int(match.group(1)), int(match.group(2))
-            if hour < 24 and minute < 60:
-                return time(hour, minute)
-    raise ValueError(f"ongeldige tijd {value!r} (verwacht bijvoorbeeld 8.30 of 17:00)")
-
-
-def _as_list(value: Any) -> Any:
-    return [value] if isinstance(value, dict) else value
-
-
-def _one_or_more(value: Any) -> Any:
-    return value if isinstance(value, list) else [value]
-
-
-def _yes_no(value: Any) -> Any:
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, str):
-        key = value.strip().lower()
-        if key in {"ja", "yes", "true", "waar"}:
-            return True
-        if key in {"nee", "no", "false", "onwaar"}:
-            return False
-        if key in {"schoolregel", "volgens schoolregel", "regel"}:
-            return None
-    raise ValueError(f"verwacht ja, nee of schoolregel, niet {value!r}")
-
-
-def _time_kind(value: Any) -> str:
-    return "tijden" if isinstance(value, dict) else "deel"
-
-
-Month = Annotated[int, BeforeValidator(_parse_month)]
-Weekday = Annotated[int, BeforeValidator(_parse_weekday)]
-Grades = Annotated[tuple[int, ...], BeforeValidator(_parse_grades)]
-ClockTime = Annotated[time, BeforeValidator(_parse_time)]
-YesNo = Annotated[bool | None, BeforeValidator(_yes_no)]
-Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
-
-Participant = Literal["ouders", "kind", "leerkracht", "locatieleider", "ib", "directie"]
-Requester = Literal["ouders", "leerkracht", "kind", "ib"]
-Status = Literal["verplicht", "facultatief", "op_verzoek"]
-Audience = Literal["alle", "nieuwe_leerkracht", "nieuwe_leerlingen", "voorwaarde", "aanmelders"]
-Form = Literal["individueel", "groep", "terugkerend"]
-GroupPer = Literal["klas", "groep", "school"]
-DayPart = Literal["na_schooltijd", "schooltijd", "avond", "ochtend"]
-TaskKind = Literal[
-    "uitnodiging",
-    "formulier",
-    "inzage",
-    "onderwerpen",
-    "opvang",
-    "document",
-    "verslag",
-    "overig",
-]
-Who = Literal["leerkracht", "ouders", "kind", "locatieleider", "ib", "administratie", "directie"]
-TeacherMode = Literal["wie_werkt", "beide"]
-
-
-class _Model(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
     )
 
 
-class _Span(_Model):
+class _Span(RulesModel):
     """A ``begin`` and ``eind`` on one day: begin must come first (either may be unset)."""
 
     @model_validator(mode="after")
@@ -221,7 +83,7 @@ class SchoolHours(_Span):
     eind: ClockTime
 
 
-class ConversationTimes(_Model):
+class ConversationTimes(RulesModel):
     """Default times per part of the day; ``na_schooltijd`` starts when school ends."""
 
     na_schooltijd: TimeRange = TimeRange.model_construct(eind=time(17, 0))
@@ -230,10 +92,10 @@ class ConversationTimes(_Model):
     schooltijd: TimeRange = TimeRange.model_construct()
 
 
-class ChildPresentRule(_Model):
+class ChildPresentRule(RulesModel):
     """School-wide rule: the child attends from ``vanaf_maand`` of ``vanaf_groep`` on."""
 
-    vanaf_groep: Annotated[int, BeforeValidator(_grade)]
+    vanaf_groep: Annotated[int, BeforeValidator(grade)]
     vanaf_maand: Month = 8
 
 
@@ -243,7 +105,7 @@ def _default_hours() -> dict[int, SchoolHours]:
     }
 
 
-class School(_Model):
+class School(RulesModel):
     naam: str = Field(min_length=1)
     regio: Literal["noord", "midden", "zuid"]
     locatie: str = ""
@@ -271,7 +133,7 @@ class School(_Model):
         return hours
 
 
-class Event(_Model):
+class Event(RulesModel):
     """A named moment in the year another conversation can follow (e.g. IEP middenscreening)."""
 
     id: Ident
@@ -279,7 +141,7 @@ class Event(_Model):
     maand: Month
 
 
-class StudyDayRule(_Model):
+class StudyDayRule(RulesModel):
     """A named studiedag; its date per school year lives under ``schooljaren``."""
 
     id: Ident
@@ -288,7 +150,7 @@ class StudyDayRule(_Model):
     maand: Month | None = None
 
 
-class Period(_Model):
+class Period(RulesModel):
     van: date
     tot: date
     naam: str = ""
@@ -300,7 +162,7 @@ class Period(_Model):
         return self
 
 
-class DayOffRule(_Model):
+class DayOffRule(RulesModel):
     naam: str
     datum: date | None = None
     van: date | None = None
@@ -323,7 +185,7 @@ class DayOffRule(_Model):
         return self.datum or self.tot or date.min
 
 
-class YearData(_Model):
+class YearData(RulesModel):
     """School-year data: own advisory vacations, extra days off, studiedag and event dates."""
 
     herfstvakantie: Period | None = None
@@ -332,7 +194,7 @@ class YearData(_Model):
     studiedagen: dict[str, date] = {}
     gebeurtenissen: dict[str, date] = {}
     # A group meeting's date this year, per type id; a list gives one date per round.
-    bijeenkomsten: dict[str, Annotated[list[date], BeforeValidator(_one_or_more)]] = {}
+    bijeenkomsten: dict[str, Annotated[list[date], BeforeValidator(one_or_more)]] = {}
 
 
 class Weekly(_Span):
@@ -341,7 +203,7 @@ class Weekly(_Span):
     eind: ClockTime
 
 
-class WeeksBeforeStart(_Model):
+class WeeksBeforeStart(RulesModel):
     """Window relative to a new pupil's own start date, in weeks before it (``van`` ≥ ``tot``)."""
 
     van: int = Field(ge=0, le=26)
@@ -357,7 +219,7 @@ class WeeksBeforeStart(_Model):
         return self
 
 
-class When(_Model):
+class When(RulesModel):
     """When a round happens. Anchors combine: ``maanden`` + ``na`` = those months, after ``na``."""
 
     maanden: list[Month] | None = Field(default=None, min_length=1)
@@ -409,7 +271,7 @@ class When(_Model):
         return self
 
 
-class Task(_Model):
+class Task(RulesModel):
     """A preparation (or follow-up) task with its offset from the round."""
 
     taak: str = Field(min_length=1)
@@ -443,13 +305,13 @@ class Task(_Model):
         return None
 
 
-class ConversationType(_Model):
+class ConversationType(RulesModel):
     id: Ident
     naam: str = Field(min_length=1)
     doel: list[str] = []
     beschrijving: str = ""
     groepen: Grades
-    wanneer: Annotated[list[When], BeforeValidator(_as_list), Field(min_length=1)]
+    wanneer: Annotated[list[When], BeforeValidator(as_list), Field(min_length=1)]
     status: Status
     op_verzoek_van: list[Requester] = []
     deelnemers: list[Participant] = Field(min_length=1)
@@ -462,7 +324,7 @@ class ConversationType(_Model):
     max_per_dag: int | None = Field(default=None, ge=1, le=100)
     tijd: Annotated[
         Annotated[DayPart, Tag("deel")] | Annotated[TimeRange, Tag("tijden")],
-        Discriminator(_time_kind),
+        Discriminator(time_kind),
     ] = "na_schooltijd"
     leerkrachten: TeacherMode = "wie_werkt"
     voorbereiding: list[Task] = []
@@ -500,7 +362,7 @@ class ConversationType(_Model):
         return self
 
 
-class Cycle(_Model):
+class Cycle(RulesModel):
     """A whole rules file."""
 
     versie: Literal[1] = 1

@@ -1,0 +1,178 @@
+"""The field types of a rules file: months, school days, grades, clock times, yes/no.
+
+Each parses the Dutch forms a teacher writes (``mrt``, ``3 t/m 8``, ``8.30``, ``schoolregel``)
+into one plain value, or raises a ``ValueError`` whose text the validator shows as it is.
+"""
+
+import re
+from datetime import time
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field
+
+MONTHS_NL: tuple[str, ...] = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+_MONTH_ALIASES = {
+    **{name: index + 1 for index, name in enumerate(MONTHS_NL)},
+    **{name[:3]: index + 1 for index, name in enumerate(MONTHS_NL)},
+    "mrt": 3,
+    "sept": 9,
+}
+WEEKDAY_KEYS: tuple[str, ...] = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag")
+_WEEKDAY_ALIASES = {
+    **{name: index for index, name in enumerate(WEEKDAY_KEYS)},
+    **{name[:2]: index for index, name in enumerate(WEEKDAY_KEYS)},
+}
+ALL_GRADES: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8)
+
+
+def _parse_month(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"onbekende maand {value!r} (verwacht januari … december)")
+    if isinstance(value, int):
+        if 1 <= value <= 12:
+            return value
+        raise ValueError(f"maand {value} bestaat niet (1 t/m 12)")
+    if isinstance(value, str):
+        key = value.strip().lower().rstrip(".")
+        if key in _MONTH_ALIASES:
+            return _MONTH_ALIASES[key]
+    raise ValueError(f"onbekende maand {value!r} (verwacht januari … december)")
+
+
+def _parse_weekday(value: Any) -> int:
+    if isinstance(value, str):
+        key = value.strip().lower()
+        if key in _WEEKDAY_ALIASES:
+            return _WEEKDAY_ALIASES[key]
+    raise ValueError(f"onbekende schooldag {value!r} (verwacht maandag … vrijdag)")
+
+
+def grade(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"groep {value!r} is geen getal")
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int):
+        raise ValueError(f"groep {value!r} is geen getal (1 t/m 8)")
+    if not 1 <= value <= 8:
+        raise ValueError(f"groep {value} bestaat niet (1 t/m 8)")
+    return value
+
+
+_RANGE = re.compile(r"^\s*(\w+)\s*(?:t/m|tm|tot en met|-|–)\s*(\w+)\s*$")
+
+
+def _parse_grades(value: Any) -> tuple[int, ...]:
+    """``3``, ``"3 t/m 8"``, ``"4/5/6/8"``, ``[4, 5, 6, 8]``, ``"1/2"`` or ``alle``."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in {"alle", "alle groepen", "*"}:
+            return ALL_GRADES
+        match = _RANGE.match(text)
+        if match:
+            low, high = grade(match.group(1)), grade(match.group(2))
+            if low > high:
+                raise ValueError(f"groepen {low} t/m {high}: begin na eind")
+            return tuple(range(low, high + 1))
+        parts = [part for part in re.split(r"[/,;\s]+", text) if part]
+        if not parts:
+            raise ValueError("geen groepen opgegeven (bijvoorbeeld 3 t/m 8 of 4/5/6/8)")
+        value = parts
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (grade(value),)
+    if isinstance(value, list):
+        if not value:
+            raise ValueError("geen groepen opgegeven (bijvoorbeeld 3 t/m 8 of 4/5/6/8)")
+        grades = [grade(item) for item in value]
+        if len(set(grades)) != len(grades):
+            raise ValueError("een groep staat twee keer in de lijst")
+        return tuple(sorted(grades))
+    raise ValueError(f"onbekende groepen {value!r} (verwacht bijvoorbeeld 3 t/m 8 of 4/5/6/8)")
+
+
+_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(?:uur)?\s*$")
+
+
+def _parse_time(value: Any) -> time:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        # YAML 1.1 reads 08:30 as sexagesimal 510: take it as minutes.
+        return time(value // 60, value % 60)
+    if isinstance(value, float):
+        value = f"{value:.2f}"
+    if isinstance(value, str):
+        match = _TIME.match(value)
+        if match:
+            hour, minute = int(match.group(1)), int(match.group(2))
+            if hour < 24 and minute < 60:
+                return time(hour, minute)
+    raise ValueError(f"ongeldige tijd {value!r} (verwacht bijvoorbeeld 8.30 of 17:00)")
+
+
+def as_list(value: Any) -> Any:
+    return [value] if isinstance(value, dict) else value
+
+
+def one_or_more(value: Any) -> Any:
+    """A single value where a list is allowed: the list of that one value."""
+    return value if isinstance(value, list) else [value]
+
+
+def _yes_no(value: Any) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, str):
+        key = value.strip().lower()
+        if key in {"ja", "yes", "true", "waar"}:
+            return True
+        if key in {"nee", "no", "false", "onwaar"}:
+            return False
+        if key in {"schoolregel", "volgens schoolregel", "regel"}:
+            return None
+    raise ValueError(f"verwacht ja, nee of schoolregel, niet {value!r}")
+
+
+def time_kind(value: Any) -> str:
+    return "tijden" if isinstance(value, dict) else "deel"
+
+
+Month = Annotated[int, BeforeValidator(_parse_month)]
+Weekday = Annotated[int, BeforeValidator(_parse_weekday)]
+Grades = Annotated[tuple[int, ...], BeforeValidator(_parse_grades)]
+ClockTime = Annotated[time, BeforeValidator(_parse_time)]
+YesNo = Annotated[bool | None, BeforeValidator(_yes_no)]
+Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+
+Participant = Literal["ouders", "kind", "leerkracht", "locatieleider", "ib", "directie"]
+Requester = Literal["ouders", "leerkracht", "kind", "ib"]
+Status = Literal["verplicht", "facultatief", "op_verzoek"]
+Audience = Literal["alle", "nieuwe_leerkracht", "nieuwe_leerlingen", "voorwaarde", "aanmelders"]
+Form = Literal["individueel", "groep", "terugkerend"]
+GroupPer = Literal["klas", "groep", "school"]
+DayPart = Literal["na_schooltijd", "schooltijd", "avond", "ochtend"]
+TaskKind = Literal[
+    "uitnodiging",
+    "formulier",
+    "inzage",
+    "onderwerpen",
+    "opvang",
+    "document",
+    "verslag",
+    "overig",
+]
+Who = Literal["leerkracht", "ouders", "kind", "locatieleider", "ib", "administratie", "directie"]
+TeacherMode = Literal["wie_werkt", "beide"]
