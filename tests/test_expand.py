@@ -211,7 +211,9 @@ def test_studiedag_without_a_date_falls_back_to_its_month_with_a_warning() -> No
     plan = plan_for(DUIF, "2028-2029")
     okr = by_type(plan)["okr-gesprek"]
     assert okr and all(c.first_day.month == 3 for c in okr)
-    assert any("OKR-gesprek groep 8" in w and "[studiedag-zonder-datum]" in w for w in plan.warnings)
+    assert any(
+        "OKR-gesprek groep 8" in w and "[studiedag-zonder-datum]" in w for w in plan.warnings
+    )
     # without a studiedag there are lessons: the conversations move to after school
     for c in okr:
         assert c.start is not None

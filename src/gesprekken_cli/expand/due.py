@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from gesprekken_cli.calendar import SchoolCalendar
 from gesprekken_cli.expand.conversation import DAY, PrepTask
-from gesprekken_cli.rules import ConversationType, Cycle, Task
+from gesprekken_cli.rules.model import ConversationType, Cycle, Task
 
 
 class DueDates:

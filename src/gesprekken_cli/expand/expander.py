@@ -27,7 +27,7 @@ from gesprekken_cli.expand.meetings import Meetings
 from gesprekken_cli.expand.periods import Periods, Skip
 from gesprekken_cli.expand.pupils import PupilIndex
 from gesprekken_cli.model import Pupil, Roster
-from gesprekken_cli.rules import ConversationType, Cycle, When
+from gesprekken_cli.rules.model import ConversationType, Cycle, When
 
 
 class Expander:

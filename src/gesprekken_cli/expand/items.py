@@ -9,7 +9,7 @@ from gesprekken_cli.expand.conversation import Conversation, Window
 from gesprekken_cli.expand.due import DueDates
 from gesprekken_cli.expand.periods import Periods, month_start
 from gesprekken_cli.model import Roster
-from gesprekken_cli.rules import ConversationType, Cycle
+from gesprekken_cli.rules.model import ConversationType, Cycle
 
 
 class Items:

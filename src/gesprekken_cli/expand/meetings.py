@@ -11,7 +11,7 @@ from gesprekken_cli.expand.conversation import AMSTERDAM, Conversation, Recurren
 from gesprekken_cli.expand.items import Items
 from gesprekken_cli.expand.periods import Periods
 from gesprekken_cli.expand.pupils import PupilIndex
-from gesprekken_cli.rules import ConversationType, TimeRange, When
+from gesprekken_cli.rules.model import ConversationType, TimeRange, When
 
 
 class Meetings:

@@ -9,7 +9,8 @@ from typing import NamedTuple, Protocol
 from gesprekken_cli.calendar import CalendarSettings, DayOff, SchoolCalendar, SchoolYear, StudyDay
 from gesprekken_cli.expand.conversation import DAY, Window
 from gesprekken_cli.model import Pupil
-from gesprekken_cli.rules import MONTHS_NL, ConversationType, Cycle, When
+from gesprekken_cli.rules.model import ConversationType, Cycle, When
+from gesprekken_cli.rules.values import MONTHS_NL
 
 
 def calendar_settings(cycle: Cycle, year: SchoolYear, source: str = "") -> CalendarSettings:
