@@ -553,6 +553,7 @@ def ics(
         awaiting_slot,
         count_events,
         render_ics,
+        unplaced_meetings,
     )
 
     views = parse_views(per)
@@ -567,6 +568,8 @@ def ics(
         + (f", {unslotted} nog zonder tijd" if unslotted else "")
         + ")\n"
     )
+    for meeting in unplaced_meetings(result):
+        sys.stderr.write(f"bijeenkomst niet ingepland: {meeting}\n")
     warn(result.warnings)
     stale = sorted(p.name for p in out.glob("*.ics") if p.name not in files)
     if stale:

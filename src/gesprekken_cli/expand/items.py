@@ -10,6 +10,7 @@ from gesprekken_cli.expand.due import DueDates
 from gesprekken_cli.expand.periods import Periods, month_start
 from gesprekken_cli.model import Roster
 from gesprekken_cli.rules.model import ConversationType, Cycle
+from gesprekken_cli.rules.values import MONTHS_NL
 
 
 class Items:
@@ -36,6 +37,24 @@ class Items:
         if grade != rule.vanaf_groep:
             return grade > rule.vanaf_groep
         return first_day >= month_start(self.year, rule.vanaf_maand)
+
+    def child_note(self, kind: ConversationType, grade: int, first_day: date) -> str:
+        """What the plan says when the school-wide rule keeps the child out of a round the
+        type has the child in (groep 3 before March, at de Duif)."""
+        rule = self.cycle.school.kind_aanwezig
+        if (
+            rule is None
+            or kind.kind_aanwezig is not None
+            or "kind" not in kind.deelnemers
+            or grade != rule.vanaf_groep
+            or self.child_present(kind, grade, first_day)
+        ):
+            return ""
+        month = MONTHS_NL[rule.vanaf_maand - 1]
+        return (
+            f"zonder kind: volgens de schoolregel is het kind pas vanaf {month} in groep "
+            f"{rule.vanaf_groep} bij het gesprek"
+        )
 
     def teachers(self, class_name: str) -> tuple[str, ...]:
         found = self._teachers.get(class_name)
@@ -96,6 +115,7 @@ class Items:
                 pupil_id=None,
                 family_id=None,
                 teachers=(),
+                note=self.child_note(kind, grade, window[0]),
                 **self.base(kind, index, grade, window),  # type: ignore[arg-type]
             )
         return found

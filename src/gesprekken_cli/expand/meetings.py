@@ -167,5 +167,5 @@ class Meetings:
     def school_window(self, kind: ConversationType, index: int) -> Iterable[Conversation]:
         window = self.periods.window(kind, index, None)
         if window is not None:
-            name = "Aanmelders (toekomstige ouders)"
+            name = "Belangstellende ouders"
             yield self.items.school_item(kind, index, window, "aanmelders", name, requested=False)

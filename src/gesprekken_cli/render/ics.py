@@ -64,7 +64,17 @@ def _is_open_window(c: Conversation) -> bool:
 
 def awaiting_slot(c: Conversation) -> bool:
     """A conversation or meeting that still needs a time (shown as "nog in te plannen")."""
-    return c.start is None and not _is_open_window(c)
+    return c.start is None and not _is_open_window(c) and not c.skipped
+
+
+def unplaced_meetings(plan: Plan) -> list[str]:
+    """Each group meeting without a date and time, by name, for the command's report."""
+    return [
+        f"{c.type_name} ({c.name}): nog in te plannen in de periode "
+        f"{c.first_day:%d-%m-%Y} t/m {c.last_day:%d-%m-%Y}"
+        for c in plan.conversations
+        if c.form == "groep" and c.start is None
+    ]
 
 
 def _concerns(c: Conversation, class_name: str, grades: Collection[int]) -> bool:
@@ -77,7 +87,8 @@ def calendar_views(plan: Plan, per: Collection[str] = VIEWS) -> list[CalendarVie
     """Which items go into which calendar; nothing of one family reaches another's."""
     school = plan.cycle.school.naam
     year = plan.year.label
-    conversations = plan.conversations
+    # a pupil left out of a round (started too late) has nothing to put in a calendar
+    conversations = tuple(c for c in plan.conversations if not c.skipped)
     class_grades: dict[str, set[int]] = {}
     for klass in plan.roster.classes:
         class_grades.setdefault(klass.name, set()).update(klass.grades)
