@@ -22,7 +22,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from openpyxl import Workbook
 
-from gesprekken_cli.roster import parse_date, parse_teachers
+from gesprekken_cli.roster.teachers import parse_teachers
+from gesprekken_cli.roster.values import parse_date
 
 HERE = Path(__file__).resolve().parent
 INFIXES = {"van", "de", "der", "den", "ter", "te", "'t", "in", "het"}

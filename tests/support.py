@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
+
+from gesprekken_cli.model import Klass, Roster
+from gesprekken_cli.roster import RosterImport, RosterSource, load_roster
+from gesprekken_cli.roster.build import roster_from_table
+from gesprekken_cli.roster.csvtable import csv_table
 
 ROOT = Path(__file__).resolve().parent.parent
 DUIF = ROOT / "rules" / "cycle.yaml"
@@ -22,3 +29,32 @@ def check_golden(name: str, actual: str) -> None:
         path.write_text(actual, encoding="utf-8", newline="")
     expected = path.read_text(encoding="utf-8")
     assert actual == expected, f"{name} differs from its golden file (GESPREKKEN_REGEN=1 to update)"
+
+
+def load(path: Path, **options: Any) -> RosterImport:
+    """``load_roster`` of ``path`` with the :class:`RosterSource` options given by name."""
+    return load_roster(RosterSource(path, **options))
+
+
+def read_roster(path: Path, **options: Any) -> Roster:
+    """The roster of ``path`` (see :func:`load`)."""
+    return load(path, **options).roster
+
+
+def roster_from_bytes(
+    raw: bytes,
+    *,
+    source: str,
+    classes: Sequence[Klass] = (),
+    header_map: Mapping[str, str] | None = None,
+) -> Roster:
+    """The roster of CSV bytes already in memory, as the CSV reader and normaliser make it."""
+    table = csv_table(raw, source)
+    return roster_from_table(
+        table.header,
+        table.rows,
+        source=source,
+        classes=classes,
+        header_map=header_map,
+        header_row=table.header_row,
+    )

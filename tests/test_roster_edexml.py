@@ -6,19 +6,20 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from support import load
 
 from gesprekken_cli.errors import RosterError
-from gesprekken_cli.families import load_roster, roster_kind
+from gesprekken_cli.roster.load import roster_kind
 
 DATA = Path(__file__).parent / "data" / "edexml"
 
 
 def read(name: str, **kwargs: object) -> object:
-    return load_roster(DATA / name, **kwargs)  # type: ignore[arg-type]
+    return load(DATA / name, **kwargs)  # type: ignore[arg-type]
 
 
 def test_pupils_groups_and_teachers_from_the_export() -> None:
-    result = load_roster(DATA / "voorbeeld.xml")
+    result = load(DATA / "voorbeeld.xml")
     roster = result.roster
     assert result.kind == "edexml"
     assert result.school_year == "2026-2027"
@@ -46,7 +47,7 @@ def test_pupils_groups_and_teachers_from_the_export() -> None:
     assert kleuters is not None and kleuters.grades == (1, 2)
     # initials when there is no roepnaam; the IB'er (rol IB) is not a groepsleerkracht
     assert [t.name for t in kleuters.teachers] == ["S. Kok"]
-    warnings = " | ".join(roster.warnings)
+    warnings = " | ".join(w.message for w in roster.warnings)
     assert "1 leerling(en) overgeslagen: jaargroep 0 (peutergroep)" in warnings
     assert "1 leerling(en) overgeslagen: jaargroep H" in warnings
     # the export has no families: the count and the hint are in the warnings
@@ -56,8 +57,8 @@ def test_pupils_groups_and_teachers_from_the_export() -> None:
 
 @pytest.mark.parametrize("name", ["met-namespace.xml", "met-prefix.xml"])
 def test_namespaces_change_nothing(name: str) -> None:
-    plain = load_roster(DATA / "voorbeeld.xml").roster
-    other = load_roster(DATA / name).roster
+    plain = load(DATA / "voorbeeld.xml").roster
+    other = load(DATA / name).roster
     assert other.pupils == plain.pupils
     assert other.classes == plain.classes
 
@@ -75,7 +76,7 @@ def test_families_file_joins_on_leerlingnummer_and_class(tmp_path: Path) -> None
         "    nieuwe_leerkracht: ja\n",
         encoding="utf-8",
     )
-    roster = load_roster(DATA / "voorbeeld.xml", families_file=families).roster
+    roster = load(DATA / "voorbeeld.xml", families_file=families).roster
     by_id = {p.pupil_id: p for p in roster.pupils}
     assert by_id["5001"].family_id == by_id["1202"].family_id == "g-7"
     assert by_id["5001"].guardian_emails == ("a@example.nl", "b@example.nl")
@@ -84,7 +85,7 @@ def test_families_file_joins_on_leerlingnummer_and_class(tmp_path: Path) -> None
     five = roster.klass("Groep 5A")
     assert five is not None and five.new_teacher
     assert [sorted(t.workdays) for t in five.teachers] == [[0, 1, 2], [3, 4]]
-    warnings = " | ".join(roster.warnings)
+    warnings = " | ".join(w.message for w in roster.warnings)
     assert "2 leerling(en) zonder gezinskoppeling" in warnings
     assert "1 leerlingnummer(s) uit het gezinnenbestand staan niet in het rooster: 9999" in warnings
 
@@ -93,7 +94,7 @@ def test_a_fault_in_the_families_file_points_at_it(tmp_path: Path) -> None:
     families = tmp_path / "gezinnen.csv"
     families.write_text("leerlingnummer;e-mail ouder 1\n5001;geen-adres\n", encoding="utf-8")
     with pytest.raises(RosterError) as caught:
-        load_roster(DATA / "voorbeeld.xml", families_file=families)
+        load(DATA / "voorbeeld.xml", families_file=families)
     (problem,) = caught.value.problems
     assert (problem.file, problem.line, problem.column, problem.code) == (
         str(families),
@@ -113,7 +114,7 @@ def test_a_fault_in_a_pupil_points_at_its_element(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(RosterError) as caught:
-        load_roster(path)
+        load(path)
     lines = text.splitlines()
     born = next(i for i, line in enumerate(lines, 1) if "2018-07-14" in line)
     okafor = next(i for i, line in enumerate(lines, 1) if 'key="1202"' in line)
@@ -137,7 +138,7 @@ def test_hostile_or_broken_xml_is_refused_with_a_position(
     name: str, code: str, line: int | None
 ) -> None:
     with pytest.raises(RosterError) as caught:
-        load_roster(DATA / name)
+        load(DATA / name)
     (problem,) = caught.value.problems
     assert problem.code == code
     assert problem.line is not None and problem.column is not None
@@ -147,11 +148,11 @@ def test_hostile_or_broken_xml_is_refused_with_a_position(
 
 
 def test_too_large_is_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
-    from gesprekken_cli import families
+    from gesprekken_cli.roster import text
 
-    monkeypatch.setattr(families, "MAX_BYTES", 1000)
+    monkeypatch.setattr(text, "MAX_BYTES", 1000)
     with pytest.raises(RosterError) as caught:
-        load_roster(DATA / "voorbeeld.xml")
+        load(DATA / "voorbeeld.xml")
     assert caught.value.problems[0].code == "roster.too-large"
 
 

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from gesprekken_cli.calendar import CalendarSettings, build_calendar, parse_school_year
 from gesprekken_cli.expand import AMSTERDAM, Conversation
 from gesprekken_cli.model import Klass, Pupil, Roster, Teacher
+from gesprekken_cli.roster.wishes import Condition, parse_wishes_csv
 from gesprekken_cli.rules.model import Cycle
 from gesprekken_cli.schedule import Published, _earliest, _free_starts, schedule
 from gesprekken_cli.schedule_quality import family_gaps
-from gesprekken_cli.wishes import Condition, parse_wishes_csv
 
 YEAR = parse_school_year("2026-2027")
 CAL = build_calendar(YEAR, CalendarSettings(region="noord"))

@@ -12,12 +12,13 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
-from gesprekken_cli.errors import GesprekkenError, os_reason
+from gesprekken_cli.errors import GesprekkenError, Problem, os_reason
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -240,15 +241,14 @@ def plan_of(
     )
 
 
-def warn(warnings: "Iterable[str]") -> None:
+def warn(warnings: "Iterable[Problem]") -> None:
     """What the plan could not settle, on stderr so the output itself stays clean."""
     for warning in warnings:
-        sys.stderr.write(f"waarschuwing: {warning}\n")
+        sys.stderr.write(warning.render() + "\n")
 
 
 def header_map(pairs: list[str] | None) -> dict[str, str]:
     """``['Stamgroep=klas']`` → ``{'Stamgroep': 'klas'}``; a malformed pair is a usage error."""
-    from gesprekken_cli.errors import Problem
 
     mapping: dict[str, str] = {}
     for pair in pairs or []:
@@ -440,18 +440,19 @@ def rooster(
     """
     from rich.console import Console
 
-    from gesprekken_cli.families import load_roster
     from gesprekken_cli.plan import school_year_of
     from gesprekken_cli.render.roster_summary import render_summary
+    from gesprekken_cli.roster import RosterSource, load_roster
 
     year = school_year_of(schooljaar)
-    result = load_roster(
+    source = RosterSource(
         roster,
         classes_file=klassen,
-        header_map=header_map(kolom),
-        sheet=blad,
         families_file=gezinnen,
+        header_map=MappingProxyType(header_map(kolom)),
+        sheet=blad,
     )
+    result = load_roster(source)
     render_summary(result, Console(markup=False), year)
 
 

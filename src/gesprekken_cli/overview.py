@@ -305,7 +305,7 @@ def plan_overview(plan: Plan) -> Overview:
         cells=cells,
         grades=grades,
         roster=plan.roster.source,
-        notes=tuple(plan.warnings),
+        notes=tuple(w.message for w in plan.warnings),
         load=teacher_load(plan.conversations, plan.calendar, plan.cycle),
         types=tuple(_entry(kind, False) for kind in plan.cycle.gesprekken),
     )

@@ -41,19 +41,13 @@ class Plan(NamedTuple):
     roster: Roster
     calendar: SchoolCalendar
     conversations: tuple[Conversation, ...]
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()
     unplaced: tuple[Unplaced, ...] = ()
     quality: Mapping[str, Any] = MappingProxyType({})
 
     @property
     def year(self) -> SchoolYear:
         return self.calendar.year
-
-
-def warning_text(problem: Problem) -> str:
-    """A warning as the plan's text warnings say it (until ``Plan.warnings`` holds Problems)."""
-    where = f"{problem.file}:{problem.line}: " if problem.line is not None else ""
-    return f"{where}{problem.message} [{problem.code}]" if problem.code else where + problem.message
 
 
 def read_roster_file(
@@ -68,15 +62,21 @@ def read_roster_file(
 
     ``families_file`` adds families, parents' e-mails and class data an export lacks.
     """
-    from gesprekken_cli.families import load_roster
+    from gesprekken_cli.roster import RosterSource, load_roster
 
-    return load_roster(
+    source = RosterSource(
         path,
         classes_file=classes_file,
-        header_map=header_map,
-        sheet=sheet,
         families_file=families_file,
-    ).roster
+        header_map=MappingProxyType(dict(header_map or {})),
+        sheet=sheet,
+    )
+    return load_roster(source).roster
+
+
+def _note(file: str, text: str) -> Problem:
+    """A warning the expansion or the scheduler gave as text (they carry no code yet)."""
+    return Problem(file, text, severity="warning")
 
 
 def school_year_of(text: str | None, today: date | None = None) -> SchoolYear:
@@ -102,14 +102,14 @@ def build_plan(
     calendar = build_calendar(year, calendar_settings(cycle, year, rules_file))
     expansion = expand(cycle, roster, calendar, rules_file)
     conversations = tuple(expansion.conversations)
-    warnings = tuple(roster.warnings) + tuple(map(warning_text, expansion.warnings))
+    warnings = roster.warnings + tuple(expansion.warnings)
     if not any(c.is_individual and c.start is None for c in conversations):
         return Plan(rules_file, cycle, roster, calendar, conversations, warnings)
     from gesprekken_cli.schedule import schedule, unmet_wishes
 
     wished = None
     if wishes is not None:
-        from gesprekken_cli.wishes import read_wishes
+        from gesprekken_cli.roster.wishes import read_wishes
 
         wished = read_wishes(wishes)
     published = None
@@ -118,17 +118,24 @@ def build_plan(
 
         published = read_previous(previous)
     result = schedule(cycle, calendar, roster, conversations, wishes=wished, previous=published)
-    notes = result.notes
+    notes = tuple(_note(roster.source, text) for text in result.notes)
     if wished is not None:
-        notes += tuple(unmet_wishes(result.conversations, wished))
+        notes += tuple(
+            _note(wished.source, text) for text in unmet_wishes(result.conversations, wished)
+        )
         strangers = wished.unknown(
             (p.pupil_id for p in roster.pupils),
             (p.family_id for p in roster.pupils if p.family_id),
             (t.name for k in roster.classes for t in k.teachers),
         )
         notes += tuple(
-            f"{wished.source}:{w.line}: {w.who} {w.ident!r} staat niet in het rooster; "
-            "deze wens is niet gebruikt"
+            Problem(
+                wished.source,
+                f"{w.who} {w.ident!r} staat niet in het rooster; deze wens is niet gebruikt",
+                line=w.line,
+                code="wishes.unknown",
+                severity="warning",
+            )
             for w in strangers
         )
     return Plan(

@@ -28,7 +28,7 @@ from gesprekken_cli.rules.model import Cycle, TimeRange
 from gesprekken_cli.schedule_quality import quality
 
 if TYPE_CHECKING:  # the wishes reader is imported only when a wishes file is given
-    from gesprekken_cli.wishes import Condition, Wishes
+    from gesprekken_cli.roster.wishes import Condition, Wishes
 
     Slot = tuple[date, int, int, tuple[str, ...]]
     Bookings = tuple[tuple[int, int], ...]  # one teacher's or family's day, sorted by start

@@ -185,7 +185,7 @@ def test_bad_roster_exits_1_names_row_and_column_writes_nothing(
 def test_missing_roster_is_an_io_error(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["plan", str(tmp_path / "nee.csv"), "-j", YEAR])
     assert result.exit_code == 2
-    assert "nee.csv" in result.output and "niet gevonden" in result.output
+    assert "nee.csv" in result.output and "bestand bestaat niet" in result.output
 
 
 def test_bad_school_year_is_a_usage_error(runner: CliRunner) -> None:
@@ -277,10 +277,10 @@ def test_json_objects_are_the_records_of_the_items_one_per_line() -> None:
     # render_json refills one object per round; every line must still be record(item),
     # also when a household item is followed by a pupil's only item.
     import orjson
+    from support import read_roster
 
     from gesprekken_cli.plan import build_plan
     from gesprekken_cli.render.plan_json import record, render_json
-    from gesprekken_cli.roster import read_roster
 
     name, cycle = load_rules(DUIF)
     plan = build_plan(

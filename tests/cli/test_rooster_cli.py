@@ -13,8 +13,8 @@ from openpyxl import Workbook
 from support import DATA, DUIF, EXAMPLES, YEAR
 from typer.testing import CliRunner
 
-from gesprekken_cli import roster_xlsx
 from gesprekken_cli.cli import app
+from gesprekken_cli.roster import xlsx as roster_xlsx
 
 
 def plan_json(runner: CliRunner, roster: Path, *extra: str) -> list[dict[str, object]]:

@@ -78,7 +78,7 @@ def summary_lines(plan: Plan) -> list[str]:
             lines.append(f"  {n} × {name}: {reason}")
     for key, value in plan.quality.items():
         lines.append(f"  {key}: {value}")
-    lines.extend(f"waarschuwing: {w}" for w in plan.warnings)
+    lines.extend(w.render() for w in plan.warnings)
     return lines
 
 

@@ -13,8 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from gesprekken_cli.calendar import SchoolYear
-from gesprekken_cli.families import KIND_NAMES, RosterImport
 from gesprekken_cli.model import WEEKDAYS_NL, Klass, Teacher
+from gesprekken_cli.roster import KIND_NAMES, RosterImport
 
 
 def _days(teacher: Teacher) -> str:
@@ -114,6 +114,6 @@ def render_summary(result: RosterImport, console: Console, year: SchoolYear) -> 
     if roster.warnings:
         console.print(f"Waarschuwingen ({len(roster.warnings)}):", highlight=False)
         for warning in roster.warnings:
-            console.print(f"  - {warning}", highlight=False, markup=False)
+            console.print(f"  - {warning.render()}", highlight=False, markup=False)
     else:
         console.print("Geen waarschuwingen.")

@@ -121,6 +121,3 @@ def parse_teachers(text: str) -> tuple[Teacher, ...]:
             raise ValueError("werkdagen zonder naam van de leerkracht")
         teachers.append(Teacher(name=_SPACES.sub(" ", part), workdays=workdays))
     return tuple(teachers)
-
-
-# --- bytes → rows -----------------------------------------------------------------------

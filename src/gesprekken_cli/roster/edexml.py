@@ -5,8 +5,8 @@ EDEXML 2.1 (schema and sample: harmbandstra/edexmllib, ``docs/Schema EDEXML 2.1/
 the key is the leerlingnummer) and ``<leerkrachten>`` linked to groups. Optional elements are
 often missing, so everything is read defensively and matched on local names (a default or
 prefixed namespace changes nothing). Parsing is safe: no DTD, no entities, no external
-references, at most :data:`MAX_BYTES`. The pupils become rows for
-:func:`roster.roster_from_table`, so the messages are the CSV reader's, pointing at the XML.
+references, at most :data:`text.MAX_BYTES`. The pupils become a :class:`Table` for
+:func:`build.roster_from_table`, so the messages are the CSV reader's, pointing at the XML.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from typing import Any
 
 from gesprekken_cli.errors import Problem, RosterError
 from gesprekken_cli.model import Klass, Teacher
+from gesprekken_cli.roster.table import Table
+from gesprekken_cli.roster.text import MAX_BYTES
 
-MAX_BYTES = 50 * 1024 * 1024
 HEADER: tuple[str, ...] = (
     "leerlingnummer",
     "roepnaam",
@@ -174,14 +175,14 @@ class EdexGroup:
 
 @dataclass(frozen=True, slots=True)
 class EdexTable:
-    """What :func:`edexml_table` makes of an export: rows for the shared normaliser."""
+    """What :func:`edexml_table` makes of an export: the table for the shared normaliser
+    (row number = line of ``<leerling>``), the groups as classes, each cell's position."""
 
-    header: tuple[str, ...]
-    rows: tuple[tuple[int, tuple[str, ...]], ...]
+    table: Table
     classes: tuple[Klass, ...]
     positions: dict[tuple[int, str], tuple[int, int]]
     school_year: str
-    warnings: tuple[str, ...]
+    warnings: tuple[Problem, ...]
 
 
 def _grade(text: str) -> int | None:
@@ -219,7 +220,11 @@ def edexml_table(root: Node, source: str) -> EdexTable:
                 )
             ]
         )
-    warnings: list[str] = []
+    warnings: list[Problem] = []
+
+    def warn(message: str, code: str) -> None:
+        warnings.append(Problem(source, message, code=code, severity="warning"))
+
     groups: dict[str, EdexGroup] = {}
     group_nodes = root.first("groepen")
     for node in group_nodes.all("groep") if group_nodes else []:
@@ -287,13 +292,17 @@ def edexml_table(root: Node, source: str) -> EdexTable:
             target = child if child is not None else node
             positions[(node.line, column)] = (target.line, target.column)
     if unknown_groups:
-        warnings.append(
-            "leerlingen verwijzen naar onbekende groepen: " + ", ".join(sorted(unknown_groups))
+        warn(
+            "leerlingen verwijzen naar onbekende groepen: " + ", ".join(sorted(unknown_groups)),
+            "edexml.unknown-group",
         )
     for what, count in skipped.items():
-        warnings.append(f"{count} leerling(en) overgeslagen: {what}")
+        warn(f"{count} leerling(en) overgeslagen: {what}", "edexml.skipped")
     if without_group:
-        warnings.append(f"{without_group} leerling(en) zonder basisgroep in het EDEXML-bestand")
+        warn(
+            f"{without_group} leerling(en) zonder basisgroep in het EDEXML-bestand",
+            "edexml.no-group",
+        )
     classes = tuple(
         Klass(
             name=groups[key].name,
@@ -304,8 +313,7 @@ def edexml_table(root: Node, source: str) -> EdexTable:
     )
     school = root.first("school")
     return EdexTable(
-        header=HEADER,
-        rows=tuple(rows),
+        table=Table(1, HEADER, tuple(rows)),
         classes=classes,
         positions=positions,
         school_year=school.value("schooljaar") if school else "",

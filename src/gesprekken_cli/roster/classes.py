@@ -7,36 +7,31 @@ roster export that does not carry its teachers (the Social Schools sheet, EDEXML
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from gesprekken_cli.errors import Problem, RosterError, quote
 from gesprekken_cli.model import Klass, Teacher
-from gesprekken_cli.roster import (
-    _ALIASES,
-    _DATE_FORMATS,
-    _header_key,
-    _parse_bool,
-    _table,
-    class_grades,
-    parse_date,
-    read_bytes,
-)
-from gesprekken_cli.teachers import parse_teachers, parse_workdays
+from gesprekken_cli.roster.csvtable import csv_table
+from gesprekken_cli.roster.headers import ALIASES, header_key
+from gesprekken_cli.roster.table import Columns
+from gesprekken_cli.roster.teachers import parse_teachers, parse_workdays
+from gesprekken_cli.roster.text import read_file
+from gesprekken_cli.roster.values import DATE_FORMATS, class_grades, parse_bool, parse_date
 
 _CLASS_COLUMNS = {
-    **{_header_key(a): "klas" for a in _ALIASES["klas"]},
-    **{_header_key(a): "leerkracht" for a in _ALIASES["leerkracht"]},
-    _header_key("nieuwe leerkracht"): "nieuwe_leerkracht",
-    _header_key("afwezig"): "afwezig",
+    **{header_key(a): "klas" for a in ALIASES["klas"]},
+    **{header_key(a): "leerkracht" for a in ALIASES["leerkracht"]},
+    header_key("nieuwe leerkracht"): "nieuwe_leerkracht",
+    header_key("afwezig"): "afwezig",
 }
 
 
 def read_classes(path: Path) -> tuple[Klass, ...]:
     """Classes file (CSV ``klas;leerkrachten;nieuwe leerkracht;afwezig`` or YAML ``klassen:``)."""
-    raw = read_bytes(path)
+    raw = read_file(path)
     if path.suffix.lower() in (".yaml", ".yml"):
         return _classes_from_yaml(raw, str(path))
     return _classes_from_csv(raw, str(path))
@@ -60,10 +55,12 @@ def _make_klass(
 
 
 def _classes_from_csv(raw: bytes, source: str) -> tuple[Klass, ...]:
-    header_row, header, rows = _table(raw, source)
+    table = csv_table(raw, source, columns=False)
+    header_row, header, rows = table.header_row, table.header, table.rows
+    assert not isinstance(rows, Columns)
     col: dict[str, int] = {}
     for index, cell in enumerate(header):
-        canon = _CLASS_COLUMNS.get(_header_key(cell))
+        canon = _CLASS_COLUMNS.get(header_key(cell))
         if canon and canon not in col:
             col[canon] = index
     if "klas" not in col:
@@ -112,7 +109,7 @@ def _classes_from_csv(raw: bytes, source: str) -> tuple[Klass, ...]:
                 bad(row, "leerkracht", str(exc), "classes.bad-teacher")
         new = False
         if "nieuwe_leerkracht" in col:
-            flag = _parse_bool(cells[col["nieuwe_leerkracht"]])
+            flag = parse_bool(cells[col["nieuwe_leerkracht"]])
             if flag is None:
                 bad(row, "nieuwe_leerkracht", "verwacht ja of nee", "classes.bad-bool")
             new = bool(flag)
@@ -123,7 +120,7 @@ def _classes_from_csv(raw: bytes, source: str) -> tuple[Klass, ...]:
                 bad(
                     row,
                     "afwezig",
-                    f"datums niet te lezen; verwacht {_DATE_FORMATS}, gescheiden door komma's",
+                    f"datums niet te lezen; verwacht {DATE_FORMATS}, gescheiden door komma's",
                     "classes.bad-date",
                 )
         if name in result:
@@ -172,7 +169,7 @@ def _classes_from_yaml(raw: bytes, source: str) -> tuple[Klass, ...]:
         teachers = _yaml_teachers(item.get("leerkrachten", item.get("leerkracht")), here, bad)
         new = item.get("nieuwe_leerkracht", item.get("nieuwe leerkracht", False))
         if isinstance(new, str):
-            new = _parse_bool(new)
+            new = parse_bool(new)
         if not isinstance(new, bool):
             bad((*here, "nieuwe_leerkracht"), "verwacht ja of nee (true/false)", "classes.yaml")
             new = False
@@ -201,7 +198,7 @@ def _yaml_dates(value: Any, path: tuple[str | int, ...], bad: _Report) -> frozen
             continue
         parsed = _away(str(item))
         if parsed is None:
-            bad(path, f"datum niet te lezen; verwacht {_DATE_FORMATS}", "classes.bad-date")
+            bad(path, f"datum niet te lezen; verwacht {DATE_FORMATS}", "classes.bad-date")
         else:
             days |= parsed
     return frozenset(days)
@@ -244,3 +241,103 @@ def _yaml_teachers(value: Any, here: tuple[str | int, ...], bad: _Report) -> tup
         away = _yaml_dates(entry.get("afwezig"), (*where, "afwezig"), bad)
         teachers.append(Teacher(name=entry["naam"].strip(), workdays=workdays, away=away))
     return tuple(teachers)
+
+
+def roster_classes(
+    source: str,
+    grades: dict[str, set[int]],
+    row_teachers: dict[str, tuple[Teacher, ...]],
+    row_new: set[str],
+    configured: Sequence[Klass],
+    warnings: list[Problem],
+) -> tuple[Klass, ...]:
+    """The roster's classes (in order of first appearance) with the groepen their pupils
+    are in, their teachers (the classes file wins over the roster's cells) and new teacher;
+    classes missing from the classes file and classes without a teacher warn."""
+    exact = {k.name: k for k in configured}
+    loose = {header_key(k.name): k for k in configured}
+    result: list[Klass] = []
+    missing: list[str] = []
+    without: list[str] = []
+    for name, found in grades.items():
+        conf = exact.get(name) or (loose.get(header_key(name)) if loose else None)
+        if conf is None and configured:
+            missing.append(name)
+        teachers = conf.teachers if conf and conf.teachers else row_teachers.get(name, ())
+        if not teachers:
+            without.append(name)
+        all_grades = {g for g in found if g} | set(class_grades(name))
+        if conf:
+            all_grades |= set(conf.grades)
+        result.append(
+            Klass(
+                name=name,
+                grades=tuple(sorted(all_grades)),
+                teachers=teachers,
+                new_teacher=bool(conf and conf.new_teacher) or name in row_new,
+            )
+        )
+    if missing:
+        warnings.append(
+            Problem(
+                source,
+                "klassen niet in het klassenbestand: " + ", ".join(missing),
+                code="classes.not-in-file",
+                severity="warning",
+            )
+        )
+    if without:
+        warnings.append(
+            Problem(
+                source,
+                "klassen zonder leerkracht: " + ", ".join(without),
+                code="classes.no-teacher",
+                severity="warning",
+            )
+        )
+    return tuple(result)
+
+
+def merge_classes(
+    base: Sequence[Klass],
+    *overlays: Sequence[Klass],
+    source: str = "",
+    warnings: list[Problem] | None = None,
+) -> tuple[Klass, ...]:
+    """Classes of ``base`` with each overlay's teachers, new teacher and groepen laid over them.
+
+    An overlay's teachers replace the base's (they carry the working days); when the names
+    differ a warning says so. Overlay classes not in the base are added.
+    """
+    merged: dict[str, Klass] = {k.name: k for k in base}
+    loose = {header_key(k.name): k.name for k in base}
+    for overlay in overlays:
+        for k in overlay:
+            name = k.name if k.name in merged else loose.get(header_key(k.name), "")
+            old = merged.get(name)
+            if old is None:
+                merged[k.name] = k
+                loose[header_key(k.name)] = k.name
+                continue
+            teachers = k.teachers or old.teachers
+            if k.teachers and old.teachers and warnings is not None:
+                before = sorted(t.name for t in old.teachers)
+                after = sorted(t.name for t in k.teachers)
+                if before != after:
+                    warnings.append(
+                        Problem(
+                            source,
+                            f"klas {name}: leerkrachten uit het klassenbestand"
+                            f" ({', '.join(after)}) wijken af van het rooster"
+                            f" ({', '.join(before)}); die uit het klassenbestand worden gebruikt",
+                            code="classes.teachers-differ",
+                            severity="warning",
+                        )
+                    )
+            merged[name] = Klass(
+                name=name,
+                grades=tuple(sorted(set(old.grades) | set(k.grades))),
+                teachers=teachers,
+                new_teacher=old.new_teacher or k.new_teacher,
+            )
+    return tuple(merged.values())

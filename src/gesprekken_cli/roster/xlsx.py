@@ -1,4 +1,4 @@
-"""Read an Excel (.xlsx) roster sheet into the rows the shared normaliser takes.
+"""Read an Excel (.xlsx) roster sheet into the :class:`Table` the shared normaliser takes.
 
 openpyxl in read-only mode with cached formula values: a cell holding ``=A2`` gives what
 Excel last showed. Row numbers are Excel's, so a message points at the row the user sees.
@@ -17,6 +17,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from gesprekken_cli.errors import Problem, RosterError
+from gesprekken_cli.roster.table import Table
 
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
@@ -51,10 +52,8 @@ def _trim(cells: Sequence[str]) -> list[str]:
     return list(cells[:end])
 
 
-def xlsx_table(
-    raw: bytes, source: str, sheet: str | None = None
-) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
-    """Header row number, header and numbered data rows of one sheet; faults raise."""
+def xlsx_table(raw: bytes, source: str, sheet: str | None = None) -> Table:
+    """The table of one sheet (the first unless ``sheet`` names one); faults raise."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -98,7 +97,7 @@ def xlsx_table(
         book.close()
 
 
-def _rows(worksheet: Any, source: str) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
+def _rows(worksheet: Any, source: str) -> Table:
     from openpyxl.utils.exceptions import InvalidFileException
 
     if hasattr(worksheet, "reset_dimensions"):
@@ -133,4 +132,4 @@ def _rows(worksheet: Any, source: str) -> tuple[int, list[str], list[tuple[int, 
         ) from None
     if not header_row:
         raise _fault(source, "leeg werkblad: geen kopregel gevonden", "roster.empty", line=1)
-    return header_row, header, rows
+    return Table(header_row, header, rows)

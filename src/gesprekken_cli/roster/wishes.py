@@ -26,7 +26,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from gesprekken_cli.errors import GesprekkenError, Problem, io_error, os_reason
+from gesprekken_cli.errors import GesprekkenError, Problem
+from gesprekken_cli.roster.text import decode_text, read_file
 
 _WEEKDAYS = {
     "maandag": 0,
@@ -360,12 +361,8 @@ def parse_wishes_yaml(raw: bytes, file: str) -> Wishes:
 
 def read_wishes(path: Path) -> Wishes:
     """Read a wishes file (``.yaml``/``.yml`` as YAML, anything else as CSV)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise io_error(str(path), f"kan wensenbestand niet lezen: {os_reason(exc)}") from exc
+    raw = read_file(path)
     if path.suffix.lower() in (".yaml", ".yml"):
         return parse_wishes_yaml(raw, str(path))
-    from gesprekken_cli.roster import decode_text  # the same encodings and binary check
 
     return parse_wishes_csv(decode_text(raw, str(path)), str(path))

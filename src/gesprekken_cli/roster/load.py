@@ -1,0 +1,173 @@
+"""The roster package's entry: read a roster in whatever form the school has it.
+
+The form is found by content, not by extension: a zip is an .xlsx workbook, XML is an
+EDEXML export, an OLE file is an encrypted (or old .xls) workbook, anything else is CSV.
+A classes file and a families file add what the export lacks (see :mod:`families`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Literal
+
+from gesprekken_cli.errors import Problem, RosterError
+from gesprekken_cli.model import Klass, Roster
+from gesprekken_cli.roster.build import roster_from_table
+from gesprekken_cli.roster.classes import merge_classes, read_classes
+from gesprekken_cli.roster.csvtable import csv_table
+from gesprekken_cli.roster.families import Families, join_table, read_families, relocate_joined
+from gesprekken_cli.roster.table import Columns, Table
+from gesprekken_cli.roster.text import read_file
+
+Kind = Literal["csv", "xlsx", "edexml", "ole"]
+KIND_NAMES: dict[str, str] = {
+    "csv": "CSV",
+    "xlsx": "Excel (.xlsx)",
+    "edexml": "EDEXML",
+    "ole": "versleuteld Excel",
+}
+SIDECARS = (".gezinnen.yaml", ".gezinnen.yml", ".gezinnen.csv")
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+@dataclass(frozen=True, slots=True)
+class RosterSource:
+    """Where a roster comes from: the file, the files beside it and how to read it.
+
+    ``families_file`` None: for an EDEXML export ``<naam>.gezinnen.yaml|yml|csv`` beside it
+    when that exists. ``header_map``: the school's own column names → canonical names.
+    ``sheet``: the workbook sheet (None: the first).
+    """
+
+    path: Path
+    classes_file: Path | None = None
+    families_file: Path | None = None
+    header_map: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    sheet: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RosterImport:
+    """A roster with what the summary needs to say about its reading."""
+
+    roster: Roster
+    kind: Kind
+    families_file: str | None = None
+    school_year: str = ""
+
+
+def roster_kind(head: bytes) -> Kind:
+    """What the first bytes of a roster file say it is."""
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"
+    text = head
+    if text.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", errors="ignore").encode("utf-8")
+    elif text.startswith(_BOMS[0]):
+        text = text[3:]
+    return "edexml" if text.lstrip().startswith(b"<") else "csv"
+
+
+def sidecar(roster_path: Path) -> Path | None:
+    """``school.gezinnen.yaml`` (or ``.yml``, ``.csv``) beside ``school.xml``, if it exists."""
+    stem = roster_path.name.rsplit(".", 1)[0]
+    for suffix in SIDECARS:
+        candidate = roster_path.with_name(stem + suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_roster(source: RosterSource) -> RosterImport:
+    """Read the roster (CSV, .xlsx or EDEXML by content) and join the families/classes files.
+
+    Raises RosterError (exit 1) or an I/O error (exit 2).
+    """
+    path = source.path
+    raw = read_file(path)
+    name = str(path)
+    kind = roster_kind(raw[:4096])
+    families_file = source.families_file
+    if kind == "edexml" and families_file is None:
+        families_file = sidecar(path)
+    families = read_families(families_file) if families_file is not None else None
+    configured = read_classes(source.classes_file) if source.classes_file is not None else ()
+    warnings: list[Problem] = []
+    header_map: Mapping[str, str] | None = source.header_map
+    base: tuple[Klass, ...] = ()
+    school_year = ""
+    edex = None
+    if kind == "edexml":
+        from gesprekken_cli.roster.edexml import edexml_table, parse_xml
+
+        edex = edexml_table(parse_xml(raw, name), name)
+        table, school_year, base, header_map = edex.table, edex.school_year, edex.classes, None
+        warnings.extend(edex.warnings)
+    elif kind in ("xlsx", "ole"):
+        from gesprekken_cli.roster.xlsx import xlsx_table
+
+        table = xlsx_table(raw, name, source.sheet)
+    else:
+        table = csv_table(raw, name, columns=families is None)
+    classes = merge_classes(
+        base, families.classes if families else (), configured, source=name, warnings=warnings
+    )
+    try:
+        result = _normalise(table, families, name, classes, header_map, warnings)
+    except RosterError as error:
+        if edex is not None:
+            from gesprekken_cli.roster.edexml import relocate
+
+            error = relocate(error, edex, name)
+        raise error from None
+    if kind == "edexml" and not any(p.family_id for p in result.pupils):
+        warnings.append(
+            Problem(
+                name,
+                "het EDEXML-bestand kent geen gezinnen of ouders: broertjes en zusjes worden"
+                " niet herkend; geef een gezinnenbestand mee met --gezinnen",
+                code="edexml.no-families",
+                severity="warning",
+            )
+        )
+    result = replace(result, warnings=tuple(warnings) + result.warnings)
+    return RosterImport(
+        result, kind, str(families_file) if families_file is not None else None, school_year
+    )
+
+
+def _normalise(
+    table: Table,
+    families: Families | None,
+    name: str,
+    classes: tuple[Klass, ...],
+    header_map: Mapping[str, str] | None,
+    warnings: list[Problem],
+) -> Roster:
+    """The table (with the families file joined in) as a Roster; faults in joined cells
+    point at the families file."""
+    header, rows, header_row = table.header, table.rows, table.header_row
+    origin: dict[tuple[int, str], tuple[str, int | None, int | None, str]] = {}
+    if families is not None:
+        assert not isinstance(rows, Columns)  # read as rows above
+        joined = join_table(
+            header, rows, families, source=name, header_map=header_map, header_row=header_row
+        )
+        header, rows, origin = joined.header, joined.rows, joined.origin
+        warnings.extend(joined.warnings)
+    try:
+        return roster_from_table(
+            header,
+            rows,
+            source=name,
+            classes=classes,
+            header_map=header_map,
+            header_row=header_row,
+        )
+    except RosterError as error:
+        raise relocate_joined(error, origin) from None

@@ -1,0 +1,28 @@
+"""The one table type every reader (CSV, xlsx, EDEXML) produces for the normaliser."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+Row = tuple[int, Sequence[str]]  # the row number the user sees, and its cells
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """A table's data rows column by column (one list per header cell), for a table whose
+    rows are all as wide as the header and none blank. ``clean``: every cell is already one
+    printable line without surrounding spaces (see :func:`values.one_line`)."""
+
+    numbers: Sequence[int]
+    cells: list[list[str]]
+    clean: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """Header row number, header cells and the data as numbered rows or :class:`Columns`."""
+
+    header_row: int
+    header: Sequence[str]
+    rows: Sequence[Row] | Columns
