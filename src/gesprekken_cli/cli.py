@@ -342,16 +342,22 @@ def plan(
     else:
         sys.stdout.write(data)
     warn(result.warnings)
+    named = {c.uid: c for c in result.conversations}
     if len(result.unplaced) <= 20:
         for item in result.unplaced:
-            sys.stderr.write(f"niet ingepland: {item.uid}: {item.reason}\n")
+            c = named.get(item.uid)
+            what = f"{c.type_name}, {c.name} ({c.class_name})" if c else item.uid
+            sys.stderr.write(f"niet ingepland: {what}: {item.reason}\n")
     else:
         from collections import Counter
 
-        reasons = Counter((item.uid.split(".", 1)[0], item.reason) for item in result.unplaced)
+        reasons = Counter(
+            (named[item.uid].type_name if item.uid in named else "", item.reason)
+            for item in result.unplaced
+        )
         sys.stderr.write(f"niet ingepland: {len(result.unplaced)} gesprekken (zie 'opmerking')\n")
-        for (type_id, reason), count in sorted(reasons.items()):
-            sys.stderr.write(f"  {count} × {type_id}: {reason}\n")
+        for (type_name, reason), count in sorted(reasons.items()):
+            sys.stderr.write(f"  {count} × {type_name}: {reason}\n")
     if strict and result.unplaced:
         raise typer.Exit(1)
 
@@ -493,7 +499,7 @@ def checklist(
     vorig: PreviousOption = None,
     wensen: WishesOption = None,
 ) -> None:
-    """Checklists per leerkracht per gespreksronde: doel, voorbereiding met datums, leerlingen.
+    """Checklists per leerkracht per ronde: doel, voorbereiding met datums, leerlingen.
 
     Per lijst een Markdown-bestand, een printbare HTML-pagina (A4) en een CSV voor Excel (één
     rij per leerling). Een onbekende --leerkracht of --gesprek geeft exit 2 met de bekende.
@@ -575,8 +581,11 @@ def ics(
     stale = sorted(p.name for p in out.glob("*.ics") if p.name not in files)
     if stale:
         shown = ", ".join(stale[:5]) + (" …" if len(stale) > 5 else "")
+        calendars = (
+            "1 oudere agenda hoort" if len(stale) == 1 else f"{len(stale)} oudere agenda's horen"
+        )
         sys.stderr.write(
-            f"waarschuwing: {len(stale)} oudere agenda('s) in {out} horen niet bij dit plan "
+            f"waarschuwing: {calendars} in {out} niet bij dit plan "
             f"(bijv. een leerling die weg is): {shown}; verwijder ze als ze niet meer kloppen\n"
         )
 
