@@ -14,8 +14,9 @@ from gesprekken_cli.expand import AMSTERDAM, Conversation
 from gesprekken_cli.model import Klass, Pupil, Roster, Teacher
 from gesprekken_cli.roster.wishes import Condition, parse_wishes_csv
 from gesprekken_cli.rules.model import Cycle
-from gesprekken_cli.schedule import Published, _earliest, _free_starts, schedule
-from gesprekken_cli.schedule_quality import family_gaps
+from gesprekken_cli.schedule import Published, Reason, schedule
+from gesprekken_cli.schedule.free import earliest, free_starts
+from gesprekken_cli.schedule.quality import family_gaps
 
 YEAR = parse_school_year("2026-2027")
 CAL = build_calendar(YEAR, CalendarSettings(region="noord"))
@@ -184,7 +185,7 @@ def test_no_double_booking_and_no_slot_outside_days_window_or_part(instance) -> 
     check_valid(cycle, roster, result.conversations)
     placed = sum(1 for c in result.conversations if c.start is not None)
     assert placed + len(result.unplaced) == len(convs)
-    for uid, reason in result.unplaced:
+    for uid, _, reason in result.unplaced:
         assert reason and uid in {c.uid for c in convs}
 
 
@@ -237,7 +238,7 @@ def test_vorig_moves_only_slots_that_became_invalid_and_reports_them() -> None:
     )
     assert all(c.sequence == 1 for c in moved)
     assert all(c.start.date() != away_day for c in after.conversations)
-    assert sum("verplaatst" in n for n in after.notes) == len(moved)
+    assert sum("verplaatst" in n.message for n in after.notes) == len(moved)
 
 
 def _bounds(day: date) -> tuple[int, int]:
@@ -381,9 +382,11 @@ def test_unplaced_reasons_name_teacher_days_and_capacity() -> None:
         conversation(p3, ("Juf",), monday, monday + timedelta(days=4), 15),
     )
     result = schedule(cycle, CAL, roster, convs)
-    reasons = dict(result.unplaced)
+    reasons = {u.uid: u.reason for u in result.unplaced}
     assert "geen werkdag van de leerkracht" in reasons["gesprek.1.p0"]
     assert "vol" in reasons["gesprek.1.p2"] or "vol" in reasons["gesprek.1.p1"]
+    codes = sorted(u.code for u in result.unplaced)
+    assert codes == [Reason.NO_TEACHER_DAY, Reason.FULL]
     assert result.quality["ingepland"] == "1/3"
     unplaced = next(c for c in result.conversations if c.uid == "gesprek.1.p0")
     assert unplaced.start is None and "niet ingepland" in unplaced.note
@@ -409,7 +412,7 @@ def test_wishes_hard_soft_duration_and_skip() -> None:
     assert slots["p1"].start.weekday() != 0 and slots["p1"].start.hour >= 16
     assert slots["p2"].end - slots["p2"].start == timedelta(minutes=30)
     assert "p3" not in slots
-    assert any("overgeslagen" in n for n in result.notes)
+    assert any("overgeslagen" in n.message for n in result.notes)
 
 
 def test_siblings_wait_for_a_busy_teacher_instead_of_splitting() -> None:
@@ -466,9 +469,9 @@ def test_earliest_free_start_and_all_free_starts_agree_with_trying_every_start(
         return holders and own and not (wish and s < 930 and s + duration > 900)
 
     starts = [s for s in range(-(-lo // 5) * 5, hi - duration + 1, 5) if free(s)]
-    found = _earliest(tuple(books), pause, family, lo, hi, duration, rules, DAY, "x")
+    found = earliest(tuple(books), pause, family, lo, hi, duration, rules, DAY, "x")
     assert found == (starts[0] if starts else None)
-    bits = _free_starts(tuple(books), pause, family, lo, hi, duration, rules, DAY, "x")
+    bits = free_starts(tuple(books), pause, family, lo, hi, duration, rules, DAY, "x")
     assert [i * 5 for i in range(bits.bit_length()) if bits >> i & 1] == starts
 
 
@@ -511,7 +514,7 @@ def crowded(draw):
 def test_sibling_chains_from_bit_sets_equal_the_start_by_start_search(instance) -> None:
     cycle, roster, convs = instance
     fast = schedule(cycle, CAL, roster, convs)
-    with patch("gesprekken_cli.schedule._apart", return_value=False):
+    with patch("gesprekken_cli.schedule.chains.apart", return_value=False):
         slow = schedule(cycle, CAL, roster, convs)
     assert fast == slow
 
@@ -532,6 +535,6 @@ def test_a_teacher_wish_against_one_day_part_leaves_the_other_part_free() -> Non
     result = schedule(make_cycle(), CAL, roster, items, wishes=wishes)
     placed = {c.uid: c.start for c in result.conversations}
     assert placed["gesprek.1.p2b"] == datetime(2026, 9, 14, 14, 45, tzinfo=AMSTERDAM)
-    assert dict(result.unplaced) == {
+    assert {u.uid: u.reason for u in result.unplaced} == {
         "gesprek.1.p1": "de wensen van de leerkracht laten geen tijd in het venster vrij"
     }

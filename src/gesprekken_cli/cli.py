@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from datetime import datetime
 
+    from gesprekken_cli.errors import Problem
     from gesprekken_cli.plan import Plan
 
 

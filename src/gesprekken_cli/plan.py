@@ -27,10 +27,12 @@ from gesprekken_cli.rules.model import Cycle
 
 
 class Unplaced(NamedTuple):
-    """A conversation the scheduler could not give a slot, with the reason in Dutch."""
+    """A conversation the scheduler could not give a slot: the reason in Dutch and its code
+    (:class:`gesprekken_cli.schedule.Reason`), to group by without reading the text."""
 
     uid: str
     reason: str
+    code: str = ""
 
 
 class Plan(NamedTuple):
@@ -114,15 +116,21 @@ def build_plan(
         wished = read_wishes(wishes)
     published = None
     if previous is not None:
-        from gesprekken_cli.schedule_previous import read_previous
+        from gesprekken_cli.schedule.previous import read_previous
 
         published = read_previous(previous)
-    result = schedule(cycle, calendar, roster, conversations, wishes=wished, previous=published)
-    notes = tuple(_note(roster.source, text) for text in result.notes)
+    result = schedule(
+        cycle,
+        calendar,
+        roster,
+        conversations,
+        wishes=wished,
+        previous=published,
+        previous_file=str(previous) if previous is not None else "",
+    )
+    notes = result.notes
     if wished is not None:
-        notes += tuple(
-            _note(wished.source, text) for text in unmet_wishes(result.conversations, wished)
-        )
+        notes += tuple(unmet_wishes(result.conversations, wished))
         strangers = wished.unknown(
             (p.pupil_id for p in roster.pupils),
             (p.family_id for p in roster.pupils if p.family_id),
@@ -145,7 +153,7 @@ def build_plan(
         calendar=calendar,
         conversations=result.conversations,
         warnings=warnings + notes,
-        unplaced=tuple(Unplaced(uid, reason) for uid, reason in result.unplaced),
+        unplaced=tuple(Unplaced(u.uid, u.reason, u.code) for u in result.unplaced),
         quality=result.quality,
     )
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from gesprekken_cli.errors import GesprekkenError, Problem, io_error, os_reason
-from gesprekken_cli.schedule import Published
+from gesprekken_cli.schedule.records import Published
 
 
 def read_previous(path: Path) -> dict[str, Published]:

@@ -9,8 +9,14 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from itertools import pairwise
 from operator import itemgetter
+from typing import TYPE_CHECKING
 
-Slot = tuple[date, int, int, tuple[str, ...]]
+from gesprekken_cli.errors import Problem
+from gesprekken_cli.expand import Conversation
+from gesprekken_cli.schedule.records import Slot
+
+if TYPE_CHECKING:
+    from gesprekken_cli.roster.wishes import Wishes
 
 
 def family_gaps(slots: Sequence[Slot]) -> list[int] | None:
@@ -84,3 +90,29 @@ def _teacher_days(placed: Iterable[Slot]) -> list[list[tuple[int, int]]]:
     for intervals in per_teacher_day.values():
         intervals.sort()
     return list(per_teacher_day.values())
+
+
+def unmet_wishes(conversations: Iterable[Conversation], wishes: Wishes) -> list[Problem]:
+    """Soft wishes the schedule could not honour, one warning each at the wish's line."""
+    out: list[Problem] = []
+    for c in conversations:
+        if c.start is None or c.end is None or not c.is_individual:
+            continue
+        own = wishes.about("leerling", c.pupil_id) + wishes.about("gezin", c.family_id)
+        s = c.start.hour * 60 + c.start.minute
+        e = c.end.hour * 60 + c.end.minute
+        for wish in own:
+            if not wish.applies(c.type_id, c.round):
+                continue
+            for cond in wish.avoid:
+                if cond.hits(c.start.date(), s, e, c.day_part):
+                    out.append(
+                        Problem(
+                            wishes.source,
+                            f"{c.uid}: wens '{cond.text}' niet gelukt",
+                            wish.line,
+                            code="wens-niet-gelukt",
+                            severity="warning",
+                        )
+                    )
+    return out

@@ -1,0 +1,113 @@
+"""The books: every teacher's and family's bookings per day, and what is known full.
+
+A book is keyed by one integer: the teacher's or family's number times :data:`DAYS` plus
+the day's ordinal, so a day's key is one addition and one dict lookup.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect
+from collections.abc import Iterable
+
+from gesprekken_cli.schedule.records import Bookings
+
+# Every date's ordinal is below this: number * DAYS + ordinal is unique per (book, day).
+DAYS = 4_000_000
+
+
+class Books:
+    """Bookings per (teacher or family, day), as tuples sorted by start; replaced on every
+    change, never changed in place (so ``is`` tells a cached view still holds)."""
+
+    __slots__ = ("busy", "family_busy", "forgotten", "frees", "full", "numbers")
+
+    def __init__(self) -> None:
+        # A teacher's and a family's bookings per day; a teacher's count per day is the length.
+        self.busy: dict[int, Bookings] = {}
+        self.family_busy: dict[int, Bookings] = {}
+        self.numbers: dict[str, int] = {}
+        # Days known to have no room of a given length left (per holders and day part); only
+        # ever grows fuller while booking, so it is dropped for a day when something is unbooked.
+        self.full: dict[int, dict[int, int]] = {}
+        self.forgotten = 0  # how often a day's known-full marks were dropped
+        # A teacher's free starts that day for a day part and length, with the bookings they
+        # were found from.
+        self.frees: dict[tuple[int, int, int, int], tuple[Bookings, int]] = {}
+
+    def book_of(self, name: str) -> int:
+        """The number of a teacher's (``t:name``) or family's (``g:``/``l:``) books: plus a
+        day's ordinal, the key of that day's bookings."""
+        number = self.numbers.get(name)
+        if number is None:
+            number = self.numbers[name] = len(self.numbers) * DAYS
+        return number
+
+    def book(self, keys: Iterable[int], family: int | None, s: int, e: int) -> None:
+        """Book the holders (by key) and the family; ``family`` None to book the holders only."""
+        busy, slot = self.busy, (s, e)
+        for key in keys:
+            bookings = busy.get(key, ())
+            if bookings and slot < bookings[-1]:
+                busy[key] = insert(bookings, slot)
+            else:  # the usual case: the day fills from its start
+                busy[key] = (*bookings, slot)
+        if family is not None:
+            bookings = self.family_busy.get(family, ())
+            if bookings and slot < bookings[-1]:
+                self.family_busy[family] = insert(bookings, slot)
+            else:
+                self.family_busy[family] = (*bookings, slot)
+
+    def unbook(self, keys: Iterable[int], family: int | None, ordinal: int, s: int, e: int) -> None:
+        """Take back a booking; ``family`` None when only the teachers' books held it."""
+        self.forget(ordinal)
+        busy, slot = self.busy, (s, e)
+        for key in keys:
+            busy[key] = remove(busy[key], slot)
+        if family is not None:
+            self.family_busy[family] = remove(self.family_busy[family], slot)
+
+    def forget(self, ordinal: int) -> None:
+        """Drop what is known to be full on a day: something there was taken back."""
+        if self.full.pop(ordinal, None) is not None:
+            self.forgotten += 1
+
+    def mark_full(self, ordinal: int, key: int, duration: int) -> None:
+        """A search from the start of the day part found no room ``duration`` long."""
+        day = self.full.setdefault(ordinal, {})
+        day[key] = min(duration, day.get(key, duration))
+
+    def open_books(self, keys: tuple[int, ...], cap: int) -> tuple[Bookings, ...] | None:
+        """The holders' bookings that day; None when one of them has ``cap`` already."""
+        busy = self.busy
+        if len(keys) == 1:
+            bookings = busy.get(keys[0], ())
+            return (bookings,) if len(bookings) < cap else None
+        return self.books(keys) if self.room(keys, cap) else None
+
+    def books(self, keys: tuple[int, ...]) -> tuple[Bookings, ...]:
+        """The holders' bookings that day."""
+        busy = self.busy
+        if len(keys) == 1:
+            return (busy.get(keys[0], ()),)
+        return tuple([busy.get(key, ()) for key in keys])
+
+    def room(self, keys: tuple[int, ...], cap: int) -> bool:
+        """Each holder has fewer than ``cap`` bookings that day."""
+        busy = self.busy
+        for key in keys:  # noqa: SIM110 - a loop: this runs 100,000 times on a board
+            if len(busy.get(key, ())) >= cap:
+                return False
+        return True
+
+
+def insert(bookings: Bookings, slot: tuple[int, int]) -> Bookings:
+    """``bookings`` with ``slot`` in its place by start."""
+    i = bisect(bookings, slot)
+    return (*bookings[:i], slot, *bookings[i:])
+
+
+def remove(bookings: Bookings, slot: tuple[int, int]) -> Bookings:
+    """``bookings`` without (one) ``slot``."""
+    i = bookings.index(slot)
+    return bookings[:i] + bookings[i + 1 :]
