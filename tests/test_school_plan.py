@@ -229,3 +229,53 @@ def test_skipped_pupils_are_in_no_calendar(plan: Plan) -> None:
     everything = b"".join(files.values()).decode("utf-8")
     assert "Evi Hendriks" in everything  # her other conversations are there
     assert "niet ingepland: start op" not in everything
+
+
+# --- 5 duo and combination classes ---
+
+
+def test_duo_without_working_days_shares_the_talks_siblings_together(plan: Plan) -> None:
+    for type_id in ("startgesprek", "voortgangsgesprek", "eerste-portfoliogesprek"):
+        talks = [
+            c
+            for c in plan.conversations
+            if c.class_name == "4/5B" and c.type_id == type_id and not c.skipped
+        ]
+        per_teacher = {
+            t: sum(1 for c in talks if c.teachers == (t,)) for t in ("Els Vos", "Rik Mol")
+        }
+        assert all(n > 0 for n in per_teacher.values()), (type_id, per_teacher)
+        assert abs(per_teacher["Els Vos"] - per_teacher["Rik Mol"]) <= 2, (type_id, per_teacher)
+        assert all("de duo verdeelt de gesprekken" in c.note for c in talks)
+        by_family: dict[str | None, set[tuple[str, ...]]] = {}
+        for c in talks:
+            by_family.setdefault(c.family_id, set()).add(c.teachers)
+        assert all(len(teachers) == 1 for teachers in by_family.values())  # siblings together
+
+
+def test_duo_holds_every_talk_together_when_the_rules_ask(tmp_path: Path) -> None:
+    text = DUIF.read_text(encoding="utf-8")
+    marker = "    wanneer: {na_weken_onderwijs: 3, weken: 3}"
+    assert marker in text
+    text = text.replace(marker, "    leerkrachten: beide\n" + marker, 1)  # the startgesprek
+    rules = tmp_path / "cycle.yaml"
+    rules.write_text(text, encoding="utf-8")
+    plan = school_plan(rules)
+    talks = [
+        c for c in plan.conversations if c.class_name == "4/5B" and c.type_id == "startgesprek"
+    ]
+    assert talks and all(c.teachers == ("Els Vos", "Rik Mol") for c in talks if c.start)
+
+
+def test_combination_class_teacher_not_booked_during_the_other_groeps_lessons(plan: Plan) -> None:
+    # 15-06-2027 is the groep 7 studiedag; groep 6 of class 6/7 has lessons that day
+    talks = [
+        c
+        for c in plan.conversations
+        if c.class_name == "6/7" and c.type_id == "voorlopig-adviesgesprek" and c.start
+    ]
+    school_end = plan.cycle.school.schooltijden[1].eind  # a Tuesday
+    assert talks and all(c.start is not None and c.start.time() >= school_end for c in talks)
+    # a single-groep class keeps the studiedag's own times (groep 8, 16-03-2027)
+    okr = [c for c in plan.conversations if c.type_id == "okr-gesprek" and c.start]
+    assert min(c.start for c in okr if c.start).strftime("%H.%M") == "08.30"

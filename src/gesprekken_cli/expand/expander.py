@@ -185,7 +185,39 @@ class Expander:
             runs.append(run)
         everyone = pupils.pupils
         runs.extend([self.skip_item(kind, index, everyone[at], skip)] for at, skip in skips)
+        if kind.leerkrachten == "wie_werkt":
+            self.share_duos(runs)
         return runs
+
+    def share_duos(self, runs: list[list[Conversation]]) -> None:
+        """In a duo class whose teachers both work every day, the round's talks are shared
+        between them: families (siblings together) go to whoever has the fewest so far, the
+        largest family first. Each item says so; a class with working days is left to the
+        scheduler (whoever works that day)."""
+        shared: dict[str, dict[str, list[tuple[int, int]]]] = {}
+        for r, run in enumerate(runs):
+            for i, c in enumerate(run):
+                if c.skipped or c.class_name is None or len(c.teachers) < 2:
+                    continue
+                klass = self.items.classes.get(c.class_name)
+                if klass is None or any(t.workdays for t in klass.teachers):
+                    continue
+                family = c.family_id or c.pupil_id or c.uid
+                shared.setdefault(c.class_name, {}).setdefault(family, []).append((r, i))
+        for families in shared.values():
+            r, i = next(iter(families.values()))[0]
+            names = runs[r][i].teachers
+            load = dict.fromkeys(names, 0)
+            pupils_of = {f: len({runs[r][i].pupil_id for r, i in at}) for f, at in families.items()}
+            for family in sorted(families, key=lambda f: -pupils_of[f]):  # stable: plan order
+                teacher = min(names, key=lambda t: (load[t], names.index(t)))
+                load[teacher] += pupils_of[family]
+                note = f"bij {teacher}: de duo verdeelt de gesprekken van de klas"
+                for r, i in families[family]:
+                    c = runs[r][i]
+                    runs[r][i] = c._replace(
+                        teachers=(teacher,), note=f"{c.note}; {note}" if c.note else note
+                    )
 
     def _by_window(
         self, kind: ConversationType, index: int

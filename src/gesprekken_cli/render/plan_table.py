@@ -113,8 +113,8 @@ def _round_table(group: list[Conversation]) -> RenderableType:
     notes = any(c.note for c in group)
     if notes:  # decisions the tool took for the school, and why an item has no time
         columns.append("Opmerking")
-    for column in columns:
-        table.add_column(column, overflow="fold")
+    for column in columns:  # a name stays on one line; the note takes what is left
+        table.add_column(column, overflow="fold", no_wrap=column == "Naam")
     for c in group:
         name = c.name + (f" (huishouden {c.household})" if c.household else "")
         if c.skipped:
