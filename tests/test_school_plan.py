@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -279,3 +280,29 @@ def test_combination_class_teacher_not_booked_during_the_other_groeps_lessons(pl
     # a single-groep class keeps the studiedag's own times (groep 8, 16-03-2027)
     okr = [c for c in plan.conversations if c.type_id == "okr-gesprek" and c.start]
     assert min(c.start for c in okr if c.start).strftime("%H.%M") == "08.30"
+
+
+def test_more_than_max_zonder_pauze_talks_a_day_get_a_break(tmp_path: Path) -> None:
+    header = "leerlingnummer;roepnaam;achternaam;groep;klas;leerkracht;gezin"
+    rows = [f"{900 + i};Kind{i};Achternaam{i};8;8B;Joke Meijer;f{i}" for i in range(14)]
+    roster_file = tmp_path / "groep8.csv"
+    roster_file.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    name, cycle = load_rules(DUIF)
+    roster = read_roster_file(roster_file)
+    plan = build_plan(cycle, roster, parse_school_year(YEAR), rules_file=name)
+    limit, rest = cycle.school.max_zonder_pauze, cycle.school.lange_pauze_minuten
+    okr = sorted(
+        (c for c in plan.conversations if c.type_id == "okr-gesprek" and c.start),
+        key=lambda c: c.start or c.end,  # type: ignore[arg-type, return-value]
+    )
+    assert len(okr) == 14 and len({c.start.date() for c in okr if c.start}) == 1
+    in_a_row, breaks = 1, 0
+    for before, after in pairwise(okr):
+        assert before.end is not None and after.start is not None
+        if (after.start - before.end).total_seconds() >= rest * 60:
+            assert "na een pauze van de leerkracht" in after.note
+            in_a_row, breaks = 1, breaks + 1
+        else:
+            in_a_row += 1
+        assert in_a_row <= limit
+    assert breaks == 1

@@ -118,6 +118,7 @@ class School(RulesModel):
     na_start_weken: int = Field(default=4, ge=0, le=20)
     # More talks than this on one day for one teacher: a break (lunch or tea) in between.
     max_zonder_pauze: int = Field(default=8, ge=1, le=100)
+    lange_pauze_minuten: int = Field(default=30, ge=5, le=120)
     kind_aanwezig: ChildPresentRule | None = None
     bevrijdingsdag_vrij: bool = False
     goede_vrijdag_vrij: bool = True

@@ -19,9 +19,24 @@ class Books:
     """Bookings per (teacher or family, day), as tuples sorted by start; replaced on every
     change, never changed in place (so ``is`` tells a cached view still holds)."""
 
-    __slots__ = ("busy", "family_busy", "forgotten", "frees", "full", "numbers")
+    __slots__ = (
+        "breaks",
+        "busy",
+        "family_busy",
+        "forgotten",
+        "frees",
+        "full",
+        "gap",
+        "limit",
+        "numbers",
+        "rest",
+    )
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = 0, rest: int = 0, gap: int = 0) -> None:
+        # After every ``limit`` bookings of a teacher's day a break ``rest`` minutes long
+        # (``gap`` after the last one): no one holds more than ``limit`` talks in a row.
+        self.limit, self.rest, self.gap = limit, rest, gap
+        self.breaks: dict[int, Bookings] = {}
         # A teacher's and a family's bookings per day; a teacher's count per day is the length.
         self.busy: dict[int, Bookings] = {}
         self.family_busy: dict[int, Bookings] = {}
@@ -51,6 +66,8 @@ class Books:
                 busy[key] = insert(bookings, slot)
             else:  # the usual case: the day fills from its start
                 busy[key] = (*bookings, slot)
+            if self.limit and len(busy[key]) >= self.limit:
+                self.rest_after(key)
         if family is not None:
             bookings = self.family_busy.get(family, ())
             if bookings and slot < bookings[-1]:
@@ -64,8 +81,22 @@ class Books:
         busy, slot = self.busy, (s, e)
         for key in keys:
             busy[key] = remove(busy[key], slot)
+            if key in self.breaks:
+                self.rest_after(key)
         if family is not None:
             self.family_busy[family] = remove(self.family_busy[family], slot)
+
+    def rest_after(self, key: int) -> None:
+        """The breaks of one teacher day: one after every ``limit`` bookings in time order."""
+        bookings, limit = self.busy.get(key, ()), self.limit
+        blocks = []
+        for last in range(limit - 1, len(bookings), limit):
+            end = max(b for _, b in bookings[: last + 1]) + self.gap
+            blocks.append((end, end + self.rest))
+        if blocks:
+            self.breaks[key] = tuple(blocks)
+        else:
+            self.breaks.pop(key, None)
 
     def forget(self, ordinal: int) -> None:
         """Drop what is known to be full on a day: something there was taken back."""
@@ -82,15 +113,19 @@ class Books:
         busy = self.busy
         if len(keys) == 1:
             bookings = busy.get(keys[0], ())
-            return (bookings,) if len(bookings) < cap else None
+            if len(bookings) >= cap:
+                return None
+            rest = self.breaks.get(keys[0]) if self.breaks else None
+            return (bookings, rest) if rest else (bookings,)
         return self.books(keys) if self.room(keys, cap) else None
 
     def books(self, keys: tuple[int, ...]) -> tuple[Bookings, ...]:
-        """The holders' bookings that day."""
-        busy = self.busy
-        if len(keys) == 1:
+        """The holders' bookings that day, with their breaks."""
+        busy, breaks = self.busy, self.breaks
+        if len(keys) == 1 and not (breaks and keys[0] in breaks):
             return (busy.get(keys[0], ()),)
-        return tuple([busy.get(key, ()) for key in keys])
+        found = [busy.get(key, ()) for key in keys]
+        return tuple(found + [breaks[key] for key in keys if key in breaks])
 
     def room(self, keys: tuple[int, ...], cap: int) -> bool:
         """Each holder has fewer than ``cap`` bookings that day."""

@@ -20,6 +20,7 @@ from gesprekken_cli.errors import Problem
 from gesprekken_cli.expand import AMSTERDAM, Conversation
 from gesprekken_cli.model import Roster
 from gesprekken_cli.rules.model import Cycle
+from gesprekken_cli.schedule.breaks import note_breaks
 from gesprekken_cli.schedule.chains import Chains
 from gesprekken_cli.schedule.order import bundles_of, items_of, placing_order, youngest_first
 from gesprekken_cli.schedule.placement import Placer
@@ -136,7 +137,10 @@ def schedule(
         present = {c.uid for c in conversations}
         for uid in sorted(set(previous) - present):
             warn(uid, "eerder gepubliceerd gesprek staat niet meer in het plan", "vorig-verdwenen")
-    result = tuple(c for c in kept if c is not None)
+    school = cycle.school
+    result = note_breaks(
+        [c for c in kept if c is not None], school.max_zonder_pauze, school.lange_pauze_minuten
+    )
     figures = quality(
         [slots[item.position] for item in items],
         [[slots[item.position] for item in group] for group in families],

@@ -57,7 +57,9 @@ class Context:
     ) -> None:
         school = cycle.school
         self.cycle, self.cal = cycle, cal
-        self.books = Books()
+        self.books = Books(
+            school.max_zonder_pauze, school.lange_pauze_minuten, school.pauze_minuten
+        )
         self.pause = school.pauze_minuten
         self.cap = school.max_gesprekken_per_dag or 10_000
         self.caps = {t.id: t.max_per_dag for t in cycle.gesprekken if t.max_per_dag}
