@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
+from functools import cached_property
 from itertools import compress
 
 from gesprekken_cli.calendar import SchoolCalendar
@@ -189,18 +190,27 @@ class Expander:
             self.share_duos(runs)
         return runs
 
+    @cached_property
+    def duos(self) -> frozenset[str]:
+        """The classes with two or more teachers who all work every day."""
+        return frozenset(
+            k.name
+            for k in self.roster.classes
+            if len(k.teachers) > 1 and not any(t.workdays for t in k.teachers)
+        )
+
     def share_duos(self, runs: list[list[Conversation]]) -> None:
         """In a duo class whose teachers both work every day, the round's talks are shared
         between them: families (siblings together) go to whoever has the fewest so far, the
         largest family first. Each item says so; a class with working days is left to the
         scheduler (whoever works that day)."""
+        duos = self.duos
+        if not duos:
+            return
         shared: dict[str, dict[str, list[tuple[int, int]]]] = {}
         for r, run in enumerate(runs):
             for i, c in enumerate(run):
-                if c.skipped or c.class_name is None or len(c.teachers) < 2:
-                    continue
-                klass = self.items.classes.get(c.class_name)
-                if klass is None or any(t.workdays for t in klass.teachers):
+                if c.class_name not in duos or c.skipped:
                     continue
                 family = c.family_id or c.pupil_id or c.uid
                 shared.setdefault(c.class_name, {}).setdefault(family, []).append((r, i))

@@ -64,10 +64,12 @@ class Books:
             bookings = busy.get(key, ())
             if bookings and slot < bookings[-1]:
                 busy[key] = insert(bookings, slot)
+                if self.limit and len(bookings) >= self.limit:
+                    self.rest_after(key)  # an earlier talk moves the breaks
             else:  # the usual case: the day fills from its start
                 busy[key] = (*bookings, slot)
-            if self.limit and len(busy[key]) >= self.limit:
-                self.rest_after(key)
+                if self.limit and (len(bookings) + 1) % self.limit == 0:
+                    self.rest_after(key)
         if family is not None:
             bookings = self.family_busy.get(family, ())
             if bookings and slot < bookings[-1]:
