@@ -98,6 +98,14 @@ HOUSEHOLD = FIELDS.index("household")
 new_conversation = tuple.__new__
 
 
+def group_label(class_name: str, capital: bool = False) -> str:
+    """A class as a school writes it to parents: ``groep 4/5B`` (a name that already says
+    "groep" stays as it is); ``capital``: ``Groep 4/5B``."""
+    if class_name.lower().startswith("groep"):
+        return class_name
+    return f"{'G' if capital else 'g'}roep {class_name}"
+
+
 def plan_order(c: Conversation) -> tuple[date, date, str, int, str, str, str]:
     """The order of the expanded plan: window, type, round, class, name, uid."""
     return (c.first_day, c.last_day, c.type_id, c.round, c.class_name or "", c.name, c.uid)

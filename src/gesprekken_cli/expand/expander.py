@@ -20,6 +20,7 @@ from gesprekken_cli.expand.conversation import (
     Conversation,
     Expansion,
     Window,
+    group_label,
     new_conversation,
     plan_order,
 )
@@ -305,7 +306,7 @@ class Expander:
             base = self.items.base(kind, index, grades[0], window)
             yield Conversation(
                 uid=f"{kind.id}.{index + 1}.klas-{class_name}",
-                name=f"Klas {class_name} (op verzoek)",
+                name=f"{group_label(class_name, capital=True)} (op verzoek)",
                 class_name=class_name,
                 grade=grades[0] if len(grades) == 1 else None,
                 grades=grades,

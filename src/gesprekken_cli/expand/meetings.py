@@ -7,7 +7,13 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from gesprekken_cli.calendar import SchoolCalendar
-from gesprekken_cli.expand.conversation import AMSTERDAM, Conversation, Recurrence, Window
+from gesprekken_cli.expand.conversation import (
+    AMSTERDAM,
+    Conversation,
+    Recurrence,
+    Window,
+    group_label,
+)
 from gesprekken_cli.expand.items import Items
 from gesprekken_cli.expand.periods import Periods
 from gesprekken_cli.expand.pupils import PupilIndex
@@ -32,7 +38,7 @@ class Meetings:
         groups: dict[str, tuple[list[str], set[int]]] = {}
         for class_name, grade in present:  # as for every pupil: (class, groep) in roster order
             if kind.per == "klas":
-                key, label = f"klas-{class_name}", f"Klas {class_name}"
+                key, label = f"klas-{class_name}", group_label(class_name, capital=True)
             elif kind.per == "groep":
                 key, label = f"groep-{grade}", f"Groep {grade}"
             else:

@@ -23,6 +23,7 @@ from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, Timezo
 from gesprekken_cli import __version__
 from gesprekken_cli.calendar import StudyDay
 from gesprekken_cli.expand import AMSTERDAM, Conversation
+from gesprekken_cli.expand.conversation import group_label
 from gesprekken_cli.output import unique_names
 from gesprekken_cli.plan import Plan
 
@@ -168,7 +169,8 @@ def calendar_views(plan: Plan, per: Collection[str] = VIEWS) -> list[CalendarVie
             days = tuple(
                 s for s in plan.calendar.study_days if any(s.applies_to(g) for g in grades)
             )
-            views.append(CalendarView("klas", name, f"{school} {year}: klas {name}", mine, days))
+            title = f"{school} {year}: {group_label(name)}"
+            views.append(CalendarView("klas", name, title, mine, days))
 
     if "school" in per:
         mine = tuple(
@@ -383,9 +385,9 @@ class _Events:
 
 
 def summary_of(c: Conversation) -> str:
-    """Dutch title: ``Startgesprek Emma de Vries (5A)``."""
+    """Dutch title: ``Startgesprek Emma de Vries (groep 5A)``."""
     if c.pupil_id is not None:
-        where = c.class_name or ""
+        where = group_label(c.class_name) if c.class_name else ""
         if c.household:
             where = f"{where}, huishouden {c.household}".lstrip(", ")
         return f"{c.type_name} {c.name} ({where})" if where else f"{c.type_name} {c.name}"
@@ -393,7 +395,7 @@ def summary_of(c: Conversation) -> str:
         return c.type_name
     if _is_open_window(c):
         if c.class_name:
-            return f"{c.type_name}: op verzoek (klas {c.class_name})"
+            return f"{c.type_name}: op verzoek ({group_label(c.class_name)})"
         return f"{c.type_name}: op verzoek ({c.name})"
     return f"{c.type_name} ({c.name})"
 
