@@ -237,3 +237,22 @@ def test_binary_wishes_or_previous_plan_is_one_clear_message(
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "rommel.bin" in result.stderr and "Traceback" not in result.stderr
     assert not out.exists()
+
+
+def test_an_unmet_wish_names_the_pupil_and_the_conversation(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    first, _, _ = run_json(runner)
+    pupil = next(i for i in first if i["gesprek"] == "startgesprek" and i["start"])
+    wishes = tmp_path / "wensen.yaml"
+    wishes.write_text(
+        "wensen:\n"
+        f"  - {{wie: leerling, id: '{pupil['leerling']}', gesprek: startgesprek, "
+        "liever: 'na 20.00'}\n",
+        encoding="utf-8",
+    )
+    _, stderr, code = run_json(runner, "--wensen", str(wishes))
+    assert code == 0, stderr
+    (line,) = [line for line in stderr.splitlines() if "[wens-niet-gelukt]" in line]
+    assert f"{pupil['naam']} (Startgesprek): wens 'na 20.00' niet gelukt" in line
+    assert pupil["id"] not in line
