@@ -4,7 +4,8 @@ Fields (never renamed; new ones may be added): ``id``, ``leerling``, ``naam``, `
 ``groep``, ``groepen``, ``gezin``, ``gesprek``, ``gesprek_naam``, ``ronde``, ``status``,
 ``vorm``, ``aangevraagd``, ``kind_aanwezig``, ``deelnemers``, ``leerkrachten``, ``van``,
 ``tot``, ``start``, ``eind``, ``duur_minuten``, ``dagdeel``, ``huishouden``, ``locatie``,
-``herhaling``, ``voorbereiding``, ``opmerking``, ``volgnummer`` (ICS SEQUENCE).
+``herhaling``, ``voorbereiding`` (each task also ``opmerking``), ``opmerking``,
+``volgnummer`` (ICS SEQUENCE), ``overgeslagen`` (a pupil left out of the round).
 Dates are ISO 8601 (``2026-09-07``), times ISO 8601 with their UTC offset
 (``2026-09-07T14:45:00+02:00``).
 """
