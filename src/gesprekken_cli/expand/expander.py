@@ -314,7 +314,11 @@ class Expander:
                 family_id=None,
                 teachers=self.items.teachers(class_name),
                 requested=False,
-                note=f"{len(pupils)} leerlingen kunnen een gesprek aanvragen",
+                note=(
+                    "1 leerling kan een gesprek aanvragen"
+                    if len(pupils) == 1
+                    else f"{len(pupils)} leerlingen kunnen een gesprek aanvragen"
+                ),
                 **base,  # type: ignore[arg-type]
             )
             for pupil in asked:
