@@ -65,6 +65,11 @@ app = typer.Typer(
 )
 
 
+def amount(n: int, one: str, many: str) -> str:
+    """``1 agenda``, ``3 agenda's``: singular and plural as a school writes them."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def fail(error: GesprekkenError) -> NoReturn:
     """Print every problem of ``error`` to stderr and exit with its code."""
     for problem in error.problems:
@@ -337,7 +342,8 @@ def plan(
         from gesprekken_cli.output import write_atomic
 
         write_atomic(out, data, force=force)
-        sys.stderr.write(f"Geschreven: {out} ({len(result.conversations)} gesprekken)\n")
+        written = amount(len(result.conversations), "gesprek", "gesprekken")
+        sys.stderr.write(f"Geschreven: {out} ({written})\n")
     elif isinstance(data, bytes):
         sys.stdout.buffer.write(data)
     else:
@@ -517,7 +523,10 @@ def checklist(
     lists = select(build_checklists(result), teacher=leerkracht, conversation=gesprek)
     files = render_files(lists, formats)
     write_files(out, files, force=force)
-    sys.stderr.write(f"Geschreven: {len(lists)} checklists, {len(files)} bestanden in {out}\n")
+    sys.stderr.write(
+        f"Geschreven: {amount(len(lists), 'checklist', 'checklists')}, "
+        f"{amount(len(files), 'bestand', 'bestanden')} in {out}\n"
+    )
     warn(result.warnings)
 
 
@@ -570,9 +579,12 @@ def ics(
     files = render_ics(result, now=now, per=views)
     write_files(out, files, force=force)
     unslotted = sum(1 for c in result.conversations if awaiting_slot(c))
+    events = count_events(files.values())
+    calendars = amount(len(files), "agenda", "agenda's")
     sys.stderr.write(
-        f"Geschreven: {len(files)} agenda's in {out} ({count_events(files.values())} items, "
-        f"{len(result.conversations)} gesprekken in het plan"
+        f"Geschreven: {calendars} in {out} "
+        f"({amount(events, 'item', 'items')}, "
+        f"{amount(len(result.conversations), 'gesprek', 'gesprekken')} in het plan"
         + (f", {unslotted} nog zonder tijd" if unslotted else "")
         + ")\n"
     )
