@@ -5,18 +5,24 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint venv bench clean
 
+# Quiet on purpose: a newcomer's `make run` shows one line for the set-up, then the plan.
+# pip's errors still show; `make venv PIP_QUIET=` shows everything.
+PIP_QUIET ?= -qq
+
 $(STAMP): pyproject.toml
-	$(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -m compileall -q src
-	touch $(STAMP)
+	@echo "omgeving maken in $(VENV) (eenmalig, kan een minuut duren)"
+	@$(PY) -m venv $(VENV)
+	@$(BIN)/python -m pip install $(PIP_QUIET) --upgrade pip
+	@$(BIN)/python -m pip install $(PIP_QUIET) -e '.[dev]'
+	@$(BIN)/python -m compileall -q src
+	@touch $(STAMP)
+	@echo "omgeving klaar"
 
 venv: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/gesprekken validate rules/cycle.yaml
-	$(BIN)/gesprekken plan examples/groep5.csv --rules rules/cycle.yaml
+	@$(BIN)/gesprekken validate rules/cycle.yaml
+	@$(BIN)/gesprekken plan examples/groep5.csv --rules rules/cycle.yaml
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

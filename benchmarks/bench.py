@@ -27,6 +27,7 @@ YEAR = ["-j", "2026-2027", "-f", "json", "-o", os.devnull, "--force"]
 GROEP5 = [GESPREKKEN, "plan", str(HERE.parent / "examples" / "groep5.csv"), *YEAR]
 # The same plan with the rules validated again, as on the first run after editing them.
 COLD = {"GESPREKKEN_CACHE": "uit"}
+BOARD_FILES = [str(HERE / "out" / "board.csv"), "-j", "2026-2027", "--force", "-o"]
 CASES: dict[str, tuple[list[str], dict[str, str]]] = {
     "help": ([GESPREKKEN, "--help"], {}),
     "groep5": (GROEP5, {}),
@@ -34,6 +35,12 @@ CASES: dict[str, tuple[list[str], dict[str, str]]] = {
     "klas": ([GESPREKKEN, "plan", str(HERE / "out" / "class.csv"), *YEAR], {}),
     "school": ([GESPREKKEN, "plan", str(HERE / "out" / "school.csv"), *YEAR], {}),
     "bestuur": ([GESPREKKEN, "plan", str(HERE / "out" / "board.csv"), *YEAR], {}),
+    # Many files: written into out/ (on disk, so the output layer's per-file fsync counts).
+    "bestuur-ics": ([GESPREKKEN, "ics", *BOARD_FILES, str(HERE / "out" / "ics")], {}),
+    "bestuur-uitnodigingen": (
+        [GESPREKKEN, "uitnodigingen", *BOARD_FILES, str(HERE / "out" / "uitnodigingen")],
+        {},
+    ),
 }
 
 

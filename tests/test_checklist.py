@@ -109,14 +109,15 @@ def test_rounds_of_the_small_roster_per_teacher() -> None:
     assert not any(cl.type_id in {"inloop", "informatiegesprek"} for cl in lists)
 
 
-def test_siblings_in_one_list_share_a_row_csv_keeps_one_row_per_pupil() -> None:
+def test_siblings_in_one_list_share_a_row_csv_has_a_row_per_appointment() -> None:
     cl = one(build_checklists(windows_plan(SMALL)), "startgesprek")
     blocks = [[r.name for r in block] for block in cl.blocks()]
     assert ["Daan de Vries", "Sanne de Vries"] in blocks
     assert len(cl.rows) == 4 and len(blocks) == 3
     rows = list(csv.reader(io.StringIO(render_csv(cl).decode("utf-8-sig")), delimiter=";"))
-    assert [r[6] for r in rows[1:]] == [r.name for r in cl.rows]
-    together = {r[6]: r[8] for r in rows[1:]}
+    # Noor Yılmaz's parents live apart: a row per household (two appointments)
+    assert [r[0] for r in rows[1:]] == [n for r in cl.rows for n in [r.name] * len(r.slots)]
+    together = {r[0]: r[6] for r in rows[1:]}
     assert together["Sanne de Vries"] == "Daan de Vries"
     markdown = render_markdown(cl)
     assert "**Daan de Vries** en **Sanne de Vries** (gezin)" in markdown
@@ -241,7 +242,7 @@ def evil_lists(tmp_path: Path) -> list[Checklist]:
 def test_formula_injection_neutralised_in_csv(evil_lists: list[Checklist]) -> None:
     cl = one(evil_lists, "startgesprek", "Els")
     rows = list(csv.reader(io.StringIO(render_csv(cl).decode("utf-8-sig")), delimiter=";"))
-    names = [r[6] for r in rows[1:]]
+    names = [r[0] for r in rows[1:]]
     assert '\'=HYPERLINK("http://x.example","klik") Jansen' in names
     assert "'+31 @Bakker" in names
     cells = [cell for row in rows for cell in row]

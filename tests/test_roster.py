@@ -528,3 +528,13 @@ def test_mutated_text_cells_never_traceback() -> None:
         for _ in range(rng.randint(1, 10)):
             chars[rng.randrange(len(chars))] = rng.choice(alphabet)
         _parse_or_roster_error("".join(chars).encode())
+
+
+def test_messages_quote_at_most_80_characters_of_a_header_cell() -> None:
+    long = "Kolom " + "x" * 5000
+    raw = f"leerlingnummer;{long};roepnaam\n1;a;b\n".encode()
+    with pytest.raises(RosterError) as caught:
+        roster_from_bytes(raw, source="r.csv")
+    (problem,) = caught.value.problems
+    assert problem.code == "roster.missing-column"
+    assert "x" * 81 not in problem.render() and "x" * 74 + "…" in problem.message

@@ -163,7 +163,11 @@ def test_too_large_is_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) ->
         (b"\xef\xbb\xbf  \n<EDEX>", "edexml"),
         (b"\xff\xfe" + "<?xml?>".encode("utf-16-le"), "edexml"),
         (b"PK\x03\x04rest", "xlsx"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),
+        (
+            b"PK\x03\x04" + bytes(26) + b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet",
+            "ods",
+        ),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "xls"),
         (b"leerlingnummer;roepnaam", "csv"),
     ],
 )

@@ -19,8 +19,9 @@ from gesprekken_cli.calendar import parse_school_year
 from gesprekken_cli.checklist import build_checklists
 from gesprekken_cli.expand import Conversation
 from gesprekken_cli.plan import Plan, build_plan, read_roster_file
+from gesprekken_cli.recipients import unplaced_meetings
 from gesprekken_cli.render.checklist import render_markdown
-from gesprekken_cli.render.ics import render_ics, unplaced_meetings
+from gesprekken_cli.render.ics import render_ics
 from gesprekken_cli.render.plan_table import render_table, summary_lines
 from gesprekken_cli.rules import load_rules
 from gesprekken_cli.rules.validate import check_rules

@@ -18,7 +18,11 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from gesprekken_cli import i18n
+from gesprekken_cli.cli_views import selected, with_selection
 from gesprekken_cli.errors import GesprekkenError, Problem, os_reason
+
+i18n.activate()
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -26,6 +30,7 @@ if TYPE_CHECKING:
 
     from gesprekken_cli.errors import Problem
     from gesprekken_cli.plan import Plan
+    from gesprekken_cli.selection import Selection
 
 
 class _Group(TyperGroup):
@@ -59,6 +64,9 @@ app = typer.Typer(
         "2 gebruik of bestand (ontbreekt, onleesbaar, bestaat al zonder --force)."
     ),
     no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    options_metavar=i18n.OPTIONS_METAVAR,
+    subcommand_metavar=i18n.SUBCOMMAND_METAVAR,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -68,6 +76,30 @@ app = typer.Typer(
 def amount(n: int, one: str, many: str) -> str:
     """``1 agenda``, ``3 agenda's``: singular and plural as a school writes them."""
     return f"{n} {one if n == 1 else many}"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from gesprekken_cli import __version__
+
+        sys.stdout.write(f"gesprekken {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Toon de versie en stop.",
+            callback=_show_version,
+            is_eager=True,
+            expose_value=False,
+        ),
+    ] = False,
+) -> None:
+    """De gesprekkencyclus van de school als data."""
 
 
 def fail(error: GesprekkenError) -> NoReturn:
@@ -87,7 +119,11 @@ class ValidateFormat(StrEnum):
 def validate(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="Regelbestanden (standaard rules/cycle.yaml).", show_default=False),
+        typer.Argument(
+            help="Regelbestanden (standaard rules/cycle.yaml).",
+            metavar="BESTANDEN",
+            show_default=False,
+        ),
     ] = None,
     fmt: Annotated[
         ValidateFormat, typer.Option("--format", "-f", help="text, json of github (annotaties).")
@@ -148,6 +184,7 @@ RulesOption = Annotated[
     typer.Option(
         "--rules",
         "-r",
+        metavar="BESTAND",
         help="Regelbestand (standaard rules/cycle.yaml hier, anders de meegeleverde cyclus).",
         show_default=False,
     ),
@@ -157,6 +194,7 @@ YearOption = Annotated[
     typer.Option(
         "--schooljaar",
         "-j",
+        metavar="JJJJ-JJJJ",
         help="Schooljaar, bijv. 2026-2027 (standaard het huidige).",
         show_default=False,
     ),
@@ -165,6 +203,7 @@ ClassesOption = Annotated[
     Path | None,
     typer.Option(
         "--klassen",
+        metavar="BESTAND",
         help="Klassenbestand (CSV of YAML): leerkrachten, werkdagen van duo's, nieuwe leerkracht.",
         show_default=False,
     ),
@@ -173,6 +212,7 @@ ColumnOption = Annotated[
     list[str] | None,
     typer.Option(
         "--kolom",
+        metavar="TEKST",
         help="Eigen kolomnaam koppelen, bijv. --kolom 'Stamgroep=klas' (herhaalbaar).",
         show_default=False,
     ),
@@ -180,7 +220,10 @@ ColumnOption = Annotated[
 SheetOption = Annotated[
     str | None,
     typer.Option(
-        "--blad", help="Werkblad in een .xlsx-rooster (standaard het eerste).", show_default=False
+        "--blad",
+        metavar="NAAM",
+        help="Werkblad in een .xlsx-rooster (standaard het eerste).",
+        show_default=False,
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Bestaande bestanden vervangen.")]
@@ -188,6 +231,7 @@ FamiliesOption = Annotated[
     Path | None,
     typer.Option(
         "--gezinnen",
+        metavar="BESTAND",
         help=(
             "Gezinnenbestand (CSV of YAML) bij een export zonder gezinnen: op leerlingnummer "
             "gezin, e-mail ouder 1/2, huishoudens, kenmerken; per klas leerkrachten met "
@@ -199,12 +243,14 @@ FamiliesOption = Annotated[
 
 
 RosterArgument = Annotated[
-    Path, typer.Argument(help="Rooster: CSV, .xlsx of EDEXML.", show_default=False)
+    Path,
+    typer.Argument(help="Rooster: CSV, .xlsx of EDEXML.", metavar="ROOSTER", show_default=False),
 ]
 PreviousOption = Annotated[
     Path | None,
     typer.Option(
         "--vorig",
+        metavar="BESTAND",
         help=(
             "Eerder gepubliceerd plan (JSON): geldige tijden blijven staan; een verschoven "
             "gesprek krijgt een hoger volgnummer (SEQUENCE in de agenda)."
@@ -215,7 +261,10 @@ PreviousOption = Annotated[
 WishesOption = Annotated[
     Path | None,
     typer.Option(
-        "--wensen", help="Wensen van gezinnen en leerkrachten (CSV of YAML).", show_default=False
+        "--wensen",
+        metavar="BESTAND",
+        help="Wensen van gezinnen en leerkrachten (CSV of YAML).",
+        show_default=False,
     ),
 ]
 
@@ -269,8 +318,10 @@ def header_map(pairs: list[str] | None) -> dict[str, str]:
 
 
 @app.command()
+@with_selection
 def plan(
     roster: RosterArgument,
+    selection: "Selection",
     rules: RulesOption = None,
     schooljaar: YearOption = None,
     fmt: Annotated[
@@ -281,6 +332,7 @@ def plan(
         typer.Option(
             "--out",
             "-o",
+            metavar="BESTAND",
             help="Schrijf naar dit bestand in plaats van het scherm.",
             show_default=False,
         ),
@@ -305,6 +357,16 @@ def plan(
     """
 
     result = plan_of(roster, rules, schooljaar, klassen, kolom, blad, gezinnen, vorig, wensen)
+    result, selection = selected(result, selection)
+    if fmt is PlanFormat.table and out is None and selection.teacher is not None:
+        from gesprekken_cli.render.day_list import render_day_list
+
+        title = f"{result.cycle.school.naam} {result.year.label}: {selection.teacher}"
+        sys.stdout.write(render_day_list(result.conversations, title))
+        warn(result.warnings)
+        if strict and result.unplaced:
+            raise typer.Exit(1)
+        return
     if fmt is PlanFormat.table and out is None:
         from rich.console import Console
 
@@ -377,6 +439,7 @@ def overzicht(
         Path | None,
         typer.Option(
             "--html",
+            metavar="BESTAND",
             help="Schrijf ook een HTML-pagina (één A4 liggend) voor de schoolgids.",
             show_default=False,
         ),
@@ -386,6 +449,7 @@ def overzicht(
         Path | None,
         typer.Option(
             "--rooster",
+            metavar="ROOSTER",
             help="Rooster: vul het overzicht met aantallen en toon de drukte per leerkracht.",
             show_default=False,
         ),
@@ -465,27 +529,45 @@ def rooster(
         header_map=MappingProxyType(header_map(kolom)),
         sheet=blad,
     )
+    import dataclasses
+
+    from gesprekken_cli.family_check import shared_email_families
+    from gesprekken_cli.names import clean_roster
+
     result = load_roster(source)
+    result = dataclasses.replace(result, roster=clean_roster(result.roster))
     render_summary(result, Console(markup=False), year)
+    for problem in shared_email_families(result.roster):
+        sys.stderr.write(problem.render() + "\n")
 
 
 @app.command()
+@with_selection
 def checklist(
     roster: RosterArgument,
+    selection: "Selection",
     out: Annotated[
         Path,
-        typer.Option("--out", "-o", help="Map voor de checklists.", show_default=False),
+        typer.Option(
+            "--out", "-o", metavar="MAP", help="Map voor de checklists.", show_default=False
+        ),
     ],
     rules: RulesOption = None,
     schooljaar: YearOption = None,
     fmt: Annotated[
         str,
-        typer.Option("--format", "-f", help="Welke formaten, komma-gescheiden: md,html,csv."),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMATEN",
+            help="Welke formaten, komma-gescheiden: md,html,csv.",
+        ),
     ] = "md,html,csv",
     leerkracht: Annotated[
         str | None,
         typer.Option(
             "--leerkracht",
+            metavar="NAAM",
             help="Alleen de lijsten van deze leerkracht (deel van de naam).",
             show_default=False,
         ),
@@ -494,6 +576,7 @@ def checklist(
         str | None,
         typer.Option(
             "--gesprek",
+            metavar="ID",
             help="Alleen dit gesprek: id uit de regels (startgesprek) of id.ronde.",
             show_default=False,
         ),
@@ -519,8 +602,13 @@ def checklist(
     from gesprekken_cli.render.checklist import render_files
 
     formats = parse_formats(fmt)
-    result = plan_of(roster, rules, schooljaar, klassen, kolom, blad, gezinnen, vorig, wensen)
-    lists = select(build_checklists(result), teacher=leerkracht, conversation=gesprek)
+    result, selection = selected(
+        plan_of(roster, rules, schooljaar, klassen, kolom, blad, gezinnen, vorig, wensen),
+        selection,
+    )
+    lists = select(
+        build_checklists(result), teacher=selection.teacher, conversation=selection.conversation
+    )
     files = render_files(lists, formats)
     write_files(out, files, force=force)
     sys.stderr.write(
@@ -531,18 +619,24 @@ def checklist(
 
 
 @app.command()
+@with_selection
 def ics(
     roster: RosterArgument,
+    selection: "Selection",
     out: Annotated[
         Path,
-        typer.Option("--out", "-o", help="Map voor de .ics-bestanden.", show_default=False),
+        typer.Option(
+            "--out", "-o", metavar="MAP", help="Map voor de .ics-bestanden.", show_default=False
+        ),
     ],
     rules: RulesOption = None,
     schooljaar: YearOption = None,
     per: Annotated[
         str,
         typer.Option(
-            "--per", help="Welke agenda's, komma-gescheiden: leerkracht,gezin,klas,school."
+            "--per",
+            metavar="SOORTEN",
+            help="Welke agenda's, komma-gescheiden: leerkracht,gezin,klas,school.",
         ),
     ] = "leerkracht,gezin,klas,school",
     force: ForceOption = False,
@@ -565,24 +659,33 @@ def ics(
     import os
     from datetime import UTC, datetime
 
+    from gesprekken_cli.cli_views import progress
     from gesprekken_cli.output import write_files
+    from gesprekken_cli.recipients import unplaced_meetings
     from gesprekken_cli.render.ics import (
         awaiting_slot,
+        calendar_views,
         count_events,
-        render_ics,
-        unplaced_meetings,
+        render_calendar_set,
     )
 
     views = parse_views(per)
-    result = plan_of(roster, rules, schooljaar, klassen, kolom, blad, gezinnen, vorig, wensen)
+    result, selection = selected(
+        plan_of(roster, rules, schooljaar, klassen, kolom, blad, gezinnen, vorig, wensen),
+        selection,
+    )
     now = pinned_time(os.environ.get("SOURCE_DATE_EPOCH")) or datetime.now(UTC)
-    files = render_ics(result, now=now, per=views)
+    chosen = calendar_views(result, views)
+    if selection.teacher is not None:
+        chosen = [v for v in chosen if v.view != "leerkracht" or v.key == selection.teacher]
+    with progress("Agenda's", len(chosen)) as tick:
+        files = render_calendar_set(result, chosen, now=now, tick=tick)
     write_files(out, files, force=force)
     unslotted = sum(1 for c in result.conversations if awaiting_slot(c))
     events = count_events(files.values())
-    calendars = amount(len(files), "agenda", "agenda's")
+    calendars = amount(len(files) - 1, "agenda", "agenda's")
     sys.stderr.write(
-        f"Geschreven: {calendars} in {out} "
+        f"Geschreven: {calendars} en index.csv in {out} "
         f"({amount(events, 'item', 'items')}, "
         f"{amount(len(result.conversations), 'gesprek', 'gesprekken')} in het plan"
         + (f", {unslotted} nog zonder tijd" if unslotted else "")
@@ -648,6 +751,9 @@ def pinned_time(source_date_epoch: str | None) -> "datetime | None":
     return None
 
 
+COMPLETE_VARIABLE = "_GESPREKKEN_COMPLETE"
+
+
 def _stop(signum: int, frame: object) -> None:
     """A stop signal ends the run like Ctrl-C does, so half-written output is rolled back."""
     raise SystemExit(128 + signum)
@@ -682,7 +788,16 @@ def main() -> None:
     import signal
 
     signal.signal(signal.SIGTERM, _stop)
+    if COMPLETE_VARIABLE in os.environ:
+        # The shell asks for completions (README "Aanvullen met Tab"); typer registers its
+        # shells only with add_completion, which would add two English options to the help.
+        from typer._completion_classes import completion_init
+
+        completion_init()
     try:
         command_line(sys.argv[1:])()
     except GesprekkenError as error:
         fail(error)
+
+
+import gesprekken_cli.cli_deliver  # noqa: E402, F401  (registers uitnodigingen and dag)

@@ -6,6 +6,7 @@ they can never disagree about which conversations exist.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -64,6 +65,8 @@ def read_roster_file(
 
     ``families_file`` adds families, parents' e-mails and class data an export lacks.
     """
+    from gesprekken_cli.family_check import shared_email_families
+    from gesprekken_cli.names import clean_roster
     from gesprekken_cli.roster import RosterSource, load_roster
 
     source = RosterSource(
@@ -73,7 +76,11 @@ def read_roster_file(
         header_map=MappingProxyType(dict(header_map or {})),
         sheet=sheet,
     )
-    return load_roster(source).roster
+    roster = clean_roster(load_roster(source).roster)
+    doubtful = shared_email_families(roster)
+    if not doubtful:
+        return roster
+    return dataclasses.replace(roster, warnings=roster.warnings + tuple(doubtful))
 
 
 def _note(file: str, text: str) -> Problem:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -47,7 +48,8 @@ def test_every_round_of_groep5_in_three_formats(lijsten: Path) -> None:
         assert any(stem.startswith(type_id + "-") for stem in stems), type_id
 
 
-def test_csv_opens_in_excel_one_row_per_pupil(lijsten: Path) -> None:
+def test_csv_opens_in_excel_one_row_per_appointment(lijsten: Path) -> None:
+    """Issue 19.3: who and when first, Excel date/time cells, the school's gezin number."""
     plan = make_plan(GROEP5, rules_path=RULES, school_year=YEAR)
     pupils: dict[tuple[str, str], set[str]] = defaultdict(set)
     for c in plan.conversations:
@@ -60,10 +62,19 @@ def test_csv_opens_in_excel_one_row_per_pupil(lijsten: Path) -> None:
         assert data.startswith(b"\xef\xbb\xbf")
         rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
         header, body = rows[0], rows[1:]
-        assert header[:3] == ["Gesprek", "Schooljaar", "Leerkracht(en)"]
+        assert header[:5] == ["Naam", "Klas", "Datum", "Begin", "Eind"]
+        assert header[-3:] == ["Gesprek", "Schooljaar", "Leerkracht(en)"]
         assert all(len(row) == len(header) for row in body)
-        ids = [row[header.index("Leerlingnummer")] for row in body]
-        assert len(ids) == len(set(ids))
+        column = {name: [row[header.index(name)] for row in body] for name in header}
+        assert all(re.fullmatch(r"(\d\d-\d\d-20\d\d)?", d) for d in column["Datum"])
+        assert all(re.fullmatch(r"(\d\d:\d\d)?", t) for t in column["Begin"] + column["Eind"])
+        assert all(re.fullmatch(r"\d\d-\d\d-20\d\d", d) for d in column["Van"] + column["Tot"])
+        assert all(re.fullmatch(r"\d*", g) for g in column["Gezin"])  # 1010, not g-1010
+        households = column.get("Huishouden", [""] * len(body))
+        assert len(set(zip(column["Leerlingnummer"], households, strict=True))) == len(body)
+        ids = list(dict.fromkeys(column["Leerlingnummer"]))
+        if "Huishouden" in header:  # Daniëlle Çelik's parents live apart: a row each
+            assert households.count("1") == households.count("2") > 0
         if path.stem.startswith("tweede-portfoliogesprek"):
             assert len(ids) == 28  # on request: every pupil of 5A has an open window
             continue

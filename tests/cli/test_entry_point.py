@@ -11,7 +11,17 @@ from support import EXAMPLES, ROOT, YEAR
 
 from gesprekken_cli.cli import app, command_line
 
-ALL = ["validate", "schema", "plan", "overzicht", "rooster", "checklist", "ics"]
+ALL = [
+    "validate",
+    "schema",
+    "plan",
+    "overzicht",
+    "rooster",
+    "checklist",
+    "ics",
+    "uitnodigingen",
+    "dag",
+]
 
 
 def test_a_named_command_is_the_only_one_built() -> None:

@@ -40,6 +40,8 @@ def test_groep5_writes_all_calendars_with_every_conversation(
     assert result.exit_code == 0, result.output
     assert "Geschreven:" in result.stderr
     files = snapshot(tmp_path / "agenda")
+    index = files.pop("index.csv").decode("utf-8-sig").splitlines()
+    assert len(index) == len(files) + 1  # a row per calendar under the header
     kinds = {name.split("-")[0].removesuffix(".ics") for name in files}
     assert kinds == {"leerkracht", "gezin", "klas", "school"}
     assert {"klas-5a.ics", "school.ics", "leerkracht-anna-de-boer.ics"} <= set(files)
@@ -85,7 +87,7 @@ def test_failed_run_leaves_previous_calendars_as_they_were(
 def test_per_selects_calendars(runner: CliRunner, tmp_path: Path) -> None:
     result = run(runner, tmp_path, "--per", "school,klas")
     assert result.exit_code == 0
-    assert sorted(snapshot(tmp_path)) == ["klas-5a.ics", "school.ics"]
+    assert sorted(snapshot(tmp_path)) == ["index.csv", "klas-5a.ics", "school.ics"]
 
 
 def test_unknown_per_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
 from support import DUIF, EXAMPLES, OKG, YEAR, check_golden
 from typer.testing import CliRunner
 
@@ -108,3 +110,50 @@ def test_help_names_the_options(runner: CliRunner) -> None:
     assert result.exit_code == 0
     for option in ("--rules", "--schooljaar", "--html", "--force", "--rooster", "--klassen"):
         assert option in result.stdout
+
+
+def words(text: str) -> set[str]:
+    """Every word on screen, box-drawing characters and spaces as separators, case folded."""
+    return {w.casefold() for w in re.split(r"[\s\u2500-\u257f]+", text) if w}
+
+
+@pytest.mark.parametrize("columns", ["80", "100", "120"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--rules", str(DUIF)],
+        ["--rules", str(OKG)],
+        ["--rules", str(DUIF), "--rooster", str(EXAMPLES / "school.csv")],
+    ],
+    ids=["duif", "ouder-kindgesprekken", "duif-school"],
+)
+def test_a_narrow_terminal_cuts_no_word(runner: CliRunner, args: list[str], columns: str) -> None:
+    """Issue 19.5: at 80 columns no "Septe/mber"; every word on screen is a whole word of
+    the overview as a terminal wide enough for everything shows it."""
+    command = ["overzicht", "-j", YEAR, *args]
+    wide = runner.invoke(app, command, env={"COLUMNS": "1000", "NO_COLOR": "1"})
+    narrow = runner.invoke(app, command, env={"COLUMNS": columns, "NO_COLOR": "1"})
+    assert wide.exit_code == narrow.exit_code == 0, narrow.output
+    assert all(len(line) <= int(columns) for line in narrow.stdout.splitlines())
+    cut = words(narrow.stdout) - words(wide.stdout)
+    assert not cut, sorted(cut)
+    for word in ("September", "Legenda:"):
+        assert word in narrow.stdout
+
+
+def test_the_word_check_sees_a_cut_word(runner: CliRunner) -> None:
+    """The check above fails on what the grid did before: folded words at 80 columns."""
+    wide = runner.invoke(app, ["overzicht", "-j", YEAR, "--rules", str(DUIF)], env=WIDE)
+    assert {"septe", "mber"} & words(wide.stdout) == set()
+    assert words("│ Septe │\n│ mber  │") - words(wide.stdout) == {"septe", "mber"}
+
+
+def test_a_narrow_terminal_shows_a_block_per_group(runner: CliRunner) -> None:
+    result = runner.invoke(
+        app, ["overzicht", "-j", YEAR, "--rules", str(DUIF)], env={"COLUMNS": "80"}
+    )
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    blocks = [line.strip() for line in lines if line.startswith("Groep ")]
+    assert blocks == ["Groep 1", "Groep 2", "Groep 3", "Groep 4 t/m 6", "Groep 7", "Groep 8"]
+    assert any(re.match(r"September +● Startgesprek kleuters", line) for line in lines)

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -128,10 +129,50 @@ def test_csv_is_for_dutch_excel(runner: CliRunner, tmp_path: Path) -> None:
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][0] == "Gesprek"
-    names = [row[1] for row in rows[1:]]
+    assert rows[0][0] == "Naam"
+    names = [row[0] for row in rows[1:]]
     assert "'=HYPERLINK(1) van Dam" in names
     assert not any(cell.startswith("=") for row in rows for cell in row)
+
+
+def test_csv_columns_excel_reads_as_dates_and_times(runner: CliRunner) -> None:
+    """Issue 19.3: who and when first; Datum dd-mm-jjjj, Begin/Eind uu:mm; the school's gezin
+    number; Huishouden only where parents live apart (groep5: Daniëlle Çelik)."""
+    args = ["plan", str(EXAMPLES / "groep5.csv"), "-r", str(DUIF), "-j", YEAR, "-f", "csv"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff")), delimiter=";"))
+    assert list(rows[0])[:6] == ["Naam", "Klas", "Groep", "Datum", "Begin", "Eind"]
+    items = {i["id"]: i for i in run_json(runner, str(EXAMPLES / "groep5.csv"), "-r", str(DUIF))}
+    slotted = [r for r in rows if r["Begin"]]
+    assert len(slotted) == sum(1 for i in items.values() if i["start"])
+    for row in slotted:
+        assert re.fullmatch(r"\d\d-\d\d-2\d{3}", row["Datum"])
+        assert re.fullmatch(r"\d\d:\d\d", row["Begin"]) and re.fullmatch(r"\d\d:\d\d", row["Eind"])
+    amira = next(r for r in rows if r["Naam"] == "Amira Kaya" and r["Gesprek"] == "Startgesprek")
+    assert (amira["Gezin"], amira["Leerlingnummer"], amira["Huishouden"]) == ("1004", "15027", "")
+    two = [r for r in rows if r["Naam"] == "Daniëlle Çelik" and r["Gesprek"] == "Startgesprek"]
+    assert [r["Huishouden"] for r in two] == ["1", "2"]
+    assert not any(r["Gezin"].startswith("g-") for r in rows)
+
+
+def test_csv_without_two_households_has_no_huishouden_column(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    roster = tmp_path / "r.csv"
+    lines = MINI.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(";")
+    at = header.index("huishoudens")
+    rows = [line.split(";") for line in lines[1:]]
+    assert any(row[at] == "2" for row in rows)
+    roster.write_text(
+        "\n".join([lines[0], *(";".join([*r[:at], "1", *r[at + 1 :]]) for r in rows)]) + "\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["plan", str(roster), "-r", str(DUIF), "-j", YEAR, "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    header = result.stdout.lstrip("\ufeff").splitlines()[0].split(";")
+    assert "Huishouden" not in header and header[3:6] == ["Datum", "Begin", "Eind"]
 
 
 def test_markdown_has_a_section_per_round(runner: CliRunner) -> None:

@@ -14,7 +14,7 @@ from support import DATA, DUIF, EXAMPLES, YEAR
 from typer.testing import CliRunner
 
 from gesprekken_cli.cli import app
-from gesprekken_cli.roster import xlsx as roster_xlsx
+from gesprekken_cli.roster import workbook as roster_xlsx
 
 
 def plan_json(runner: CliRunner, roster: Path, *extra: str) -> list[dict[str, object]]:

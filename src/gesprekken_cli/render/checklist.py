@@ -11,7 +11,7 @@ from datetime import date
 
 from gesprekken_cli.checklist import Checklist, PupilRow, Slot, TaskLine, join_nl
 from gesprekken_cli.output import unique_names
-from gesprekken_cli.render.excel import excel_csv
+from gesprekken_cli.render.excel import date_cell, excel_csv, family_number, time_cell
 
 FORMATS = ("md", "html", "csv")
 _DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
@@ -220,50 +220,51 @@ def _md_block(cl: Checklist, block: Sequence[PupilRow]) -> list[str]:
 # --- CSV ---
 
 
+# Who and when first, then what is ticked and filled in, then what is the same on every row:
+# the columns to work with fit an A4 page in landscape when Excel prints the file as it opens.
+# One row per appointment: a pupil whose parents live apart has a row per household.
+
+
 def csv_header(cl: Checklist) -> list[str]:
-    head = [
-        "Gesprek",
-        "Schooljaar",
-        "Leerkracht(en)",
-        "Klas",
-        "Groep",
-        "Leerlingnummer",
-        "Naam",
-        "Gezin",
-        "Samen met",
-        "Afspraak",
-        "Periode",
-        "Kind aanwezig",
-    ]
+    head = ["Naam", "Klas", "Datum", "Begin", "Eind", "Kind aanwezig", "Samen met"]
     if cl.on_request:
         head += ["Verzoek in rooster", "Datum verzoek", "Verzoek door"]
-    return head + [t[0].upper() + t[1:] for t in cl.ticks] + ["Opmerking"]
+    head += [t[0].upper() + t[1:] for t in cl.ticks]
+    head += ["Opmerking", "Groep", "Leerlingnummer", "Gezin"]
+    if _two_households(cl):
+        head.append("Huishouden")
+    return [*head, "Van", "Tot", "Gesprek", "Schooljaar", "Leerkracht(en)"]
+
+
+def _two_households(cl: Checklist) -> bool:
+    return any(len(row.slots) > 1 for row in cl.rows)
 
 
 def csv_rows(cl: Checklist) -> list[list[object]]:
+    households = _two_households(cl)
     rows: list[list[object]] = []
     for block in cl.blocks():
         for row in block:
-            others = [r.name for r in block if r is not row]
-            line: list[object] = [
-                cl.title,
-                cl.school_year,
-                cl.teacher_text,
-                row.class_name,
-                row.grade,
-                row.pupil_id,
-                row.name,
-                row.family_id or "",
-                ", ".join(others),
-                appointment_text(row),
-                window_text(
-                    min(s.first_day for s in row.slots), max(s.last_day for s in row.slots)
-                ),
-                "ja" if row.child_present else "nee",
-            ]
-            if cl.on_request:
-                line += ["ja" if row.requested else "", "", ""]
-            rows.append(line + ["" for _ in cl.ticks] + ["; ".join(row_notes(cl, row))])
+            others = ", ".join(r.name for r in block if r is not row)
+            for slot in row.slots:
+                line: list[object] = [
+                    row.name,
+                    row.class_name,
+                    date_cell(slot.start),
+                    time_cell(slot.start),
+                    time_cell(slot.end),
+                    "ja" if row.child_present else "nee",
+                    others,
+                ]
+                if cl.on_request:
+                    line += ["ja" if row.requested else "", "", ""]
+                notes = "; ".join(row_notes(cl, row))
+                line += ["" for _ in cl.ticks] + [notes, row.grade, row.pupil_id]
+                line.append(family_number(row.family_id))
+                if households:
+                    line.append(slot.household or "")
+                line += [date_cell(slot.first_day), date_cell(slot.last_day)]
+                rows.append([*line, cl.title, cl.school_year, cl.teacher_text])
     return rows
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -22,3 +23,28 @@ def excel_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     for row in rows:
         writer.writerow(["" if cell is None else neutralise(str(cell)) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+# Cells Dutch Excel reads as a date and a time (nl-NL: d-m-jjjj, u:mm) when it opens the file,
+# so a column sorts and filters as dates; the same text on paper as on screen.
+
+
+def date_cell(day: date | datetime | None) -> str:
+    """``07-09-2026`` (dd-mm-jjjj); empty for no date."""
+    return "" if day is None else f"{day:%d-%m-%Y}"
+
+
+def time_cell(moment: datetime | None) -> str:
+    """``15:25`` (uu:mm); empty for no time."""
+    return "" if moment is None else f"{moment:%H:%M}"
+
+
+def family_number(family_id: str | None) -> str:
+    """The gezin number as the school wrote it in the roster (``g-2003`` → ``2003``).
+
+    Siblings linked only by a shared parent e-mail have a key the tool made (``f-…``), not a
+    number the school knows: their cell stays empty (the plan's JSON keeps the key).
+    """
+    if family_id is None or not family_id.startswith("g-"):
+        return ""
+    return family_id[2:]

@@ -3,28 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from gesprekken_cli.expand import Conversation
-from gesprekken_cli.render.excel import excel_csv
+from gesprekken_cli.render.excel import date_cell, excel_csv, family_number, time_cell
 
 STATUS_NL = {"verplicht": "verplicht", "facultatief": "facultatief", "op_verzoek": "op verzoek"}
+# Who and when first, long text last: the first columns fit an A4 page in landscape as Excel
+# prints the file when it is opened as is. ``Datum``/``Begin``/``Eind`` are cells Dutch Excel
+# reads as a date and times; ``Van``/``Tot`` the window when there is no slot yet.
 HEADER = (
-    "Gesprek",
     "Naam",
-    "Leerlingnummer",
     "Klas",
     "Groep",
-    "Gezin",
-    "Status",
-    "Kind aanwezig",
-    "Deelnemers",
+    "Datum",
+    "Begin",
+    "Eind",
+    "Gesprek",
     "Leerkracht(en)",
+    "Kind aanwezig",
+    "Gezin",
+    "Leerlingnummer",
+    "Status",
     "Van",
     "Tot",
-    "Start",
-    "Eind",
+    "Deelnemers",
     "Voorbereiding",
+    "Opmerking",
 )
+HOUSEHOLD_AFTER = "Gezin"  # the ``Huishouden`` column, only in a plan where parents live apart
 
 
 def when_text(c: Conversation) -> str:
@@ -41,28 +48,48 @@ def tasks_text(c: Conversation) -> str:
     )
 
 
+def day_of(c: Conversation) -> date | None:
+    """The day of the appointment: its slot, or a window of one day (a meeting's date)."""
+    if c.start is not None:
+        return c.start.date()
+    return c.first_day if c.first_day == c.last_day else None
+
+
 def _row(c: Conversation) -> list[object]:
     return [
-        c.type_name,
         c.name,
-        c.pupil_id or "",
         c.class_name or "",
         c.grade if c.grade is not None else "/".join(map(str, c.grades)),
-        c.family_id or "",
-        STATUS_NL.get(c.status, c.status),
-        "ja" if c.child_present else "nee",
-        ", ".join(c.participants),
+        date_cell(day_of(c)),
+        time_cell(c.start),
+        time_cell(c.end),
+        c.type_name,
         ", ".join(c.teachers),
-        c.first_day.strftime("%d-%m-%Y"),
-        c.last_day.strftime("%d-%m-%Y"),
-        c.start.strftime("%d-%m-%Y %H:%M") if c.start else "",
-        c.end.strftime("%d-%m-%Y %H:%M") if c.end else "",
+        "ja" if c.child_present else "nee",
+        family_number(c.family_id),
+        c.pupil_id or "",
+        STATUS_NL.get(c.status, c.status),
+        date_cell(c.first_day),
+        date_cell(c.last_day),
+        ", ".join(c.participants),
         tasks_text(c),
+        c.note,
     ]
 
 
 def render_csv(conversations: Sequence[Conversation]) -> bytes:
-    return excel_csv(HEADER, (_row(c) for c in conversations))
+    """One row per conversation; ``Huishouden`` (1, 2) only when some parents live apart."""
+    if not any(c.household for c in conversations):
+        return excel_csv(HEADER, (_row(c) for c in conversations))
+    at = HEADER.index(HOUSEHOLD_AFTER) + 1
+    header = (*HEADER[:at], "Huishouden", *HEADER[at:])
+    rows = (_with(_row(c), at, c.household or "") for c in conversations)
+    return excel_csv(header, rows)
+
+
+def _with(row: list[object], at: int, value: object) -> list[object]:
+    row.insert(at, value)
+    return row
 
 
 def _md_cell(value: object) -> str:

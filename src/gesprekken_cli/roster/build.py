@@ -17,7 +17,7 @@ from gesprekken_cli.errors import Problem, RosterError
 from gesprekken_cli.model import Klass, Pupil, Roster, Teacher
 from gesprekken_cli.roster.checks import CHECKS
 from gesprekken_cli.roster.classes import roster_classes
-from gesprekken_cli.roster.headers import map_header
+from gesprekken_cli.roster.headers import map_header, shown
 from gesprekken_cli.roster.households import family_ids
 from gesprekken_cli.roster.sheet import Sheet
 from gesprekken_cli.roster.table import Columns, Row
@@ -157,7 +157,7 @@ def _field_count(header: Sequence[str], row: int, cells: Sequence[str], source: 
     width = len(header)
     if len(cells) < width:
         # the first column without a value: where the row ran short
-        at, key = len(cells) + 1, header[len(cells)].strip()
+        at, key = len(cells) + 1, shown(header[len(cells)])
         detail = f"kolom {key!r} en verder ontbreken"
     else:
         at, key = width + 1, ""

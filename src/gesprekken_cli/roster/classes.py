@@ -15,7 +15,7 @@ from typing import Any
 from gesprekken_cli.errors import Problem, RosterError, quote
 from gesprekken_cli.model import Klass, Teacher
 from gesprekken_cli.roster.csvtable import csv_table
-from gesprekken_cli.roster.headers import ALIASES, header_key
+from gesprekken_cli.roster.headers import ALIASES, header_key, shown
 from gesprekken_cli.roster.table import Columns
 from gesprekken_cli.roster.teachers import parse_teachers, parse_workdays
 from gesprekken_cli.roster.text import read_file
@@ -64,7 +64,7 @@ def _classes_from_csv(raw: bytes, source: str) -> tuple[Klass, ...]:
         if canon and canon not in col:
             col[canon] = index
     if "klas" not in col:
-        found = ", ".join(cell.strip() for cell in header if cell.strip()) or "(geen)"
+        found = ", ".join(shown(cell) for cell in header if cell.strip()) or "(geen)"
         raise RosterError(
             [
                 Problem(

@@ -125,6 +125,8 @@ def parse_xml(raw: bytes, source: str) -> Node:
     import defusedxml.sax
     from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
+    from gesprekken_cli.i18n import xml_error
+
     if len(raw) > MAX_BYTES:
         raise RosterError(
             [
@@ -149,7 +151,7 @@ def parse_xml(raw: bytes, source: str) -> Node:
             [
                 Problem(
                     source,
-                    f"geen geldige XML: {exc.getMessage()}",
+                    f"geen geldige XML: {xml_error(exc.getMessage())}",
                     line=exc.getLineNumber(),
                     column=(exc.getColumnNumber() or 0) + 1,
                     code="edexml.malformed",

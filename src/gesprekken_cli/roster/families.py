@@ -21,7 +21,7 @@ from gesprekken_cli.errors import Problem, RosterError
 from gesprekken_cli.model import Klass
 from gesprekken_cli.roster.classes import read_classes
 from gesprekken_cli.roster.csvtable import csv_table
-from gesprekken_cli.roster.headers import canonical, map_header
+from gesprekken_cli.roster.headers import canonical, map_header, shown
 from gesprekken_cli.roster.table import Columns, Row
 from gesprekken_cli.roster.text import read_file
 
@@ -85,11 +85,11 @@ def _families_csv(raw: bytes, path: Path) -> Families:
         if canon in JOINED or canon == "leerlingnummer":
             col.setdefault(canon, index)
         elif cell.strip():
-            ignored.append(cell.strip())
+            ignored.append(shown(cell))
     if "leerlingnummer" not in col:
         if any(canonical(cell) == "klas" for cell in header):
             return Families(source, classes=read_classes(path))
-        found = ", ".join(cell.strip() for cell in header if cell.strip()) or "(geen)"
+        found = ", ".join(shown(cell) for cell in header if cell.strip()) or "(geen)"
         raise RosterError(
             [
                 Problem(

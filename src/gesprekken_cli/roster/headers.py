@@ -73,6 +73,12 @@ def normalise_header(text: str) -> str:
     return _SPACES.sub(" ", text.replace("\ufeff", "").lower().translate(_DROP)).strip()
 
 
+def shown(cell: str) -> str:
+    """A header cell for a message: stripped, at most 80 characters of it."""
+    cell = cell.strip()
+    return cell if len(cell) <= 80 else cell[:80] + "…"
+
+
 def header_key(text: str) -> str:
     """:func:`normalise_header` without spaces: the key names are compared on."""
     return normalise_header(text).replace(" ", "")
@@ -121,7 +127,7 @@ def map_header(
             continue
         found = own.get(key) or ALIAS_INDEX.get(key)
         if found is None:
-            unknown.append(cell.strip())
+            unknown.append(shown(cell))
         elif found in columns:
             warnings.append(
                 Problem(
@@ -130,7 +136,7 @@ def map_header(
                     f" betekenen allebei {found}; de eerste wordt gebruikt",
                     line=header_row,
                     column=index + 1,
-                    key=cell.strip(),
+                    key=shown(cell),
                     code="roster.duplicate-column",
                     severity="warning",
                 )
@@ -158,7 +164,7 @@ def _require(header: Sequence[str], columns: Mapping[str, int], source: str, row
     if "groep" not in columns and "klas" not in columns:
         missing.append("klas' of 'groep")
     if missing:
-        found = ", ".join(cell.strip() for cell in header if cell.strip()) or "(geen)"
+        found = ", ".join(shown(cell) for cell in header if cell.strip()) or "(geen)"
         word = "kolom" if len(missing) == 1 else "kolommen"
         verb = "ontbreekt" if len(missing) == 1 else "ontbreken"
         names = ", ".join(f"'{name}'" for name in missing)

@@ -1,7 +1,7 @@
 """The roster package's entry: read a roster in whatever form the school has it.
 
-The form is found by content, not by extension: a zip is an .xlsx workbook, XML is an
-EDEXML export, an OLE file is an encrypted (or old .xls) workbook, anything else is CSV.
+The form is found by content, not by extension: a zip is an .xlsx or .ods workbook, an OLE
+file an .xls workbook (or an encrypted one), XML an EDEXML export, anything else CSV.
 A classes file and a families file add what the export lacks (see :mod:`families`).
 """
 
@@ -19,16 +19,20 @@ from gesprekken_cli.roster.build import roster_from_table
 from gesprekken_cli.roster.classes import merge_classes, read_classes
 from gesprekken_cli.roster.csvtable import csv_table
 from gesprekken_cli.roster.families import Families, join_table, read_families, relocate_joined
+from gesprekken_cli.roster.headers import map_header
 from gesprekken_cli.roster.table import Columns, Table
 from gesprekken_cli.roster.text import read_file
 
-Kind = Literal["csv", "xlsx", "edexml", "ole"]
+Kind = Literal["csv", "xlsx", "ods", "xls", "edexml"]
 KIND_NAMES: dict[str, str] = {
     "csv": "CSV",
     "xlsx": "Excel (.xlsx)",
+    "ods": "OpenDocument (.ods)",
+    "xls": "Excel (.xls)",
     "edexml": "EDEXML",
-    "ole": "versleuteld Excel",
 }
+WORKBOOKS = ("xlsx", "ods", "xls")
+_ODS_HEAD = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
 SIDECARS = (".gezinnen.yaml", ".gezinnen.yml", ".gezinnen.csv")
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
@@ -62,9 +66,9 @@ class RosterImport:
 def roster_kind(head: bytes) -> Kind:
     """What the first bytes of a roster file say it is."""
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return "xlsx"
+        return "ods" if head.startswith(_ODS_HEAD, 30) else "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "ole"
+        return "xls"
     text = head
     if text.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = head.decode("utf-16", errors="ignore").encode("utf-8")
@@ -102,16 +106,18 @@ def load_roster(source: RosterSource) -> RosterImport:
     base: tuple[Klass, ...] = ()
     school_year = ""
     edex = None
+    book = None
     if kind == "edexml":
         from gesprekken_cli.roster.edexml import edexml_table, parse_xml
 
         edex = edexml_table(parse_xml(raw, name), name)
         table, school_year, base, header_map = edex.table, edex.school_year, edex.classes, None
         warnings.extend(edex.warnings)
-    elif kind in ("xlsx", "ole"):
-        from gesprekken_cli.roster.xlsx import xlsx_table
+    elif kind in WORKBOOKS:
+        from gesprekken_cli.roster.workbook import workbook_table
 
-        table = xlsx_table(raw, name, source.sheet)
+        book = workbook_table(raw, name, source.sheet)
+        table = book.table
     else:
         table = csv_table(raw, name, columns=families is None)
     classes = merge_classes(
@@ -124,6 +130,8 @@ def load_roster(source: RosterSource) -> RosterImport:
             from gesprekken_cli.roster.edexml import relocate
 
             error = relocate(error, edex, name)
+        if book is not None and source.sheet is None and len(book.sheets) > 1:
+            error.problems.extend(_other_sheets(error, raw, book.sheet, book.sheets, name))
         raise error from None
     if kind == "edexml" and not any(p.family_id for p in result.pupils):
         warnings.append(
@@ -139,6 +147,28 @@ def load_roster(source: RosterSource) -> RosterImport:
     return RosterImport(
         result, kind, str(families_file) if families_file is not None else None, school_year
     )
+
+
+NOT_A_ROSTER = frozenset({"roster.missing-column", "roster.no-rows"})
+
+
+def _other_sheets(
+    error: RosterError, raw: bytes, first: str, sheets: tuple[str, ...], name: str
+) -> list[Problem]:
+    """The hint to use --blad when the first sheet's table is no roster, naming the first
+    of the next few sheets whose header has the required columns."""
+    if not any(p.code in NOT_A_ROSTER and p.file == name for p in error.problems):
+        return []
+    from gesprekken_cli.roster.workbook import other_sheets_hint, workbook_table
+
+    for sheet in [sheet for sheet in sheets if sheet != first][:5]:
+        try:
+            table = workbook_table(raw, name, sheet).table
+            map_header(table.header, name, None, table.header_row, [])
+        except RosterError:
+            continue
+        return [other_sheets_hint(name, first, sheets, sheet)]
+    return [other_sheets_hint(name, first, sheets)]
 
 
 def _normalise(

@@ -47,6 +47,8 @@ _PROTOCOL = 5
 _SOURCES = (
     "rules/__init__.py",
     "rules/model.py",
+    "rules/school.py",
+    "rules/base.py",
     "rules/values.py",
     "rules/validate.py",
     "rules/yaml.py",
@@ -70,12 +72,15 @@ _DAMAGED = (
 
 
 def _allowed() -> frozenset[tuple[str, str]]:
-    """The only globals a cached cycle may name: the model's classes, ``date`` and ``time``."""
-    models = {
-        (model.__name__, name)
-        for name, value in vars(model).items()
-        if isinstance(value, type) and issubclass(value, model.RulesModel)
-    }
+    """The only globals a cached cycle may name: the rules model's classes (in
+    ``rules.model``, ``rules.school`` and ``rules.base``), ``date`` and ``time``."""
+    models: set[tuple[str, str]] = set()
+    todo: list[type] = [model.RulesModel]
+    while todo:
+        cls = todo.pop()
+        if cls.__module__.startswith("gesprekken_cli.rules."):
+            models.add((cls.__module__, cls.__qualname__))
+        todo.extend(cls.__subclasses__())
     return frozenset(models | {("datetime", "date"), ("datetime", "time")})
 
 

@@ -3,7 +3,9 @@
 :func:`gesprekken_cli.rules.validate.check_rules` reads and validates a rules file into a
 frozen :class:`Cycle`; every fault comes back at once, each with the line and column of its
 YAML node. The model is also the source of ``gesprekken schema`` (JSON Schema for editors).
-The field types (months, grades, times) live in :mod:`gesprekken_cli.rules.values`.
+The field types (months, grades, times) live in :mod:`gesprekken_cli.rules.values`, the
+school and its calendar in :mod:`gesprekken_cli.rules.school`, the base class in
+:mod:`gesprekken_cli.rules.base`. Every key has a Dutch ``description`` and ``examples``.
 
 Start-up matters here (every ``plan`` imports this module, also when the validated rules come
 from :mod:`gesprekken_cli.rules.cache`): the models are built lazily (``defer_build``),
@@ -12,23 +14,25 @@ annotations are real objects rather than strings pydantic would have to evaluate
 """
 
 import re
-from datetime import date, time
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
     Tag,
-    field_validator,
+    WithJsonSchema,
     model_validator,
 )
 
+from gesprekken_cli.rules.base import RulesModel as RulesModel  # re-exported for the cache
+from gesprekken_cli.rules.base import Span, without_docstring
+from gesprekken_cli.rules.school import Event, School, StudyDayRule, YearData
+from gesprekken_cli.rules.school import TimeRange as TimeRange  # re-exported: expand, schedule
 from gesprekken_cli.rules.values import (
-    ALL_GRADES,
-    WEEKDAY_KEYS,
+    MONTH_SCHEMA,
+    MONTHS_SCHEMA,
     Audience,
     ClockTime,
     DayPart,
@@ -46,169 +50,49 @@ from gesprekken_cli.rules.values import (
     Who,
     YesNo,
     as_list,
-    grade,
-    one_or_more,
     time_kind,
 )
 
 
-class RulesModel(BaseModel):
-    """The base of every rules model: frozen, no unknown keys, built on first use."""
+def _one_or_a_list(name: str) -> Any:
+    """In the JSON schema: key ``name`` takes one item as well as a list (``as_list``)."""
 
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
-    )
+    def extra(schema: dict[str, Any]) -> None:
+        without_docstring(schema)
+        field = schema["properties"][name]
+        words = {
+            key: field.pop(key) for key in ("description", "examples", "title") if key in field
+        }
+        schema["properties"][name] = {"anyOf": [field["items"], field], **words}
 
-
-class _Span(RulesModel):
-    """A ``begin`` and ``eind`` on one day: begin must come first (either may be unset)."""
-
-    @model_validator(mode="after")
-    def _order(self) -> Self:
-        begin, end = getattr(self, "begin", None), getattr(self, "eind", None)
-        if begin and end and begin >= end:
-            raise ValueError(f"begin {begin:%H.%M} ligt niet voor eind {end:%H.%M}")
-        return self
+    return extra
 
 
-class TimeRange(_Span):
-    """A part of the day: ``begin`` and ``eind`` (either may be left to the default)."""
-
-    begin: ClockTime | None = None
-    eind: ClockTime | None = None
-
-
-class SchoolHours(_Span):
-    begin: ClockTime
-    eind: ClockTime
-
-
-class ConversationTimes(RulesModel):
-    """Default times per part of the day; ``na_schooltijd`` starts when school ends."""
-
-    na_schooltijd: TimeRange = TimeRange.model_construct(eind=time(17, 0))
-    avond: TimeRange = TimeRange.model_construct(begin=time(19, 0), eind=time(21, 0))
-    ochtend: TimeRange = TimeRange.model_construct(begin=time(8, 30), eind=time(9, 30))
-    schooltijd: TimeRange = TimeRange.model_construct()
-
-
-class ChildPresentRule(RulesModel):
-    """School-wide rule: the child attends from ``vanaf_maand`` of ``vanaf_groep`` on."""
-
-    vanaf_groep: Annotated[int, BeforeValidator(grade)]
-    vanaf_maand: Month = 8
-
-
-def _default_hours() -> dict[int, SchoolHours]:
-    return {
-        day: SchoolHours.model_construct(begin=time(8, 30), eind=time(14, 30)) for day in range(5)
+def _month_alias(schema: dict[str, Any]) -> None:
+    """In the JSON schema: ``maand`` is another way to write ``maanden`` (``_month_alias``)."""
+    without_docstring(schema)
+    schema["properties"]["maand"] = {
+        "anyOf": [MONTH_SCHEMA, {"type": "array", "minItems": 1, "items": MONTH_SCHEMA}],
+        "description": "In deze maand (of: maanden).",
+        "examples": ["november"],
     }
 
 
-class School(RulesModel):
-    naam: str = Field(min_length=1)
-    regio: Literal["noord", "midden", "zuid"]
-    locatie: str = ""
-    schooltijden: dict[Weekday, SchoolHours] = Field(default_factory=_default_hours)
-    gesprekstijden: ConversationTimes = ConversationTimes.model_construct()
-    pauze_minuten: int = Field(default=0, ge=0, le=120)
-    max_gesprekken_per_dag: int | None = Field(default=None, ge=1, le=100)
-    max_wachttijd_gezin_minuten: int = Field(default=15, ge=0, le=240)
-    # A pupil who starts mid-year gets a round's conversation only this many school weeks on.
-    na_start_weken: int = Field(default=4, ge=0, le=20)
-    # More talks than this on one day for one teacher: a break (lunch or tea) in between.
-    max_zonder_pauze: int = Field(default=8, ge=1, le=100)
-    lange_pauze_minuten: int = Field(default=30, ge=5, le=120)
-    kind_aanwezig: ChildPresentRule | None = None
-    bevrijdingsdag_vrij: bool = False
-    goede_vrijdag_vrij: bool = True
-    herinneringen_minuten: list[Annotated[int, Field(ge=0, le=40320)]] = []
-    domein: str = Field(default="gesprekken.invalid", pattern=r"^[A-Za-z0-9.-]+$")
-
-    @field_validator("schooltijden")
-    @classmethod
-    def _every_school_day(cls, hours: dict[int, SchoolHours]) -> dict[int, SchoolHours]:
-        missing = [WEEKDAY_KEYS[day] for day in range(5) if day not in hours]
-        if missing:
-            raise ValueError(f"schooltijden ontbreken voor {', '.join(missing)}")
-        return hours
-
-
-class Event(RulesModel):
-    """A named moment in the year another conversation can follow (e.g. IEP middenscreening)."""
-
-    id: Ident
-    naam: str
-    maand: Month
-
-
-class StudyDayRule(RulesModel):
-    """A named studiedag; its date per school year lives under ``schooljaren``."""
-
-    id: Ident
-    naam: str
-    groepen: Grades = ALL_GRADES
-    maand: Month | None = None
-
-
-class Period(RulesModel):
-    van: date
-    tot: date
-    naam: str = ""
-
-    @model_validator(mode="after")
-    def _order(self) -> "Period":
-        if self.tot < self.van:
-            raise ValueError(f"tot {self.tot.isoformat()} ligt voor van {self.van.isoformat()}")
-        return self
-
-
-class DayOffRule(RulesModel):
-    naam: str
-    datum: date | None = None
-    van: date | None = None
-    tot: date | None = None
-
-    @model_validator(mode="after")
-    def _one_form(self) -> "DayOffRule":
-        if (self.datum is None) == (self.van is None):
-            raise ValueError("geef óf 'datum', óf 'van' en 'tot'")
-        if self.van is not None and (self.tot is None or self.tot < self.van):
-            raise ValueError("'tot' ontbreekt of ligt voor 'van'")
-        return self
-
-    @property
-    def start(self) -> date:
-        return self.datum or self.van or date.min
-
-    @property
-    def end(self) -> date:
-        return self.datum or self.tot or date.min
-
-
-class YearData(RulesModel):
-    """School-year data: own advisory vacations, extra days off, studiedag and event dates."""
-
-    herfstvakantie: Period | None = None
-    voorjaarsvakantie: Period | None = None
-    vrije_dagen: list[DayOffRule] = []
-    studiedagen: dict[str, date] = {}
-    gebeurtenissen: dict[str, date] = {}
-    # A group meeting's date this year, per type id; a list gives one date per round.
-    bijeenkomsten: dict[str, Annotated[list[date], BeforeValidator(one_or_more)]] = {}
-
-
-class Weekly(_Span):
-    dag: Weekday
-    begin: ClockTime
-    eind: ClockTime
+class Weekly(Span):
+    dag: Weekday = Field(description="Schooldag van de week.", examples=["dinsdag"])
+    begin: ClockTime = Field(description="Begintijd (uu.mm).", examples=["8.20"])
+    eind: ClockTime = Field(description="Eindtijd (uu.mm).", examples=["8.40"])
 
 
 class WeeksBeforeStart(RulesModel):
     """Window relative to a new pupil's own start date, in weeks before it (``van`` ≥ ``tot``)."""
 
-    van: int = Field(ge=0, le=26)
-    tot: int = Field(ge=0, le=26)
+    van: int = Field(
+        ge=0, le=26, description="Vanaf zoveel weken voor de startdatum.", examples=[6]
+    )
+    tot: int = Field(
+        ge=0, le=26, description="Tot zoveel weken voor de startdatum (≤ van).", examples=[5]
+    )
 
     @model_validator(mode="after")
     def _order(self) -> "WeeksBeforeStart":
@@ -223,15 +107,56 @@ class WeeksBeforeStart(RulesModel):
 class When(RulesModel):
     """When a round happens. Anchors combine: ``maanden`` + ``na`` = those months, after ``na``."""
 
-    maanden: list[Month] | None = Field(default=None, min_length=1)
-    na_weken_onderwijs: int | None = Field(default=None, ge=0, le=40)
-    weken: int | None = Field(default=None, ge=1, le=40)
-    weken_voor_start: WeeksBeforeStart | None = None
-    studiedag: Ident | None = None
-    uitloop_dagen: int | None = Field(default=None, ge=1, le=20)
-    wekelijks: Weekly | None = None
-    na: Ident | None = None
-    altijd: bool = False
+    model_config = ConfigDict(json_schema_extra=_month_alias)
+
+    maanden: Annotated[list[Month] | None, WithJsonSchema(MONTHS_SCHEMA)] = Field(
+        default=None,
+        min_length=1,
+        description="In een van deze maanden (ook als tekst: maart/april).",
+        examples=[["maart", "april"]],
+    )
+    na_weken_onderwijs: int | None = Field(
+        default=None,
+        ge=0,
+        le=40,
+        description="Na zoveel weken onderwijs (0 = de eerste weken van het schooljaar).",
+        examples=[3],
+    )
+    weken: int | None = Field(
+        default=None,
+        ge=1,
+        le=40,
+        description="Binnen zoveel weken (bij na_weken_onderwijs).",
+        examples=[3],
+    )
+    weken_voor_start: WeeksBeforeStart | None = Field(
+        default=None,
+        description="Weken voor de eigen startdatum van een nieuwe leerling.",
+        examples=[{"van": 6, "tot": 5}],
+    )
+    studiedag: Ident | None = Field(
+        default=None,
+        description="Op deze studiedag (id uit studiedagen).",
+        examples=["studiedag-groep-8"],
+    )
+    uitloop_dagen: int | None = Field(
+        default=None,
+        ge=1,
+        le=20,
+        description="Wat op de studiedag niet past: na schooltijd in zoveel schooldagen erna.",
+        examples=[5],
+    )
+    wekelijks: Weekly | None = Field(
+        default=None,
+        description="Elke week op deze dag en tijd, niet in vakanties (de inloop).",
+        examples=[{"dag": "dinsdag", "begin": "8.20", "eind": "8.40"}],
+    )
+    na: Ident | None = Field(
+        default=None,
+        description="Na deze gebeurtenis of dit andere gesprek (id).",
+        examples=["middenscreening-iep"],
+    )
+    altijd: bool = Field(default=False, description="Het hele jaar, op verzoek.", examples=[True])
 
     @model_validator(mode="before")
     @classmethod
@@ -275,13 +200,25 @@ class When(RulesModel):
 class Task(RulesModel):
     """A preparation (or follow-up) task with its offset from the round."""
 
-    taak: str = Field(min_length=1)
-    soort: TaskKind = "overig"
-    wie: Who = "leerkracht"
-    dagen_voor: int | None = Field(default=None, ge=0, le=180)
-    weken_voor: int | None = Field(default=None, ge=0, le=26)
-    dagen_na: int | None = Field(default=None, ge=0, le=180)
-    kanaal: str = ""
+    taak: str = Field(
+        min_length=1, description="Wat er moet gebeuren.", examples=["Startformulier invullen"]
+    )
+    soort: TaskKind = Field(
+        default="overig", description="Soort taak.", examples=["uitnodiging", "formulier"]
+    )
+    wie: Who = Field(default="leerkracht", description="Wie de taak doet.", examples=["ouders"])
+    dagen_voor: int | None = Field(
+        default=None, ge=0, le=180, description="Zoveel dagen voor het gesprek.", examples=[14]
+    )
+    weken_voor: int | None = Field(
+        default=None, ge=0, le=26, description="Zoveel weken voor het gesprek.", examples=[1]
+    )
+    dagen_na: int | None = Field(
+        default=None, ge=0, le=180, description="Zoveel dagen na het gesprek.", examples=[7]
+    )
+    kanaal: str = Field(
+        default="", description="Waar de taak gebeurt.", examples=["Social Schools", "Parnassys"]
+    )
 
     @model_validator(mode="after")
     def _one_offset(self) -> "Task":
@@ -307,30 +244,113 @@ class Task(RulesModel):
 
 
 class ConversationType(RulesModel):
-    id: Ident
-    naam: str = Field(min_length=1)
-    doel: list[str] = []
-    beschrijving: str = ""
-    groepen: Grades
-    wanneer: Annotated[list[When], BeforeValidator(as_list), Field(min_length=1)]
-    status: Status
-    op_verzoek_van: list[Requester] = []
-    deelnemers: list[Participant] = Field(min_length=1)
-    kind_aanwezig: YesNo = None
-    doelgroep: Audience = "alle"
-    voorwaarde: Ident | None = None
-    vorm: Form = "individueel"
-    per: GroupPer | None = None
-    duur_minuten: int = Field(default=15, ge=5, le=480)
-    max_per_dag: int | None = Field(default=None, ge=1, le=100)
+    # the schema: ``wanneer`` is one round (a mapping) or a list of rounds, as the model reads it
+    model_config = ConfigDict(json_schema_extra=_one_or_a_list("wanneer"))
+
+    id: Ident = Field(
+        description="Korte naam: kleine letters, cijfers, - en _ (uniek).",
+        examples=["startgesprek"],
+    )
+    naam: str = Field(
+        min_length=1, description="Naam zoals ouders hem zien.", examples=["Startgesprek"]
+    )
+    doel: list[str] = Field(
+        default=[],
+        description="De doelen van het gesprek.",
+        examples=[["Kennismaken met de leerkracht."]],
+    )
+    beschrijving: str = Field(
+        default="", description="Toelichting.", examples=["Het eerste gesprek van het jaar."]
+    )
+    groepen: Grades = Field(
+        description="Voor welke groepen: 3 t/m 8, 4/5/6/8, [4, 5], 8 of alle.",
+        examples=["3 t/m 8", "4/5/6/8"],
+    )
+    wanneer: Annotated[list[When], BeforeValidator(as_list), Field(min_length=1)] = Field(
+        description="Wanneer; een lijst voor meerdere rondes.",
+        examples=[{"maand": "november"}, [{"maand": "november"}, {"maanden": ["maart", "april"]}]],
+    )
+    status: Status = Field(
+        description="verplicht, facultatief of op_verzoek.", examples=["verplicht"]
+    )
+    op_verzoek_van: list[Requester] = Field(
+        default=[],
+        description="Bij op_verzoek: wie het gesprek kan aanvragen.",
+        examples=[["ouders", "leerkracht"]],
+    )
+    deelnemers: list[Participant] = Field(
+        min_length=1, description="Wie er bij zijn.", examples=[["ouders", "kind", "leerkracht"]]
+    )
+    kind_aanwezig: YesNo = Field(
+        default=None,
+        description="ja, nee of schoolregel (weglaten: de regel van de school).",
+        examples=["schoolregel", "nee"],
+    )
+    doelgroep: Audience = Field(
+        default="alle",
+        description="Wie wordt uitgenodigd: alle, nieuwe_leerkracht, nieuwe_leerlingen, "
+        "voorwaarde of aanmelders.",
+        examples=["alle", "nieuwe_leerlingen"],
+    )
+    voorwaarde: Ident | None = Field(
+        default=None,
+        description="Bij doelgroep voorwaarde: het kenmerk in de kolom kenmerken.",
+        examples=["doorstroomtoets_hoger"],
+    )
+    vorm: Form = Field(
+        default="individueel",
+        description="individueel, groep (een bijeenkomst) of terugkerend (wekelijks).",
+        examples=["individueel", "groep"],
+    )
+    per: GroupPer | None = Field(
+        default=None,
+        description="Bij vorm groep: één bijeenkomst per klas, groep of school.",
+        examples=["klas"],
+    )
+    duur_minuten: int = Field(
+        default=15, ge=5, le=480, description="Lengte van één gesprek in minuten.", examples=[15]
+    )
+    max_per_dag: int | None = Field(
+        default=None,
+        ge=1,
+        le=100,
+        description="Hoogstens zoveel van deze gesprekken per leerkracht per dag.",
+        examples=[20],
+    )
     tijd: Annotated[
         Annotated[DayPart, Tag("deel")] | Annotated[TimeRange, Tag("tijden")],
         Discriminator(time_kind),
-    ] = "na_schooltijd"
-    leerkrachten: TeacherMode = "wie_werkt"
-    voorbereiding: list[Task] = []
-    kanaal: str = ""
-    notities: str = ""
+    ] = Field(
+        default="na_schooltijd",
+        description="Dagdeel (na_schooltijd, schooltijd, avond, ochtend) of eigen tijden.",
+        examples=["avond", {"begin": "8.30", "eind": "9.15"}],
+    )
+    leerkrachten: TeacherMode = Field(
+        default="wie_werkt",
+        description="Bij een duo: wie_werkt (wie die dag werkt) of beide.",
+        examples=["wie_werkt"],
+    )
+    voorbereiding: list[Task] = Field(
+        default=[],
+        description="Taken vooraf en achteraf, met hun termijn.",
+        examples=[[{"taak": "Startformulier invullen", "wie": "ouders", "dagen_voor": 3}]],
+    )
+    kanaal: str = Field(
+        default="",
+        description="Hoe ouders zich inschrijven.",
+        examples=["Social Schools (gespreksplanner)"],
+    )
+    notities: str = Field(
+        default="", description="Vrije tekst.", examples=["Wordt gegeven door de IB'er."]
+    )
+    vertrouwelijk: bool = Field(
+        default=False,
+        description=(
+            "Vertrouwelijk gesprek: nooit de naam van de leerling in klas- of schoolagenda's "
+            "of in de klasregels van index.csv."
+        ),
+        examples=[True],
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> "ConversationType":
@@ -366,13 +386,36 @@ class ConversationType(RulesModel):
 class Cycle(RulesModel):
     """A whole rules file."""
 
-    versie: Literal[1] = 1
-    school: School
-    studiedagen: list[StudyDayRule] = []
-    gebeurtenissen: list[Event] = []
-    schooljaren: dict[str, YearData] = {}
-    kolommen: dict[str, str] = {}
-    gesprekken: list[ConversationType] = Field(min_length=1)
+    versie: Literal[1] = Field(default=1, description="Versie van het formaat: 1.", examples=[1])
+    school: School = Field(
+        description="De school: naam, regio, tijden en schoolregels.",
+        examples=[{"naam": "De Duif", "regio": "noord"}],
+    )
+    studiedagen: list[StudyDayRule] = Field(
+        default=[],
+        description="Studiedagen waar gesprekken naar verwijzen; datums onder schooljaren.",
+        examples=[[{"id": "studiedag-groep-8", "naam": "Studiedag", "groepen": [8]}]],
+    )
+    gebeurtenissen: list[Event] = Field(
+        default=[],
+        description="Gebeurtenissen waar gesprekken na komen (wanneer: na).",
+        examples=[[{"id": "middenscreening-iep", "naam": "IEP", "maand": "februari"}]],
+    )
+    schooljaren: dict[str, YearData] = Field(
+        default={},
+        description="Gegevens per schooljaar (2026-2027): vakanties, vrije dagen, datums.",
+        examples=[{"2026-2027": {"studiedagen": {"studiedag-groep-8": "2027-03-16"}}}],
+    )
+    kolommen: dict[str, str] = Field(
+        default={},
+        description="Eigen kolomkoppen van het rooster: eigen kop → standaardnaam.",
+        examples=[{"Leerjaar": "groep"}],
+    )
+    gesprekken: list[ConversationType] = Field(
+        min_length=1,
+        description="De gesprekstypen van de cyclus.",
+        examples=[[{"id": "startgesprek", "naam": "Startgesprek", "groepen": "1 t/m 8"}]],
+    )
 
     def type_by_id(self, type_id: str) -> ConversationType | None:
         for item in self.gesprekken:

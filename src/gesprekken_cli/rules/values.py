@@ -2,13 +2,15 @@
 
 Each parses the Dutch forms a teacher writes (``mrt``, ``3 t/m 8``, ``8.30``, ``schoolregel``)
 into one plain value, or raises a ``ValueError`` whose text the validator shows as it is.
+Each also says in JSON Schema what a teacher may write (``WithJsonSchema``), so the schema of
+``gesprekken schema`` accepts what the tool accepts and an editor suggests the Dutch forms.
 """
 
 import re
 from datetime import time
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, WithJsonSchema
 
 MONTHS_NL: tuple[str, ...] = (
     "januari",
@@ -150,11 +152,70 @@ def time_kind(value: Any) -> str:
     return "tijden" if isinstance(value, dict) else "deel"
 
 
-Month = Annotated[int, BeforeValidator(_parse_month)]
-Weekday = Annotated[int, BeforeValidator(_parse_weekday)]
-Grades = Annotated[tuple[int, ...], BeforeValidator(_parse_grades)]
-ClockTime = Annotated[time, BeforeValidator(_parse_time)]
-YesNo = Annotated[bool | None, BeforeValidator(_yes_no)]
+def _spellings(names: Any) -> list[str]:
+    """Lower case and capitalised, as a teacher writes them (``maart``, ``Maart``)."""
+    return [form for name in names for form in (name, name.capitalize())]
+
+
+MONTH_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "integer", "minimum": 1, "maximum": 12},
+        {"type": "string", "enum": _spellings(dict.fromkeys(_MONTH_ALIASES))},
+    ]
+}
+_MONTH_WORDS = "|".join(_spellings(dict.fromkeys(_MONTH_ALIASES)))
+MONTHS_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "array", "minItems": 1, "items": MONTH_SCHEMA},
+        {
+            "type": "string",
+            "pattern": rf"^\s*({_MONTH_WORDS}|\d+)([/,\s]+({_MONTH_WORDS}|\d+))*\s*$",
+        },
+        {"type": "integer", "minimum": 1, "maximum": 12},
+        {"type": "null"},
+    ]
+}
+WEEKDAY_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "enum": _spellings(dict.fromkeys(_WEEKDAY_ALIASES)),
+}
+_ONE_GRADE = {"type": "integer", "minimum": 1, "maximum": 8}
+GRADES_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        _ONE_GRADE,
+        {
+            "type": "string",
+            "pattern": r"^\s*(alle( groepen)?|\*|[1-8]\s*(t/m|tm|tot en met|-|–)\s*[1-8]"
+            r"|[1-8]([/,;\s]+[1-8])*)\s*$",
+        },
+        {
+            "type": "array",
+            "minItems": 1,
+            "uniqueItems": True,
+            "items": {"anyOf": [_ONE_GRADE, {"type": "string", "pattern": r"^\s*[1-8]\s*$"}]},
+        },
+    ]
+}
+CLOCK_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string", "pattern": r"^\s*([01]?\d|2[0-3])[:.][0-5]\d\s*(uur)?\s*$"},
+        # unquoted in YAML: 8.30 is a number, 08:30 (YAML 1.1) minutes since midnight
+        {"type": "number", "minimum": 0, "maximum": 1439},
+    ]
+}
+YES_NO_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "boolean"},
+        {"type": "null"},
+        {"type": "string", "enum": ["ja", "nee", "schoolregel", "volgens schoolregel"]},
+    ]
+}
+
+Month = Annotated[int, BeforeValidator(_parse_month), WithJsonSchema(MONTH_SCHEMA)]
+Weekday = Annotated[int, BeforeValidator(_parse_weekday), WithJsonSchema(WEEKDAY_SCHEMA)]
+Grades = Annotated[tuple[int, ...], BeforeValidator(_parse_grades), WithJsonSchema(GRADES_SCHEMA)]
+ClockTime = Annotated[time, BeforeValidator(_parse_time), WithJsonSchema(CLOCK_SCHEMA)]
+YesNo = Annotated[bool | None, BeforeValidator(_yes_no), WithJsonSchema(YES_NO_SCHEMA)]
 Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 
 Participant = Literal["ouders", "kind", "leerkracht", "locatieleider", "ib", "directie"]

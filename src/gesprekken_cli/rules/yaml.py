@@ -170,6 +170,13 @@ _PARSER_MESSAGES = (
     ("found duplicate anchor", "anker (&naam) komt twee keer voor"),
     ("expected ',' or ']'", "',' of ']' verwacht"),
     ("expected ',' or '}'", "',' of '}' verwacht"),
+    ("did not find expected node content", "waarde verwacht (ontbreekt er iets na ',' of ':'?)"),
+    ("found unknown escape character", "onbekend teken na '\\' tussen dubbele aanhalingstekens"),
+    ("did not find expected alphabetic or numeric character", "naam verwacht na '&' of '*'"),
+    ("did not find expected '-' indicator", "'-' verwacht (een lijst springt verkeerd in)"),
+    ("expected a comment or a line break", "na de waarde mag alleen commentaar (#) staan"),
+    ("block sequence entries are not allowed", "hier mag geen '-' (lijst) staan"),
+    ("control characters are not allowed", "controletekens zijn niet toegestaan"),
 )
 
 

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 from support import load
+from xlsx_files import ods_table, ods_workbook, roster_rows, sheet_xml
+from xlsx_files import workbook as workbook_of
 
 from gesprekken_cli.errors import RosterError
-from gesprekken_cli.roster import xlsx as roster_xlsx
+from gesprekken_cli.roster import workbook as roster_xlsx
 
 HEADER = ["leerlingnummer", "roepnaam", "achternaam", "geboortedatum", "groep", "klas"]
 
@@ -145,3 +147,82 @@ def test_row_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         load(write(tmp_path, raw))
     (problem,) = caught.value.problems
     assert (problem.code, problem.line) == ("xlsx.too-many-rows", 21)
+
+
+XLS = Path(__file__).resolve().parent / "data" / "workbooks" / "rooster.xls"
+
+
+def test_blad_matches_without_case(tmp_path: Path) -> None:
+    path = write(tmp_path, book([[1, "Sem", "Jansen", "", 5, "5A"]], title="Klas 5"))
+    assert [p.pupil_id for p in load(path, sheet="KLAS 5").roster.pupils] == ["1"]
+
+
+def test_first_sheet_no_roster_names_the_sheets_and_suggests_blad(tmp_path: Path) -> None:
+    uitleg_first = io.BytesIO()
+    workbook = Workbook()
+    first = workbook.active
+    assert first is not None
+    first.title = "Uitleg"
+    first.append(["Dit blad is geen rooster"])
+    workbook.create_sheet("Klassen").append(["klas", "leerkracht"])
+    data = workbook.create_sheet("Leerlingen")
+    data.append(HEADER)
+    data.append([1, "Sem", "Jansen", "", 5, "5A"])
+    workbook.save(uitleg_first)
+    with pytest.raises(RosterError) as caught:
+        load(write(tmp_path, uitleg_first.getvalue()))
+    codes = [p.code for p in caught.value.problems]
+    assert codes == ["roster.missing-column", "xlsx.other-sheet"]
+    hint = caught.value.problems[-1].message
+    assert "Klassen, Leerlingen" in hint and "--blad 'Leerlingen'" in hint  # the roster-like one
+    assert (
+        len(load(write(tmp_path, uitleg_first.getvalue()), sheet="leerlingen").roster.pupils) == 1
+    )
+
+
+def test_an_empty_first_sheet_suggests_blad_too(tmp_path: Path) -> None:
+    workbook = Workbook()
+    assert workbook.active is not None
+    workbook.active.title = "Leeg"
+    workbook.create_sheet("Leerlingen").append(HEADER)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(RosterError) as caught:
+        load(write(tmp_path, buffer.getvalue()))
+    assert [p.code for p in caught.value.problems] == ["roster.no-rows", "xlsx.other-sheet"]
+
+
+def test_old_xls_is_read_with_its_row_numbers_and_dates() -> None:
+    result = load(XLS, sheet="leerlingen")
+    assert result.kind == "xls"
+    assert [(p.pupil_id, p.row, p.birth_date) for p in result.roster.pupils] == [
+        ("5001", 3, datetime(2018, 3, 2).date()),
+        ("5002", 4, datetime(2018, 7, 14).date()),
+    ]
+    with pytest.raises(RosterError) as caught:
+        load(XLS)  # its first sheet is 'Uitleg'
+    assert caught.value.problems[-1].code == "xlsx.other-sheet"
+
+
+def test_ods_is_read_with_dates(tmp_path: Path) -> None:
+    date_cell = (
+        '<table:table-cell office:value-type="date" office:date-value="2018-03-02">'
+        "<text:p>02-03-2018</text:p></table:table-cell>"
+    )
+    table = ods_table("Leerlingen", [HEADER, ["5001", "Sem", "Jansen", "@", "5", "5A"]])
+    table = table.replace(
+        '<table:table-cell office:value-type="string"><text:p>@</text:p></table:table-cell>',
+        date_cell,
+    )
+    result = load(write(tmp_path, ods_workbook([table]), "rooster.ods"))
+    assert result.kind == "ods"
+    (sem,) = result.roster.pupils
+    assert (sem.pupil_id, sem.birth_date, sem.row) == ("5001", datetime(2018, 3, 2).date(), 2)
+
+
+def test_calamine_faults_are_dutch(tmp_path: Path) -> None:
+    broken = workbook_of({"Blad1": sheet_xml(roster_rows(2))[:-30]})
+    with pytest.raises(RosterError) as caught:
+        load(write(tmp_path, broken))
+    (problem,) = caught.value.problems
+    assert problem.message == "beschadigd Excel-bestand: een werkblad is geen geldige XML"

@@ -1,0 +1,220 @@
+"""Commands that bring the plan to people: ``uitnodigingen`` (with sending) and ``dag``.
+
+Registered on ``cli.app`` when ``cli`` imports this module at its end (until ``cli`` becomes a
+package whose ``__init__`` imports its command modules).
+"""
+
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from gesprekken_cli.cli import (
+    ClassesOption,
+    ColumnOption,
+    FamiliesOption,
+    ForceOption,
+    PreviousOption,
+    RosterArgument,
+    RulesOption,
+    SheetOption,
+    WishesOption,
+    YearOption,
+    app,
+    pinned_time,
+    plan_of,
+    warn,
+)
+from gesprekken_cli.cli_views import parse_day, progress, selected, with_selection
+from gesprekken_cli.errors import GesprekkenError, Problem
+
+if TYPE_CHECKING:
+    from gesprekken_cli.selection import Selection
+
+
+def export_time() -> datetime:
+    """The clock, or ``SOURCE_DATE_EPOCH`` for byte-identical re-exports."""
+    return pinned_time(os.environ.get("SOURCE_DATE_EPOCH")) or datetime.now(UTC)
+
+
+@app.command()
+@with_selection
+def uitnodigingen(
+    roster: RosterArgument,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Map voor de berichten.", show_default=False)
+    ],
+    selection: "Selection",
+    rules: RulesOption = None,
+    schooljaar: YearOption = None,
+    sjabloon: Annotated[
+        Path | None,
+        typer.Option(
+            "--sjabloon",
+            help="Eigen sjabloon (Jinja2, blokken onderwerp, tekst en html); standaard Nederlands.",
+            show_default=False,
+        ),
+    ] = None,
+    afzender: Annotated[
+        str,
+        typer.Option(
+            "--afzender", help="Afzender van de berichten, bijv. 'De Duif <info@deduif.nl>'."
+        ),
+    ] = "",
+    verstuur: Annotated[
+        bool,
+        typer.Option(
+            "--verstuur",
+            help="Verstuur de berichten via SMTP; zonder --echt alleen een proefrun (niets weg).",
+        ),
+    ] = False,
+    echt: Annotated[bool, typer.Option("--echt", help="Bij --verstuur: verstuur echt.")] = False,
+    smtp: Annotated[
+        str | None,
+        typer.Option(
+            "--smtp",
+            help="SMTP-server host:poort (STARTTLS); login uit GESPREKKEN_SMTP_GEBRUIKER en "
+            "GESPREKKEN_SMTP_WACHTWOORD.",
+            show_default=False,
+        ),
+    ] = None,
+    pauze: Annotated[
+        float, typer.Option("--pauze", help="Seconden tussen twee berichten.", min=0)
+    ] = 1.0,
+    force: ForceOption = False,
+    klassen: ClassesOption = None,
+    kolom: ColumnOption = None,
+    blad: SheetOption = None,
+    gezinnen: FamiliesOption = None,
+    vorig: PreviousOption = None,
+    wensen: WishesOption = None,
+) -> None:
+    """Uitnodigingen per huishouden en gespreksronde: e-mail (.eml), brief en CSV.
+
+    Per huishouden een .eml (tekst, html en de afspraak als agenda-bijlage) aan de adressen
+    uit het rooster; zonder adres een printbare brief (A4, HTML), ook op stderr genoemd;
+    uitnodigingen.csv voor samenvoegen in Word/Outlook. --verstuur stuurt via SMTP (eerst een
+    proefrun; --echt verstuurt) en houdt verstuurd.csv bij: opnieuw starten verstuurt nooit
+    iets twee keer.
+
+    Exitcodes: 0 klaar, 1 fout in regels, rooster of sjabloon, 2 bestand ontbreekt of is
+    onleesbaar, een onbekende keuze, de server weigert, of bestanden bestaan al zonder --force.
+    """
+    from gesprekken_cli.invitations import build_invitations
+    from gesprekken_cli.output import write_files
+    from gesprekken_cli.render.invitation_files import render_invitations
+    from gesprekken_cli.render.mail_template import load_template
+    from gesprekken_cli.render.mime import address
+    from gesprekken_cli.sending import LOG_NAME, read_log, render_log
+
+    template = load_template(sjabloon)
+    if verstuur and smtp is None:
+        raise GesprekkenError([Problem("--verstuur", "geef de server met --smtp host:poort")], 2)
+    result = plan_of(roster, rules, schooljaar, klassen, kolom, blad, gezinnen, vorig, wensen)
+    result, selection = selected(result, selection)
+    sender = address(
+        afzender or f"{result.cycle.school.naam} <noreply@{result.cycle.school.domein}>"
+    )
+    invitations = build_invitations(result)
+    with progress("Uitnodigingen", len(invitations)) as tick:
+        made = render_invitations(
+            result,
+            invitations,
+            template,
+            sender=sender,
+            reply_to=sender if afzender else "",
+            now=export_time(),
+            tick=tick,
+        )
+    files = dict(made.files)
+    log = out / LOG_NAME
+    previous_log = read_log(log) if out.is_dir() else []
+    if previous_log:  # a folder written again keeps the record of what went out
+        files[LOG_NAME] = render_log(previous_log)
+    write_files(out, files, force=force)
+    sys.stderr.write(
+        f"Geschreven: {len(made.messages)} e-mails, {len(made.letters)} brieven en "
+        f"uitnodigingen.csv in {out}\n"
+    )
+    if made.letters:
+        sys.stderr.write(f"Zonder e-mailadres, brief om mee te geven ({len(made.letters)}):\n")
+        for name in made.letters:
+            sys.stderr.write(f"  {out / name}\n")
+    warn(result.warnings)
+    if verstuur:
+        _send(made.messages, smtp or "", sender, log, pauze, echt)
+
+
+def _send(messages: Any, smtp: str, sender: str, log: Path, pause: float, really: bool) -> None:
+    from gesprekken_cli.sending import Server, parse_server, read_log, send_all, sent_ids
+
+    host, port = parse_server(smtp)
+    done = sent_ids(read_log(log))
+    todo = [m for m in messages if m.msgid not in done]
+    if not really:
+        sys.stderr.write(
+            f"Proefrun: {len(todo)} bericht(en) zouden via {host}:{port} gaan "
+            f"({len(messages) - len(todo)} al verstuurd volgens {log}); --echt verstuurt ze.\n"
+        )
+        for message in todo[:20]:
+            sys.stderr.write(f"  {message.file} → {', '.join(message.recipients)}\n")
+        return
+    server = Server(
+        host,
+        port,
+        os.environ.get("GESPREKKEN_SMTP_GEBRUIKER") or None,
+        os.environ.get("GESPREKKEN_SMTP_WACHTWOORD") or None,
+    )
+    with progress("Versturen", len(todo)) as tick:
+        outcome = send_all(messages, server, sender, log, pause=pause, tick=tick)
+    sys.stderr.write(
+        f"Verstuurd: {len(outcome.sent)} bericht(en); {len(outcome.skipped)} waren al verstuurd "
+        f"(zie {log})\n"
+    )
+
+
+@app.command()
+def dag(
+    datum: Annotated[str, typer.Argument(help="De dag, DD-MM-JJJJ.", show_default=False)],
+    roster: RosterArgument,
+    html: Annotated[
+        Path,
+        typer.Option(
+            "--html", help="Schrijf de deurlijsten naar dit HTML-bestand.", show_default=False
+        ),
+    ],
+    leerkracht: Annotated[
+        str | None,
+        typer.Option("--leerkracht", help="Alleen deze leerkracht.", show_default=False),
+    ] = None,
+    rules: RulesOption = None,
+    schooljaar: YearOption = None,
+    force: ForceOption = False,
+    klassen: ClassesOption = None,
+    kolom: ColumnOption = None,
+    blad: SheetOption = None,
+    gezinnen: FamiliesOption = None,
+    vorig: PreviousOption = None,
+    wensen: WishesOption = None,
+) -> None:
+    """Deurlijsten van één dag: per leerkracht een A4 met de gesprekken op tijd.
+
+    Exitcodes: 0 klaar, 1 fout in regels of rooster, 2 bestand ontbreekt of is onleesbaar,
+    een onbekende leerkracht of datum, of --html bestaat al zonder --force.
+    """
+    from gesprekken_cli.daysheet import day_sheets
+    from gesprekken_cli.output import write_atomic
+    from gesprekken_cli.render.day_sheet_html import render_day_sheets
+    from gesprekken_cli.selection import Selection
+
+    day = parse_day("datum", datum)
+    assert day is not None
+    result = plan_of(roster, rules, schooljaar, klassen, kolom, blad, gezinnen, vorig, wensen)
+    result, _ = selected(result, Selection(teacher=leerkracht, start=day, end=day))
+    sheets = day_sheets(result, day)
+    write_atomic(html, render_day_sheets(sheets, result.cycle.school.naam, day), force=force)
+    total = sum(len(s.items) for s in sheets)
+    sys.stderr.write(f"Geschreven: {html} ({len(sheets)} leerkracht(en), {total} gesprekken)\n")

@@ -1,0 +1,115 @@
+"""The invitation text from a Jinja2 template the school can edit (``--sjabloon``).
+
+A sandboxed environment (no attribute tricks, no code), ``StrictUndefined`` so a misspelt
+name is an error rather than an empty hole, autoescaping for the HTML block only. The template
+has three blocks: ``onderwerp``, ``tekst`` and ``html``. Every fault (syntax, unknown name,
+forbidden access) becomes a :class:`RulesError`-like problem with file and line, exit 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from gesprekken_cli.errors import GesprekkenError, Problem, read_bytes
+
+BLOCKS = ("onderwerp", "tekst", "html")
+DEFAULT = "uitnodiging.j2"
+SHOWN_DEFAULT = "(meegeleverd) uitnodiging.j2"
+
+
+class TemplateError(GesprekkenError):
+    """The school's template cannot be read or rendered (exit 1)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+class MailTemplate:
+    """The three blocks of one template source, compiled once, rendered per invitation."""
+
+    def __init__(self, source: str, name: str) -> None:
+        self.name = name
+        self._text_env = SandboxedEnvironment(
+            autoescape=False,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self._html_env = SandboxedEnvironment(
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        try:
+            self._text = self._text_env.from_string(source)
+            self._html = self._html_env.from_string(source)
+        except jinja2.TemplateSyntaxError as error:
+            raise _problem(name, error.message or str(error), error.lineno) from None
+        missing = [b for b in BLOCKS if b not in self._text.blocks]
+        if missing:
+            raise _problem(
+                name, f"blok ontbreekt: {', '.join(missing)} (nodig: {', '.join(BLOCKS)})", 1
+            )
+
+    def render(self, context: Mapping[str, Any]) -> Rendered:
+        """Subject (one line), plain text and HTML for one invitation."""
+        template = self._text
+        try:
+            values = {**self._text_env.globals, **context}  # shared: built once, not chained
+            plain = template.new_context(values, shared=True)
+            subject = "".join(template.blocks["onderwerp"](plain))
+            text = "".join(template.blocks["tekst"](plain))
+            template = self._html
+            html = "".join(template.blocks["html"](template.new_context(values, shared=True)))
+        except jinja2.TemplateError as error:
+            line = _template_line(error.__traceback__, template)
+            message = error.message or str(error) if hasattr(error, "message") else str(error)
+            raise _problem(self.name, _dutch(message), line) from None
+        return Rendered(" ".join(subject.split()), text.strip() + "\n", html.strip() + "\n")
+
+
+def _dutch(message: str) -> str:
+    if " is undefined" in message:
+        return f"onbekende naam in het sjabloon: {message.replace(' is undefined', '')}"
+    return message
+
+
+def _template_line(tb: TracebackType | None, template: jinja2.Template) -> int | None:
+    """The template line the error came from: the innermost frame of the compiled template,
+    mapped back from generated Python to the template's own lines."""
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = template.get_corresponding_lineno(tb.tb_lineno)
+        tb = tb.tb_next
+    return line
+
+
+def _problem(name: str, message: str, line: int | None) -> TemplateError:
+    return TemplateError([Problem(name, f"sjabloon: {message}", line=line)], exit_code=1)
+
+
+def load_template(path: Path | None) -> MailTemplate:
+    """The school's template (``--sjabloon``) or the shipped Dutch one."""
+    if path is None:
+        source = resources.files("gesprekken_cli.data").joinpath(DEFAULT).read_text("utf-8")
+        return MailTemplate(source, SHOWN_DEFAULT)
+    raw = read_bytes(path)
+    try:
+        source = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise _problem(str(path), f"geen UTF-8 (byte {error.start})", None) from None
+    return MailTemplate(source, str(path))

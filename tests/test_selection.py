@@ -1,0 +1,121 @@
+"""selection: views for one teacher, class, family, pupil, type or period; render/day_list."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from support import DATA, DUIF, EXAMPLES, YEAR
+from typer.testing import CliRunner
+
+from gesprekken_cli.cli import app
+from gesprekken_cli.errors import GesprekkenError
+from gesprekken_cli.expand import AMSTERDAM
+from gesprekken_cli.plan import Plan, make_plan
+from gesprekken_cli.render.day_list import render_day_list
+from gesprekken_cli.selection import Selection, fold_name, match_name, resolve, select_plan
+
+SCHOOL = EXAMPLES / "school.csv"
+
+
+@pytest.fixture(scope="module")
+def school() -> Plan:
+    return make_plan(SCHOOL, rules_path=DUIF, school_year=YEAR)
+
+
+def pick(plan: Plan, **criteria: object) -> Plan:
+    selection = Selection(**criteria)  # type: ignore[arg-type]
+    return select_plan(plan, resolve(plan, selection))
+
+
+def test_fold_name_ignores_case_accents_and_spacing() -> None:
+    assert fold_name("  Zoë  van der BERG ") == "zoe van der berg"
+    assert fold_name("Mehmet Aydın") == "mehmet aydin"
+    assert fold_name("Femke Çelik") == "femke celik"
+
+
+def test_match_name_exact_then_unique_part_else_exit_2_with_closest() -> None:
+    known = ["Mehmet Aydın", "Marleen Visser", "Anna de Boer"]
+    assert match_name("--leerkracht", "MEHMET AYDIN", known, "leerkracht") == "Mehmet Aydın"
+    assert match_name("--leerkracht", "visser", known, "leerkracht") == "Marleen Visser"
+    with pytest.raises(GesprekkenError) as caught:
+        match_name("--leerkracht", "mehmet aidin", known, "leerkracht")
+    assert caught.value.exit_code == 2
+    assert "bedoel je: Mehmet Aydın" in caught.value.problems[0].message
+    with pytest.raises(GesprekkenError) as ambiguous:
+        match_name("--leerkracht", "m", known, "leerkracht")
+    assert "niet eenduidig" in ambiguous.value.problems[0].message
+
+
+def test_teacher_view_has_only_her_conversations(school: Plan) -> None:
+    mine = pick(school, teacher="mehmet aydin")
+    assert mine.conversations
+    for c in mine.conversations:
+        assert not c.teachers or "Mehmet Aydın" in c.teachers
+    theirs = [c for c in school.conversations if "Mehmet Aydın" in c.teachers]
+    assert set(theirs) <= set(mine.conversations)
+    assert {p.class_name for p in mine.roster.pupils} == {"1/2A"}
+
+
+def test_class_family_pupil_and_type_views(school: Plan) -> None:
+    klas = pick(school, klass="3a")
+    assert {c.class_name for c in klas.conversations if c.pupil_id} == {"3A"}
+    pupil = school.roster.pupils[0]
+    alone = pick(school, pupil=pupil.pupil_id)
+    assert {c.pupil_id for c in alone.conversations if c.pupil_id} == {pupil.pupil_id}
+    family = pupil.family_id or pupil.pupil_id
+    kin = pick(school, family=family)
+    assert {(c.family_id or c.pupil_id) for c in kin.conversations if c.pupil_id} == {family}
+    talks = pick(school, conversation="Voortgangsgesprek")
+    assert {c.type_id for c in talks.conversations} == {"voortgangsgesprek"}
+
+
+def test_period_keeps_what_falls_within(school: Plan) -> None:
+    start, end = date(2026, 11, 2), date(2026, 11, 6)
+    week = pick(school, start=start, end=end)
+    assert week.conversations
+    for c in week.conversations:
+        if c.start is not None:
+            assert start <= c.start.astimezone(AMSTERDAM).date() <= end
+        else:
+            assert c.last_day >= start and c.first_day <= end
+    with pytest.raises(GesprekkenError):
+        resolve(school, Selection(start=end, end=start))
+
+
+def test_day_list_fits_80_columns_date_and_time_first(school: Plan) -> None:
+    mine = pick(school, teacher="Mehmet Aydın")
+    text = render_day_list(mine.conversations, "De Duif 2026-2027: Mehmet Aydın")
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert lines[2].startswith(("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag"))
+    assert lines[3].lstrip()[:5].replace(".", "").isdigit()
+
+
+def test_cli_plan_for_one_teacher_and_unknown_name(school: Plan) -> None:
+    runner = CliRunner()
+    args = ["plan", str(SCHOOL), "-r", str(DUIF), "-j", YEAR]
+    ok = runner.invoke(app, [*args, "--leerkracht", "mehmet aydin"])
+    assert ok.exit_code == 0, ok.output
+    assert ok.stdout.startswith("De Duif 2026-2027: Mehmet Aydın")
+    assert "Marleen Visser" not in ok.stdout
+    bad = runner.invoke(app, [*args, "--leerkracht", "mehmet aidin"])
+    assert bad.exit_code == 2 and "bedoel je: Mehmet Aydın" in bad.stderr
+    date_error = runner.invoke(app, [*args, "--van", "32-13-2026"])
+    assert date_error.exit_code == 2 and "geen datum" in date_error.stderr
+
+
+def test_cli_ics_for_one_class_writes_only_that_class(tmp_path: object) -> None:
+    from pathlib import Path
+
+    out = Path(str(tmp_path)) / "agenda"
+    result = CliRunner().invoke(
+        app,
+        ["ics", str(DATA / "ics" / "roster.csv"), "-r", str(DUIF), "-j", YEAR, "-o", str(out),
+         "--klas", "8a"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert "klas-8a.ics" in names and "klas-3b.ics" not in names
+    assert "leerkracht-joke-meijer.ics" not in names
+    assert "index.csv" in names
