@@ -131,6 +131,9 @@ def test_heroverweging_and_its_tasks_after_the_result_date(plan: Plan) -> None:
     (talk,) = [c for c in plan.conversations if c.type_id == "heroverweging-advies"]
     assert talk.name == "Lars Maas" and talk.first_day > result
     assert all(t.due is not None and t.due >= result for t in talk.tasks)
+    # the invitation goes out after the result and before the period of the talks
+    before = [t for t in talk.tasks if t.kind in ("uitnodiging", "document")]
+    assert before and all(t.due is not None and t.due < talk.first_day for t in before)
 
 
 def test_validate_warns_about_a_result_date_on_good_friday(tmp_path: Path) -> None:

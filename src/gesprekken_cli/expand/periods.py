@@ -143,6 +143,11 @@ class Periods:
             after = self._after(when.na, grade, when)
             if after is not None:
                 start = max(start, after + DAY)
+                if kind.doelgroep == "voorwaarde":
+                    # Who is invited is known only from the event on: its preparation (the
+                    # invitation) needs its own days after the event, before the talks.
+                    lead = [t.days_before or 0 for t in kind.voorbereiding]
+                    start = max(start, after + timedelta(days=max(lead, default=0)))
         days = cal.school_days(start, end)
         if not days:
             self.warn(
