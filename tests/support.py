@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from gesprekken_cli.model import Klass, Roster
+from gesprekken_cli.plan import PlanRequest
 from gesprekken_cli.roster import RosterImport, RosterSource, load_roster
 from gesprekken_cli.roster.build import roster_from_table
 from gesprekken_cli.roster.csvtable import csv_table
@@ -19,6 +21,7 @@ EXAMPLES = ROOT / "examples"
 DATA = Path(__file__).resolve().parent / "data"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 YEAR = "2026-2027"
+TODAY = date(2026, 9, 1)  # "today" of the tests: inside YEAR
 
 
 def check_golden(name: str, actual: str) -> None:
@@ -29,6 +32,11 @@ def check_golden(name: str, actual: str) -> None:
         path.write_text(actual, encoding="utf-8", newline="")
     expected = path.read_text(encoding="utf-8")
     assert actual == expected, f"{name} differs from its golden file (GESPREKKEN_REGEN=1 to update)"
+
+
+def request(roster: Path, rules: Path = DUIF, year: str = YEAR) -> PlanRequest:
+    """The plan request of ``roster`` under ``rules`` in ``year`` (today: :data:`TODAY`)."""
+    return PlanRequest(RosterSource(roster), TODAY, rules=rules, school_year=year)
 
 
 def load(path: Path, **options: Any) -> RosterImport:

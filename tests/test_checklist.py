@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 
 from gesprekken_cli.calendar import build_calendar, parse_school_year
 from gesprekken_cli.checklist import Checklist, build_checklists, select
-from gesprekken_cli.cli import parse_formats
+from gesprekken_cli.cli.options import parse_formats
 from gesprekken_cli.errors import GesprekkenError
 from gesprekken_cli.expand import AMSTERDAM, PrepTask, calendar_settings, expand
 from gesprekken_cli.plan import Plan, read_roster_file
@@ -51,7 +52,7 @@ def with_slots(plan: Plan, type_id: str, first: datetime) -> Plan:
             c = c._replace(start=moment, end=moment + timedelta(minutes=15))
             moment += timedelta(minutes=20)
         items.append(c)
-    return plan._replace(conversations=tuple(items))
+    return replace(plan, conversations=tuple(items))
 
 
 def one(lists: list[Checklist], type_id: str, teacher: str = "Anna") -> Checklist:
@@ -209,7 +210,7 @@ def test_slotted_due_dates_earliest_before_latest_after() -> None:
             c = c._replace(tasks=tasks)
             day += timedelta(days=1)  # five conversations: 9 … 13 november
         items.append(c)
-    lists = build_checklists(plan._replace(conversations=tuple(items)))
+    lists = build_checklists(replace(plan, conversations=tuple(items)))
     days = [t.due for t in one(lists, "voortgangsgesprek").tasks]
     assert days == [date(2026, 10, 26), date(2026, 11, 20)]
 

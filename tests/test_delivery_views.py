@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 import shutil
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from support import DATA, DUIF, EXAMPLES, YEAR
+from support import DATA, DUIF, EXAMPLES, request
 
 from gesprekken_cli.daysheet import day_sheets
 from gesprekken_cli.plan import Plan, make_plan
@@ -25,7 +26,7 @@ NOW = datetime(2026, 8, 1, 9, 30, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def tiny() -> Plan:
-    return make_plan(DATA / "ics" / "roster.csv", rules_path=DUIF, school_year=YEAR)
+    return make_plan(request(DATA / "ics" / "roster.csv", DUIF))
 
 
 def test_index_says_which_file_goes_to_whom(tiny: Plan) -> None:
@@ -69,7 +70,7 @@ def _busy_day(plan: Plan) -> date:
 
 
 def test_day_sheet_lists_each_teachers_conversations_in_time_order() -> None:
-    plan = make_plan(EXAMPLES / "groep5.csv", rules_path=DUIF, school_year=YEAR)
+    plan = make_plan(request(EXAMPLES / "groep5.csv", DUIF))
     day = _busy_day(plan)
     sheets = day_sheets(plan, day)
     assert sheets
@@ -83,8 +84,8 @@ def test_day_sheet_lists_each_teachers_conversations_in_time_order() -> None:
 
 
 def test_day_sheet_escapes_names(tiny: Plan) -> None:
-    hostile = tiny._replace(
-        conversations=tuple(c._replace(name="<b>x</b>") for c in tiny.conversations)
+    hostile = dataclasses.replace(
+        tiny, conversations=tuple(c._replace(name="<b>x</b>") for c in tiny.conversations)
     )
     day = _busy_day(tiny)
     page = render_day_sheets(day_sheets(hostile, day), "<i>", day)
@@ -98,7 +99,7 @@ CHROMIUM = next(
 
 @pytest.mark.skipif(CHROMIUM is None, reason="geen Chromium op deze machine")
 def test_day_sheet_prints_one_a4_page_per_teacher_in_chromium(tmp_path: Path) -> None:
-    plan = make_plan(EXAMPLES / "school.csv", rules_path=DUIF, school_year=YEAR)
+    plan = make_plan(request(EXAMPLES / "school.csv", DUIF))
     day = _busy_day(plan)
     sheets = day_sheets(plan, day)
     html = tmp_path / "dag.html"

@@ -216,10 +216,15 @@ def test_studiedag_without_a_date_falls_back_to_its_month_with_a_warning() -> No
     plan = plan_for(DUIF, "2028-2029")
     okr = by_type(plan)["okr-gesprek"]
     assert okr and all(c.first_day.month == 3 for c in okr)
-    assert any(
-        w.code == "studiedag-zonder-datum" and "OKR-gesprek groep 8" in w.message
+    (warning,) = [
+        w
         for w in plan.warnings
-    )
+        if w.code == "studiedag-hele-maand" and "OKR-gesprek groep 8" in w.message
+    ]
+    assert warning.severity == "warning"
+    assert "studiedag-groep-8" not in warning.message  # no raw ids
+    assert warning.file == str(DUIF)
+    assert warning.render().startswith(f"{DUIF}: gesprekken.okr-gesprek.wanneer: waarschuwing: ")
     # without a studiedag there are lessons: the conversations move to after school
     for c in okr:
         assert c.start is not None

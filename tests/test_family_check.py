@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from support import DUIF, YEAR
+from support import DUIF, request
 from typer.testing import CliRunner
 
 from gesprekken_cli.cli import app
@@ -33,7 +33,7 @@ def test_strangers_sharing_a_grandparents_address_are_named(tmp_path: Path) -> N
             "3;Lotte;Visser;03-06-2017;6;6A;Bas Timmermans;visser@example.org;",
         ],
     )
-    plan = make_plan(roster, rules_path=DUIF, school_year=YEAR)
+    plan = make_plan(request(roster, DUIF))
     found = [w for w in plan.warnings if w.code == CODE]
     assert len(found) == 1 and found[0].severity == "warning"
     text = found[0].render()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 import vobject
 from hypothesis import given
 from hypothesis import strategies as st
-from support import DATA, DUIF, GOLDEN, YEAR
+from support import DATA, DUIF, GOLDEN, request
 
 from gesprekken_cli.model import Pupil, Roster
 from gesprekken_cli.names import clean_roster, strip_bidi
@@ -63,13 +64,13 @@ def test_bidi_controls_removed_from_names() -> None:
 @pytest.fixture(scope="module")
 def hostile() -> Plan:
     """The tiny plan with a newline, ``;``, ``,``, ``\\`` and an override in the names."""
-    plan = make_plan(DATA / "ics" / "roster.csv", rules_path=DUIF, school_year=YEAR)
+    plan = make_plan(request(DATA / "ics" / "roster.csv", DUIF))
     conversations = tuple(
         c._replace(name=HOSTILE, teachers=(HOSTILE,), location=HOSTILE) for c in plan.conversations
     )
     school = plan.cycle.school.model_copy(update={"naam": "De Duif\nMETHOD:REQUEST"})
     cycle = plan.cycle.model_copy(update={"school": school})
-    return plan._replace(conversations=conversations, cycle=cycle)
+    return dataclasses.replace(plan, conversations=conversations, cycle=cycle)
 
 
 def test_newline_in_a_name_neither_crashes_nor_injects_a_property(hostile: Plan) -> None:
@@ -111,7 +112,7 @@ def test_roster_with_bidi_override_reaches_no_calendar(tmp_path: Path) -> None:
     source = (DATA / "ics" / "roster.csv").read_text(encoding="utf-8")
     roster = tmp_path / "roster.csv"
     roster.write_text(source.replace("Emma", "Em\u202ema").replace("Joke", "\u2066Joke"), "utf-8")
-    plan = make_plan(roster, rules_path=DUIF, school_year=YEAR)
+    plan = make_plan(request(roster, DUIF))
     for data in render_ics(plan, now=NOW).values():
         decoded = data.decode("utf-8")
         assert "\u202e" not in decoded and "\u2066" not in decoded

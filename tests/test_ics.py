@@ -14,9 +14,9 @@ from urllib.parse import unquote
 import icalendar
 import pytest
 import vobject
-from support import DATA, DUIF, EXAMPLES, GOLDEN, YEAR
+from support import DATA, DUIF, EXAMPLES, GOLDEN, request
 
-from gesprekken_cli.cli import parse_views, pinned_time
+from gesprekken_cli.cli.options import parse_views, pinned_time
 from gesprekken_cli.errors import GesprekkenError
 from gesprekken_cli.expand import AMSTERDAM, Conversation, expand
 from gesprekken_cli.model import Klass, Teacher
@@ -37,12 +37,12 @@ GOLDEN_ICS = GOLDEN / "ics"
 
 @pytest.fixture(scope="module")
 def tiny() -> Plan:
-    return make_plan(ROSTER, rules_path=DUIF, school_year=YEAR)
+    return make_plan(request(ROSTER, DUIF))
 
 
 @pytest.fixture(scope="module")
 def groep5() -> Plan:
-    return make_plan(EXAMPLES / "groep5.csv", rules_path=DUIF, school_year=YEAR)
+    return make_plan(request(EXAMPLES / "groep5.csv", DUIF))
 
 
 def events(data: bytes) -> list[icalendar.Event]:
@@ -55,7 +55,7 @@ def plan_uids(data: bytes) -> list[str]:
 
 
 def with_conversations(plan: Plan, conversations: list[Conversation]) -> Plan:
-    return plan._replace(conversations=tuple(conversations))
+    return replace(plan, conversations=tuple(conversations))
 
 
 def unslotted(plan: Plan) -> Plan:
@@ -82,7 +82,7 @@ def pinned(plan: Plan) -> Plan:
 
 def with_reminders(plan: Plan, minutes: list[int]) -> Plan:
     school = plan.cycle.school.model_copy(update={"herinneringen_minuten": minutes})
-    return plan._replace(cycle=plan.cycle.model_copy(update={"school": school}))
+    return replace(plan, cycle=plan.cycle.model_copy(update={"school": school}))
 
 
 # --- the file as a whole ---
@@ -507,7 +507,8 @@ def test_reminders_only_when_configured_and_only_on_timed_events(tiny: Plan) -> 
 def test_uids_stable_across_runs_and_unique(tiny: Plan) -> None:
     first = render_ics(tiny, now=NOW)
     again = render_ics(
-        make_plan(ROSTER, rules_path=DUIF, school_year=YEAR), now=NOW + timedelta(days=3)
+        make_plan(request(ROSTER, DUIF)),
+        now=NOW + timedelta(days=3),
     )
     assert first.keys() == again.keys()
     for name in first:
@@ -531,7 +532,7 @@ def test_hostile_names_become_safe_unique_files(tiny: Plan, tmp_path: Path) -> N
         Klass("1-2B", (1, 2), (Teacher(teachers[1]),)),
         Klass("CON", (3,), (Teacher(teachers[2]),)),
     )
-    plan = tiny._replace(roster=replace(tiny.roster, classes=classes, pupils=()))
+    plan = replace(tiny, roster=replace(tiny.roster, classes=classes, pupils=()))
     plan = with_conversations(plan, [])
     files = render_ics(plan, now=NOW, per=["leerkracht", "klas"])
     assert len(files) == 6

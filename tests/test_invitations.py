@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
+import re
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from support import DATA, DUIF, OKG, YEAR
+from support import DATA, DUIF, OKG, request
 
 from gesprekken_cli.errors import GesprekkenError
 from gesprekken_cli.invitations import Invitation, build_invitations
@@ -27,7 +29,7 @@ ROSTER = DATA / "ics" / "roster.csv"
 
 @pytest.fixture(scope="module")
 def tiny() -> Plan:
-    return make_plan(ROSTER, rules_path=OKG, school_year=YEAR)
+    return make_plan(request(ROSTER, OKG))
 
 
 @pytest.fixture(scope="module")
@@ -127,10 +129,16 @@ def test_household_without_address_gets_a_letter_and_a_csv_row(
     raw = files.files["uitnodigingen.csv"]
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:4] == ["Bestand", "Gezin", "Huishouden", "E-mailadressen"]
+    # issue 19.3: who and when first, Excel date and time cells, the school's gezin number
+    assert rows[0][:6] == ["Kinderen", "Gezin", "Huishouden", "Datum", "Begin", "Eind"]
     assert len(rows) == 1 + len(files.messages) + len(files.letters)
-    letter_rows = [r for r in rows[1:] if r[-1] == "ja"]
-    assert {r[0] for r in letter_rows} == set(files.letters)
+    table = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    letter_rows = [r for r in table if r["Brief"] == "ja"]
+    assert {r["Bestand"] for r in letter_rows} == set(files.letters)
+    assert not any(r["Gezin"].startswith(("g-", "f-")) for r in table)
+    for r in table:
+        assert re.fullmatch(r"(\d\d-\d\d-20\d\d)?", r["Datum"]), r
+        assert re.fullmatch(r"(\d\d:\d\d)?", r["Begin"]) and bool(r["Begin"]) == bool(r["Datum"])
 
 
 def test_names_are_escaped_in_html_and_letters(tiny: Plan) -> None:
@@ -140,7 +148,8 @@ def test_names_are_escaped_in_html_and_letters(tiny: Plan) -> None:
         for p in tiny.roster.pupils
     )
     conversations = tuple(c._replace(name=f"{hostile} X") for c in tiny.conversations)
-    plan = tiny._replace(
+    plan = dataclasses.replace(
+        tiny,
         roster=tiny.roster.__class__(tiny.roster.source, pupils, tiny.roster.classes),
         conversations=conversations,
     )
@@ -204,9 +213,7 @@ def test_missing_block_is_an_error() -> None:
 
 
 def test_de_duif_groep5_round_has_one_invitation_per_household() -> None:
-    plan = make_plan(
-        DATA.parent.parent / "examples" / "groep5.csv", rules_path=DUIF, school_year=YEAR
-    )
+    plan = make_plan(request(DATA.parent.parent / "examples" / "groep5.csv", DUIF))
     invitations = [i for i in build_invitations(plan) if i.type_id == "voortgangsgesprek"]
     households = {(i.family, i.household) for i in invitations}
     assert len(households) == len(invitations)

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from support import DUIF, EXAMPLES, OKG, YEAR, check_golden
+from support import DUIF, EXAMPLES, OKG, YEAR, check_golden, request
 
 from gesprekken_cli.calendar import build_calendar, parse_school_year
 from gesprekken_cli.expand import AMSTERDAM, calendar_settings
@@ -192,12 +192,12 @@ def test_label_drops_what_the_row_and_markers_already_say(name: str, label: str)
 
 @pytest.fixture(scope="module")
 def groep5_plan() -> Plan:
-    return make_plan(EXAMPLES / "groep5.csv", rules_path=DUIF, school_year=YEAR)
+    return make_plan(request(EXAMPLES / "groep5.csv", DUIF))
 
 
 @pytest.fixture(scope="module")
 def school_plan() -> Plan:
-    return make_plan(EXAMPLES / "school.csv", rules_path=DUIF, school_year=YEAR)
+    return make_plan(request(EXAMPLES / "school.csv", DUIF))
 
 
 def test_counts_are_the_plans_individual_conversations_per_month_and_groep(
@@ -227,7 +227,8 @@ def test_a_slot_in_another_month_moves_the_count(groep5_plan: Plan) -> None:
         start=datetime(2026, 12, 1, 15, 0, tzinfo=AMSTERDAM),
         end=datetime(2026, 12, 1, 15, 15, tzinfo=AMSTERDAM),
     )
-    plan = groep5_plan._replace(
+    plan = dataclasses.replace(
+        groep5_plan,
         conversations=tuple(moved if c is first else c for c in groep5_plan.conversations),
     )
     before, after = plan_overview(groep5_plan), plan_overview(plan)

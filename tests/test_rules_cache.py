@@ -11,7 +11,7 @@ from typing import NamedTuple
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from support import DUIF, EXAMPLES, YEAR
+from support import DUIF, EXAMPLES, request
 
 from gesprekken_cli import plan
 from gesprekken_cli.errors import GesprekkenError
@@ -245,7 +245,7 @@ def test_an_unwritable_cache_folder_never_fails_a_plan(
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("GESPREKKEN_CACHE", str(blocker / "cache"))
-    result = plan.make_plan(EXAMPLES / "groep5.csv", rules_path=DUIF, school_year=YEAR)
+    result = plan.make_plan(request(EXAMPLES / "groep5.csv", DUIF))
     assert result.conversations
     assert blocker.read_text() == "not a folder"
 
@@ -270,7 +270,7 @@ def test_default_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: P
 
 def test_the_cache_holds_the_rules_file_only(tmp_path: Path, cache: Path) -> None:
     """Pupils' data never reaches the cache: a plan caches its rules, not its roster."""
-    plan.make_plan(EXAMPLES / "groep5.csv", rules_path=rules_copy(tmp_path), school_year=YEAR)
+    plan.make_plan(request(EXAMPLES / "groep5.csv", rules_copy(tmp_path)))
     pupil = (EXAMPLES / "groep5.csv").read_text("utf-8").splitlines()[1].split(";")
     stored = b"".join(p.read_bytes() for p in cache.iterdir())
     assert all(field.encode() not in stored for field in pupil if len(field) > 3)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from support import DATA, DUIF, EXAMPLES, YEAR
+from support import DATA, DUIF, EXAMPLES, YEAR, request
 from typer.testing import CliRunner
 
 from gesprekken_cli.cli import app
@@ -20,7 +20,7 @@ SCHOOL = EXAMPLES / "school.csv"
 
 @pytest.fixture(scope="module")
 def school() -> Plan:
-    return make_plan(SCHOOL, rules_path=DUIF, school_year=YEAR)
+    return make_plan(request(SCHOOL, DUIF))
 
 
 def pick(plan: Plan, **criteria: object) -> Plan:

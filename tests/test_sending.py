@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import DATA, EXAMPLES, OKG, YEAR
+from support import DATA, EXAMPLES, OKG, YEAR, request
 from typer.testing import CliRunner
 
 from gesprekken_cli.cli import app
@@ -98,7 +98,7 @@ def smtp_server(certificate: tuple[Path, Path]) -> Iterator[tuple[Inbox, int]]:
 
 @pytest.fixture(scope="module")
 def messages() -> tuple[Message, ...]:
-    plan = make_plan(DATA / "ics" / "roster.csv", rules_path=OKG, school_year=YEAR)
+    plan = make_plan(request(DATA / "ics" / "roster.csv", OKG))
     made = render_invitations(
         plan,
         build_invitations(plan),

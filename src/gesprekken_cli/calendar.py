@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
 
 from gesprekken_cli.data import vakanties
 from gesprekken_cli.errors import CalendarError, Problem
@@ -21,7 +21,8 @@ GOOD_FRIDAY = "Goede vrijdag"
 _ONE = timedelta(days=1)
 
 
-class SchoolYear(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class SchoolYear:
     start_year: int  # 2026 for 2026-2027
 
     @property
@@ -65,7 +66,8 @@ def current_school_year(today: date) -> SchoolYear:
     return SchoolYear(today.year if today.month >= 8 else today.year - 1)
 
 
-class DayOff(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class DayOff:
     """A vacation, public holiday or day off, ``start`` to ``end`` inclusive."""
 
     start: date
@@ -77,7 +79,8 @@ class DayOff(NamedTuple):
         return isinstance(day, date) and self.start <= day <= self.end
 
 
-class StudyDay(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class StudyDay:
     """No lessons for ``grades`` (empty = all groups); teachers work, so it is a school day."""
 
     id: str
@@ -90,7 +93,8 @@ class StudyDay(NamedTuple):
         return not self.grades or (grade is not None and grade in self.grades)
 
 
-class CalendarSettings(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class CalendarSettings:
     """What the rules file says about the school year (the rules module builds this)."""
 
     region: str  # "noord" | "midden" | "zuid"

@@ -30,6 +30,7 @@ class Problem:
     severity: str = "error"  # "error" or "warning"
 
     def render(self) -> str:
+        """``FILE:LINE:COL: key: waarschuwing: message [code]``; parts that are unknown left out."""
         where = self.file
         if self.line is not None:
             where += f":{self.line}"
@@ -38,7 +39,8 @@ class Problem:
         key = f" {self.key}:" if self.key else ""
         label = "waarschuwing: " if self.severity == "warning" else ""
         code = f" [{self.code}]" if self.code else ""
-        return f"{where}:{key} {label}{self.message}{code}"
+        text = f"{key} {label}{self.message}{code}"
+        return f"{where}:{text}" if where else text.lstrip()
 
 
 @dataclass

@@ -6,7 +6,7 @@ Both are wrapped here, in one place: ``activate()`` points typer's ``_`` at ``tr
 replaces the handful of click methods that print English (the usage prefix, the help option's
 text, how a usage error is shown, the usage name of an argument). Every message a user can meet
 is in ``MESSAGES`` (exact text) or ``PATTERNS`` (text with a value in it); anything else passes
-through unchanged. ``cli.py`` calls ``activate()`` when it is imported, so the console script
+through unchanged. ``cli/app.py`` calls ``activate()`` when it is imported, so the console script
 and tests through ``CliRunner`` both see Dutch. It costs well under a millisecond.
 """
 

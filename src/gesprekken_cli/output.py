@@ -7,7 +7,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from gesprekken_cli.errors import OutputError, Problem, os_reason
@@ -146,3 +146,15 @@ def write_files(folder: Path, files: Mapping[str, bytes | str], *, force: bool =
             with contextlib.suppress(OSError):
                 folder.rmdir()
         raise
+
+
+def stale_files(folder: Path, written: Collection[str], suffix: str) -> list[str]:
+    """Names of ``suffix`` files in ``folder`` that this run did not write (sorted)."""
+    return sorted(p.name for p in folder.glob("*" + suffix) if p.name not in written)
+
+
+def check_free(path: Path, *, force: bool = False) -> None:
+    """Fail now, before anything is written, where :func:`write_atomic` would refuse ``path``
+    for being there already (a command writing two files checks the second one first)."""
+    if path.is_file() and not force:
+        raise _fail(path, "bestaat al; gebruik --force om te vervangen")

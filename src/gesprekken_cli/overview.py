@@ -16,12 +16,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from gesprekken_cli.calendar import SchoolCalendar
+from gesprekken_cli.calendar import SchoolCalendar, SchoolYear
+from gesprekken_cli.errors import Problem
 from gesprekken_cli.expand import Conversation, child_presence, windows
 from gesprekken_cli.rules.model import ConversationType, Cycle, When
 from gesprekken_cli.rules.values import MONTHS_NL
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from gesprekken_cli.plan import Plan
 
 MONTHS: tuple[int, ...] = (8, 9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7)
@@ -149,7 +152,7 @@ class Overview:
     cells: Mapping[tuple[int, str], tuple[Entry, ...]]
     grades: tuple[int, ...] = GRADES
     roster: str = ""
-    notes: tuple[str, ...] = ()
+    notes: tuple[Problem, ...] = ()
     load: TeacherLoad | None = None
     types: tuple[Entry, ...] = field(default=())
 
@@ -236,7 +239,7 @@ def cycle_overview(cycle: Cycle, cal: SchoolCalendar, *, rules_file: str = "") -
     present = child_presence(cycle, cal)
     order = {kind.id: index for index, kind in enumerate(cycle.gesprekken)}
     grid = _Grid(order)
-    notes: list[str] = []
+    notes: list[Problem] = []
     for kind in cycle.gesprekken:
         per_grade = kind.vorm == "individueel" and kind.doelgroep != "aanmelders"
         for index, when in enumerate(kind.wanneer):
@@ -251,7 +254,8 @@ def cycle_overview(cycle: Cycle, cal: SchoolCalendar, *, rules_file: str = "") -
                     continue
                 found = window(kind, index, grade)
                 if found is None:
-                    note = f"{kind.naam}: geen periode in schooljaar {cal.year.label}"
+                    text = f"{kind.naam}: geen periode in schooljaar {cal.year.label}"
+                    note = Problem(rules_file, text, code="geen-venster", severity="warning")
                     if note not in notes:
                         notes.append(note)
                     continue
@@ -267,6 +271,17 @@ def cycle_overview(cycle: Cycle, cal: SchoolCalendar, *, rules_file: str = "") -
         notes=tuple(notes),
         types=tuple(_entry(kind, False) for kind in cycle.gesprekken),
     )
+
+
+def rules_overview(rules: Path | None, year: SchoolYear) -> Overview:
+    """The overview of a rules file alone (``overzicht`` without ``--rooster``)."""
+    from gesprekken_cli.calendar import build_calendar
+    from gesprekken_cli.expand import calendar_settings
+    from gesprekken_cli.rules import load_rules
+
+    rules_file, cycle = load_rules(rules)
+    calendar = build_calendar(year, calendar_settings(cycle, year, rules_file))
+    return cycle_overview(cycle, calendar, rules_file=rules_file)
 
 
 def _plan_column(kind: ConversationType, c: Conversation) -> str:
@@ -312,7 +327,7 @@ def plan_overview(plan: Plan) -> Overview:
         cells=cells,
         grades=grades,
         roster=plan.roster.source,
-        notes=tuple(w.message for w in plan.warnings),
+        notes=plan.warnings,
         load=teacher_load(plan.conversations, plan.calendar, plan.cycle),
         types=tuple(_entry(kind, False) for kind in plan.cycle.gesprekken),
     )

@@ -7,11 +7,13 @@ they can never disagree about which conversations exist.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from gesprekken_cli.calendar import (
     SchoolCalendar,
@@ -26,8 +28,29 @@ from gesprekken_cli.model import Roster
 from gesprekken_cli.rules import load_rules
 from gesprekken_cli.rules.model import Cycle
 
+if TYPE_CHECKING:
+    from gesprekken_cli.roster import RosterSource
 
-class Unplaced(NamedTuple):
+
+@dataclass(frozen=True, slots=True)
+class PlanRequest:
+    """What one plan is made from, as the command line asked for it: built once by the CLI.
+
+    ``today`` picks the school year when ``school_year`` is not given (the core never reads
+    the clock). The rules' ``kolommen`` are added to the roster's header map (the
+    command line's own ``--kolom`` wins).
+    """
+
+    roster: RosterSource
+    today: date
+    rules: Path | None = None
+    school_year: str | None = None
+    previous: Path | None = None
+    wishes: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unplaced:
     """A conversation the scheduler could not give a slot: the reason in Dutch and its code
     (:class:`gesprekken_cli.schedule.Reason`), to group by without reading the text."""
 
@@ -36,7 +59,8 @@ class Unplaced(NamedTuple):
     code: str = ""
 
 
-class Plan(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Plan:
     """A dated plan: every conversation of one roster under one cycle in one school year."""
 
     rules_file: str
@@ -46,11 +70,30 @@ class Plan(NamedTuple):
     conversations: tuple[Conversation, ...]
     warnings: tuple[Problem, ...] = ()
     unplaced: tuple[Unplaced, ...] = ()
-    quality: Mapping[str, Any] = MappingProxyType({})
+    quality: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def year(self) -> SchoolYear:
         return self.calendar.year
+
+
+def unplaced_counts(unplaced: Iterable[Unplaced]) -> list[tuple[str, str, int]]:
+    """(conversation type, reason, how many) for the unplaced, sorted: for summaries."""
+    counts = Counter((item.uid.split(".", 1)[0], item.reason) for item in unplaced)
+    return [(type_id, reason, n) for (type_id, reason), n in sorted(counts.items())]
+
+
+def read_roster(source: RosterSource) -> Roster:
+    """The roster of ``source``, names cleaned, with a warning per doubtful shared e-mail."""
+    from gesprekken_cli.family_check import shared_email_families
+    from gesprekken_cli.names import clean_roster
+    from gesprekken_cli.roster import load_roster
+
+    roster = clean_roster(load_roster(source).roster)
+    doubtful = shared_email_families(roster)
+    if not doubtful:
+        return roster
+    return dataclasses.replace(roster, warnings=roster.warnings + tuple(doubtful))
 
 
 def read_roster_file(
@@ -65,9 +108,7 @@ def read_roster_file(
 
     ``families_file`` adds families, parents' e-mails and class data an export lacks.
     """
-    from gesprekken_cli.family_check import shared_email_families
-    from gesprekken_cli.names import clean_roster
-    from gesprekken_cli.roster import RosterSource, load_roster
+    from gesprekken_cli.roster import RosterSource
 
     source = RosterSource(
         path,
@@ -76,22 +117,14 @@ def read_roster_file(
         header_map=MappingProxyType(dict(header_map or {})),
         sheet=sheet,
     )
-    roster = clean_roster(load_roster(source).roster)
-    doubtful = shared_email_families(roster)
-    if not doubtful:
-        return roster
-    return dataclasses.replace(roster, warnings=roster.warnings + tuple(doubtful))
+    return read_roster(source)
 
 
-def _note(file: str, text: str) -> Problem:
-    """A warning the expansion or the scheduler gave as text (they carry no code yet)."""
-    return Problem(file, text, severity="warning")
-
-
-def school_year_of(text: str | None, today: date | None = None) -> SchoolYear:
+def school_year_of(text: str | None, today: date) -> SchoolYear:
+    """The school year asked for (``2026-2027``), else the one ``today`` falls in."""
     if text:
         return parse_school_year(text)
-    return current_school_year(today or date.today())
+    return current_school_year(today)
 
 
 def build_plan(
@@ -109,7 +142,7 @@ def build_plan(
     ``wishes`` is a wishes file (CSV or YAML) of families and teachers.
     """
     calendar = build_calendar(year, calendar_settings(cycle, year, rules_file))
-    expansion = expand(cycle, roster, calendar, rules_file)
+    expansion = expand(cycle, roster, calendar, rules_file=rules_file)
     conversations = tuple(expansion.conversations)
     warnings = roster.warnings + tuple(expansion.warnings)
     if not any(c.is_individual and c.start is None for c in conversations):
@@ -165,34 +198,19 @@ def build_plan(
     )
 
 
-def make_plan(
-    roster_path: Path,
-    *,
-    rules_path: Path | None = None,
-    school_year: str | None = None,
-    classes_file: Path | None = None,
-    header_map: Mapping[str, str] | None = None,
-    sheet: str | None = None,
-    today: date | None = None,
-    previous: Path | None = None,
-    wishes: Path | None = None,
-    families_file: Path | None = None,
-) -> Plan:
-    """Read rules and roster from disk and build the plan: the CLI's one entry point."""
-    rules_file, cycle = load_rules(rules_path)
-    mapping = {**cycle.kolommen, **(header_map or {})}
-    roster = read_roster_file(
-        roster_path,
-        classes_file=classes_file,
-        header_map=mapping or None,
-        sheet=sheet,
-        families_file=families_file,
-    )
+def make_plan(request: PlanRequest) -> Plan:
+    """Read rules and roster from disk and build the plan: the commands' one entry point."""
+    rules_file, cycle = load_rules(request.rules)
+    source = request.roster
+    if cycle.kolommen:
+        mapping = MappingProxyType({**cycle.kolommen, **source.header_map})
+        source = replace(source, header_map=mapping)
+    roster = read_roster(source)
     return build_plan(
         cycle,
         roster,
-        school_year_of(school_year, today),
+        school_year_of(request.school_year, request.today),
         rules_file=rules_file,
-        previous=previous,
-        wishes=wishes,
+        previous=request.previous,
+        wishes=request.wishes,
     )

@@ -194,7 +194,8 @@ def select_plan(plan: Plan, selection: Selection) -> Plan:
     conversations = tuple(c for c in plan.conversations if keep(c))
     kept_uids = {c.uid for c in conversations}
     roster = dataclasses.replace(plan.roster, pupils=tuple(pupils), classes=tuple(classes))
-    return plan._replace(
+    return dataclasses.replace(
+        plan,
         conversations=conversations,
         roster=roster,
         unplaced=tuple(u for u in plan.unplaced if u.uid in kept_uids),

@@ -9,6 +9,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from support import request
 from typer.testing import CliRunner
 
 from gesprekken_cli.cli import app
@@ -33,7 +34,7 @@ def lijsten(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_every_round_of_groep5_in_three_formats(lijsten: Path) -> None:
-    plan = make_plan(GROEP5, rules_path=RULES, school_year=YEAR)
+    plan = make_plan(request(GROEP5, RULES))
     rounds = {c.type_id for c in plan.conversations if c.pupil_id is not None or c.class_name}
     assert rounds == {
         "startgesprek",
@@ -50,7 +51,7 @@ def test_every_round_of_groep5_in_three_formats(lijsten: Path) -> None:
 
 def test_csv_opens_in_excel_one_row_per_appointment(lijsten: Path) -> None:
     """Issue 19.3: who and when first, Excel date/time cells, the school's gezin number."""
-    plan = make_plan(GROEP5, rules_path=RULES, school_year=YEAR)
+    plan = make_plan(request(GROEP5, RULES))
     pupils: dict[tuple[str, str], set[str]] = defaultdict(set)
     for c in plan.conversations:
         if c.pupil_id is not None:

@@ -7,7 +7,7 @@ from urllib.parse import unquote
 
 import pytest
 import vobject
-from support import DUIF, EXAMPLES, YEAR
+from support import DUIF, EXAMPLES, YEAR, request
 from typer.testing import CliRunner, Result
 
 from gesprekken_cli import output
@@ -45,7 +45,7 @@ def test_groep5_writes_all_calendars_with_every_conversation(
     kinds = {name.split("-")[0].removesuffix(".ics") for name in files}
     assert kinds == {"leerkracht", "gezin", "klas", "school"}
     assert {"klas-5a.ics", "school.ics", "leerkracht-anna-de-boer.ics"} <= set(files)
-    plan = make_plan(GROEP5, rules_path=DUIF, school_year=YEAR)
+    plan = make_plan(request(GROEP5, DUIF))
     seen: set[str] = set()
     for name, data in files.items():
         cal = vobject.readOne(data.decode("utf-8"))  # the independent parser

@@ -9,9 +9,10 @@ Vacation ranges run Saturday to Sunday, both included, like the Rijksoverheid ta
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any
 
 REGIONS = ("noord", "midden", "zuid")
 FIRST_SHIPPED, LAST_SHIPPED = 2014, 2029  # school years 2014-2015 .. 2029-2030
@@ -22,25 +23,29 @@ LIBERATION_DAY = "Bevrijdingsdag"
 Raw = dict[str, Any]
 
 
-class Vacation(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Vacation:
     name: str
     start: date
     end: date
 
 
-class Holiday(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Holiday:
     name: str
     day: date
 
 
-class RegionYear(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class RegionYear:
     """The vacations of one region: the summer that opens the year, then the year's own."""
 
     summer_before: Vacation
     vacations: tuple[Vacation, ...]  # herfst .. the zomervakantie that closes the year
 
 
-class YearData(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class YearData:
     start_year: int
     public_holidays: tuple[Holiday, ...]  # 1 Aug .. 31 Jul, as the package's NL 'public'
     liberation_day: date  # 5 mei; a day off only where the school (or a lustrum) says so

@@ -282,7 +282,7 @@ class Expander:
                         f"vroeg in schooljaar {self.year.label} voor de periode; plan dit "
                         "gesprek zelf",
                         line=pupil.row or None,
-                        code="startdatum-te-vroeg",
+                        code="startdatum-voor-venster",
                         severity="warning",
                     )
                 )
@@ -340,12 +340,12 @@ class Expander:
                 )
 
 
-def expand(cycle: Cycle, roster: Roster, cal: SchoolCalendar, source: str = "") -> Expansion:
+def expand(cycle: Cycle, roster: Roster, cal: SchoolCalendar, *, rules_file: str = "") -> Expansion:
     """Every conversation the cycle gives the roster's pupils and classes in ``cal``'s year.
 
-    ``source`` names the rules file in the warnings about it.
+    ``rules_file`` names the rules in the warnings (``Problem``s with a code).
     """
-    expander = Expander(cycle, roster, cal, source)
+    expander = Expander(cycle, roster, cal, rules_file)
     conversations = expander.run()
     return Expansion(conversations, expander.warnings)
 

@@ -127,7 +127,7 @@ class Periods:
                 self.warn(
                     f"{label}: de studiedag heeft nog geen datum in schooljaar "
                     f"{self.year.label}; de periode is heel {MONTHS_NL[month - 1]}",
-                    "studiedag-zonder-datum",
+                    "studiedag-hele-maand",
                     key,
                 )
                 start, end = month_start(self.year, month), month_end(self.year, month)
@@ -152,7 +152,7 @@ class Periods:
         if not days:
             self.warn(
                 f"{label}: geen schooldag in de periode in schooljaar {self.year.label}",
-                "periode-zonder-schooldag",
+                "geen-schooldag-in-venster",
                 key,
             )
             return None

@@ -1,78 +1,30 @@
-"""Checklists as Markdown and CSV (and the words both share with the HTML page).
+"""Checklists as files: Markdown and CSV here, the HTML page in :mod:`.checklist_html`.
 
-Takes :class:`~gesprekken_cli.checklist.Checklist` values and nothing else; the HTML page
-lives in :mod:`checklist_html`.
+Takes :class:`~gesprekken_cli.checklist.Checklist` values and nothing else; the words all
+three formats share are in :mod:`.checklist_text`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
 
-from gesprekken_cli.checklist import Checklist, PupilRow, Slot, TaskLine, join_nl
+from gesprekken_cli.checklist import Checklist, PupilRow, join_nl
 from gesprekken_cli.output import unique_names
+from gesprekken_cli.render.checklist_html import render_html
+from gesprekken_cli.render.checklist_text import (
+    appointment_text,
+    count_text,
+    header_lines,
+    row_notes,
+    rows_hint,
+    rows_title,
+    slot_text,
+    task_text,
+    tick_label,
+)
 from gesprekken_cli.render.excel import date_cell, excel_csv, family_number, time_cell
 
 FORMATS = ("md", "html", "csv")
-_DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
-
-
-def day_text(day: date, year: bool = True) -> str:
-    """``ma 07-09-2026`` (or ``ma 07-09`` without the year)."""
-    return (
-        f"{_DAYS[day.weekday()]} {day:%d-%m-%Y}" if year else f"{_DAYS[day.weekday()]} {day:%d-%m}"
-    )
-
-
-def slot_text(slot: Slot, year: bool = True) -> str:
-    """``di 08-09-2026 15.00–15.15`` for a slot, the window when there is none."""
-    if slot.start is not None:
-        end = f"–{slot.end:%H.%M}" if slot.end is not None else ""
-        return f"{day_text(slot.start.date(), year)} {slot.start:%H.%M}{end}"
-    if slot.first_day == slot.last_day:
-        return day_text(slot.first_day)
-    return f"{day_text(slot.first_day, year=False)} t/m {day_text(slot.last_day)}"
-
-
-def appointments(row: PupilRow) -> list[str]:
-    """The pupil's slots without the year (it is in the title), two households labelled.
-
-    Empty while nothing is scheduled.
-    """
-    if all(s.start is None for s in row.slots):
-        return []
-    if len(row.slots) == 1:
-        return [slot_text(row.slots[0], year=False)]
-    return [
-        f"huishouden {s.household}: {slot_text(s, False) if s.start else 'nog niet gepland'}"
-        for s in row.slots
-    ]
-
-
-def appointment_text(row: PupilRow) -> str:
-    return "; ".join(appointments(row))
-
-
-def row_notes(cl: Checklist, row: PupilRow) -> list[str]:
-    """What sets a row apart: two households, a window other than the round's, a request."""
-    notes = []
-    if len(row.slots) > 1 and all(s.start is None for s in row.slots):
-        notes.append(f"{len(row.slots)} gesprekken (per huishouden)")
-    first = min(s.first_day for s in row.slots)
-    last = max(s.last_day for s in row.slots)
-    if (first, last) != (cl.first_day, cl.last_day) and not appointment_text(row):
-        notes.append("periode " + window_text(first, last))
-    if row.requested:
-        notes.append("verzoek staat in het rooster")
-    if row.unplaced:
-        notes.append("niet ingepland: " + row.unplaced)
-    return notes
-
-
-def window_text(first: date, last: date) -> str:
-    if first == last:
-        return day_text(first)
-    return f"{day_text(first)} t/m {day_text(last)}"
 
 
 def file_stems(lists: Sequence[Checklist]) -> dict[str, str]:
@@ -88,8 +40,6 @@ def render_files(
     lists: Sequence[Checklist], formats: Iterable[str] = FORMATS
 ) -> dict[str, bytes | str]:
     """File name → content for every list and format; group meetings get no CSV."""
-    from gesprekken_cli.render.checklist_html import render_html
-
     wanted = set(formats)
     stems = file_stems(lists)
     files: dict[str, bytes | str] = {}
@@ -118,29 +68,6 @@ def md(value: object) -> str:
     return text
 
 
-def header_lines(cl: Checklist) -> list[str]:
-    """The facts under the title, shared by Markdown and HTML (plain text, not escaped)."""
-    where = (
-        "klas " + ", ".join(cl.classes) if cl.classes else "groep " + "/".join(map(str, cl.grades))
-    )
-    status = {"verplicht": "verplicht", "facultatief": "facultatief", "op_verzoek": "op verzoek"}
-    lines = [
-        f"Schooljaar {cl.school_year} · {cl.school} · {where} · {status.get(cl.status, cl.status)}",
-        f"Periode: {window_text(cl.first_day, cl.last_day)} · {cl.duration} minuten"
-        + (f" · plannen via {cl.channel}" if cl.channel else ""),
-        "Deelnemers: " + join_nl(list(cl.participants)),
-    ]
-    return lines
-
-
-def task_text(t: TaskLine) -> tuple[str, str]:
-    """(due, rest) of a task line in words."""
-    due = f"uiterlijk {day_text(t.due)}" if t.due else "geen vaste datum"
-    via = f", via {t.channel}" if t.channel else ""
-    note = f"; {t.note}" if t.note else ""
-    return due, f"{t.task} ({t.who}{via}; {t.rule}{note})"
-
-
 def render_markdown(cl: Checklist) -> str:
     """The list as Markdown with ``- [ ]`` boxes, ready for a printout or a notes app."""
     out = [f"# Checklist {md(cl.title)}", "", f"**{md(cl.teacher_text)}**", ""]
@@ -162,30 +89,9 @@ def render_markdown(cl: Checklist) -> str:
     return "\n".join(out) + "\n"
 
 
-def count_text(cl: Checklist) -> str:
-    """``27 leerlingen, broertjes en zusjes samen``."""
-    count = f"{len(cl.rows)} leerling{'en' if len(cl.rows) != 1 else ''}"
-    if len(cl.blocks()) != len(cl.rows):
-        count += ", broertjes en zusjes samen"
-    return count
-
-
-def rows_hint(cl: Checklist) -> str:
-    """The one line above the pupil rows telling what to write where."""
-    hint = ""
-    if cl.on_request:
-        hint = "Op verzoek van ouders of leerkracht: noteer bij een verzoek de datum en door wie. "
-    if not any(appointment_text(r) for r in cl.rows):
-        hint += "Nog geen tijden gepland: noteer de afspraak zodra die vastligt."
-    return hint.strip()
-
-
-def rows_title(cl: Checklist) -> str:
-    return "Leerlingen die een gesprek kunnen aanvragen" if cl.on_request else "Leerlingen"
-
-
 def _md_rows(cl: Checklist) -> list[str]:
-    out = [f"## {rows_title(cl)} ({count_text(cl)})", ""]
+    title = rows_title(cl)
+    out = [f"## {title} ({count_text(cl)})", ""]
     if hint := rows_hint(cl):
         out += [md(hint), ""]
     for block in cl.blocks():
@@ -229,8 +135,7 @@ def csv_header(cl: Checklist) -> list[str]:
     head = ["Naam", "Klas", "Datum", "Begin", "Eind", "Kind aanwezig", "Samen met"]
     if cl.on_request:
         head += ["Verzoek in rooster", "Datum verzoek", "Verzoek door"]
-    head += [t[0].upper() + t[1:] for t in cl.ticks]
-    head += ["Opmerking", "Groep", "Leerlingnummer", "Gezin"]
+    head += [tick_label(t) for t in cl.ticks] + ["Opmerking", "Groep", "Leerlingnummer", "Gezin"]
     if _two_households(cl):
         head.append("Huishouden")
     return [*head, "Van", "Tot", "Gesprek", "Schooljaar", "Leerkracht(en)"]

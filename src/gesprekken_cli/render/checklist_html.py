@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from html import escape
 
 from gesprekken_cli.checklist import Checklist, PupilRow
-from gesprekken_cli.render.checklist import (
+from gesprekken_cli.render.checklist_text import (
     appointments,
     count_text,
     header_lines,
@@ -19,6 +19,7 @@ from gesprekken_cli.render.checklist import (
     rows_title,
     slot_text,
     task_text,
+    tick_label,
 )
 
 CSS = """
@@ -128,7 +129,7 @@ def _pupils(cl: Checklist) -> list[str]:
     out = [f"<h2>{title} ({escape(count_text(cl))})</h2>"]
     if hint := rows_hint(cl):
         out.append(f'<p class="hint">{escape(hint)}</p>')
-    ticks = "".join(f'<th class="box">{escape(t.capitalize())}</th>' for t in cl.ticks)
+    ticks = "".join(f'<th class="box">{escape(tick_label(t))}</th>' for t in cl.ticks)
     request = '<th class="note">Verzoek: datum, door wie</th>' if cl.on_request else ""
     out += [
         '<table class="pupils">',

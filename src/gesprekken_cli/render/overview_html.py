@@ -252,7 +252,7 @@ def render_html(overview: Overview) -> str:
     ]
     if overview.notes:
         parts.append('<ul class="noten">')
-        parts.extend(f"<li>{escape(note)}</li>" for note in overview.notes)
+        parts.extend(f"<li>{escape(note.message)}</li>" for note in overview.notes)
         parts.append("</ul>\n")
     if overview.load is not None and overview.load.teachers:
         parts.append(_load(overview.load))

@@ -265,7 +265,7 @@ def render_overview(overview: Overview, console: Console) -> None:
         console.print(part)
     console.print(legend_text(overview))
     for note in overview.notes:
-        console.print(Text(f"let op: {note}", style="dim"))
+        console.print(Text(f"let op: {note.message}", style="dim"))
     if overview.load is not None and overview.load.teachers:
         for table in load_tables(overview.load, console):
             console.print()

@@ -24,22 +24,24 @@ def _github_property(text: str) -> str:
     return _github_escape(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def problem_record(p: Problem) -> dict[str, object]:
+    """A problem as a JSON object with Dutch keys (``validate --format json``, ``meldingen``)."""
+    return {
+        "bestand": p.file,
+        "regel": p.line,
+        "kolom": p.column,
+        "sleutel": p.key,
+        "melding": p.message,
+        "code": p.code,
+        "ernst": "fout" if p.severity == "error" else "waarschuwing",
+    }
+
+
 def render_problems(reports: Sequence[HasProblems], fmt: str) -> str:
     """All problems of all reports in one format; empty string when there are none (text)."""
     problems = [p for report in reports for p in report.problems]
     if fmt == "json":
-        items = [
-            {
-                "bestand": p.file,
-                "regel": p.line,
-                "kolom": p.column,
-                "sleutel": p.key,
-                "melding": p.message,
-                "code": p.code,
-                "ernst": "fout" if p.severity == "error" else "waarschuwing",
-            }
-            for p in problems
-        ]
+        items = [problem_record(p) for p in problems]
         return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
     if fmt == "github":
         lines = []

@@ -1,7 +1,6 @@
 """Commands that bring the plan to people: ``uitnodigingen`` (with sending) and ``dag``.
 
-Registered on ``cli.app`` when ``cli`` imports this module at its end (until ``cli`` becomes a
-package whose ``__init__`` imports its command modules).
+Registered in :mod:`.app` with the other commands.
 """
 
 import os
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from gesprekken_cli.cli import (
+from gesprekken_cli.cli.options import (
     ClassesOption,
     ColumnOption,
     FamiliesOption,
@@ -23,12 +22,11 @@ from gesprekken_cli.cli import (
     SheetOption,
     WishesOption,
     YearOption,
-    app,
     pinned_time,
-    plan_of,
+    plan_request,
     warn,
 )
-from gesprekken_cli.cli_views import parse_day, progress, selected, with_selection
+from gesprekken_cli.cli.views import parse_day, progress, selected, with_selection
 from gesprekken_cli.errors import GesprekkenError, Problem
 
 if TYPE_CHECKING:
@@ -40,12 +38,14 @@ def export_time() -> datetime:
     return pinned_time(os.environ.get("SOURCE_DATE_EPOCH")) or datetime.now(UTC)
 
 
-@app.command()
 @with_selection
 def uitnodigingen(
     roster: RosterArgument,
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Map voor de berichten.", show_default=False)
+        Path,
+        typer.Option(
+            "--out", "-o", metavar="MAP", help="Map voor de berichten.", show_default=False
+        ),
     ],
     selection: "Selection",
     rules: RulesOption = None,
@@ -54,6 +54,7 @@ def uitnodigingen(
         Path | None,
         typer.Option(
             "--sjabloon",
+            metavar="BESTAND",
             help="Eigen sjabloon (Jinja2, blokken onderwerp, tekst en html); standaard Nederlands.",
             show_default=False,
         ),
@@ -61,7 +62,9 @@ def uitnodigingen(
     afzender: Annotated[
         str,
         typer.Option(
-            "--afzender", help="Afzender van de berichten, bijv. 'De Duif <info@deduif.nl>'."
+            "--afzender",
+            metavar="ADRES",
+            help="Afzender van de berichten, bijv. 'De Duif <info@deduif.nl>'.",
         ),
     ] = "",
     verstuur: Annotated[
@@ -76,13 +79,15 @@ def uitnodigingen(
         str | None,
         typer.Option(
             "--smtp",
+            metavar="HOST:POORT",
             help="SMTP-server host:poort (STARTTLS); login uit GESPREKKEN_SMTP_GEBRUIKER en "
             "GESPREKKEN_SMTP_WACHTWOORD.",
             show_default=False,
         ),
     ] = None,
     pauze: Annotated[
-        float, typer.Option("--pauze", help="Seconden tussen twee berichten.", min=0)
+        float,
+        typer.Option("--pauze", metavar="SECONDEN", help="Seconden tussen twee berichten.", min=0),
     ] = 1.0,
     force: ForceOption = False,
     klassen: ClassesOption = None,
@@ -113,7 +118,20 @@ def uitnodigingen(
     template = load_template(sjabloon)
     if verstuur and smtp is None:
         raise GesprekkenError([Problem("--verstuur", "geef de server met --smtp host:poort")], 2)
-    result = plan_of(roster, rules, schooljaar, klassen, kolom, blad, gezinnen, vorig, wensen)
+    from gesprekken_cli.plan import make_plan
+
+    request = plan_request(
+        roster,
+        rules=rules,
+        schooljaar=schooljaar,
+        klassen=klassen,
+        kolom=kolom,
+        blad=blad,
+        gezinnen=gezinnen,
+        vorig=vorig,
+        wensen=wensen,
+    )
+    result = make_plan(request)
     result, selection = selected(result, selection)
     sender = address(
         afzender or f"{result.cycle.school.naam} <noreply@{result.cycle.school.domein}>"
@@ -176,19 +194,25 @@ def _send(messages: Any, smtp: str, sender: str, log: Path, pause: float, really
     )
 
 
-@app.command()
 def dag(
-    datum: Annotated[str, typer.Argument(help="De dag, DD-MM-JJJJ.", show_default=False)],
+    datum: Annotated[
+        str, typer.Argument(metavar="DATUM", help="De dag, DD-MM-JJJJ.", show_default=False)
+    ],
     roster: RosterArgument,
     html: Annotated[
         Path,
         typer.Option(
-            "--html", help="Schrijf de deurlijsten naar dit HTML-bestand.", show_default=False
+            "--html",
+            metavar="BESTAND",
+            help="Schrijf de deurlijsten naar dit HTML-bestand.",
+            show_default=False,
         ),
     ],
     leerkracht: Annotated[
         str | None,
-        typer.Option("--leerkracht", help="Alleen deze leerkracht.", show_default=False),
+        typer.Option(
+            "--leerkracht", metavar="NAAM", help="Alleen deze leerkracht.", show_default=False
+        ),
     ] = None,
     rules: RulesOption = None,
     schooljaar: YearOption = None,
@@ -212,7 +236,20 @@ def dag(
 
     day = parse_day("datum", datum)
     assert day is not None
-    result = plan_of(roster, rules, schooljaar, klassen, kolom, blad, gezinnen, vorig, wensen)
+    from gesprekken_cli.plan import make_plan
+
+    request = plan_request(
+        roster,
+        rules=rules,
+        schooljaar=schooljaar,
+        klassen=klassen,
+        kolom=kolom,
+        blad=blad,
+        gezinnen=gezinnen,
+        vorig=vorig,
+        wensen=wensen,
+    )
+    result = make_plan(request)
     result, _ = selected(result, Selection(teacher=leerkracht, start=day, end=day))
     sheets = day_sheets(result, day)
     write_atomic(html, render_day_sheets(sheets, result.cycle.school.naam, day), force=force)

@@ -1,0 +1,132 @@
+"""The ``gesprekken`` application: its commands, the mapping of errors to exit codes, the entry.
+
+Exit codes: 0 done, 1 the input is wrong (rules, roster) or ``--strict`` found something,
+2 usage or I/O (missing file, unreadable, output exists without ``--force``).
+Heavy imports happen inside the command that needs them, so ``--help`` starts fast. No
+``from __future__ import annotations`` here: typer reads every command's annotations on every
+run, and evaluating them as strings cost ~5 ms of start-up.
+"""
+
+import contextlib
+import os
+import sys
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from gesprekken_cli import i18n
+from gesprekken_cli.cli import deliver_commands, file_commands, plan_commands, rules_commands
+from gesprekken_cli.errors import GesprekkenError, os_reason
+
+i18n.activate()
+
+
+class _Group(TyperGroup):
+    """Maps every GesprekkenError of every command to its messages and exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GesprekkenError as error:
+            fail(error)
+        except BrokenPipeError:
+            # The reader went away (``| head``): stop quietly, without a second error at exit.
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(1) from None
+        except OSError as error:
+            # Reading was handled with file names already; what is left is writing the output
+            # (a full disk, /dev/full, a closed terminal).
+            where = error.filename or "uitvoer"
+            sys.stderr.write(f"{where}: schrijven mislukt ({os_reason(error)})\n")
+            raise typer.Exit(2) from None
+
+
+app = typer.Typer(
+    name="gesprekken",
+    cls=_Group,
+    help=(
+        "De gesprekkencyclus van de school als data: controleer de regels, maak het plan per "
+        "klas, agenda's (ICS), checklists en het jaaroverzicht.\n\n"
+        "Exitcodes: 0 klaar, 1 fout in de invoer (regels, rooster) of --strict vond iets, "
+        "2 gebruik of bestand (ontbreekt, onleesbaar, bestaat al zonder --force)."
+    ),
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    options_metavar=i18n.OPTIONS_METAVAR,
+    subcommand_metavar=i18n.SUBCOMMAND_METAVAR,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from gesprekken_cli import __version__
+
+        sys.stdout.write(f"gesprekken {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Toon de versie en stop.",
+            callback=_show_version,
+            is_eager=True,
+            expose_value=False,
+        ),
+    ] = False,
+) -> None:
+    """De gesprekkencyclus van de school als data."""
+
+
+for command in (
+    rules_commands.validate,
+    rules_commands.schema,
+    plan_commands.plan,
+    plan_commands.overzicht,
+    plan_commands.rooster,
+    file_commands.checklist,
+    file_commands.ics,
+    deliver_commands.uitnodigingen,
+    deliver_commands.dag,
+):
+    app.command()(command)
+
+
+def fail(error: GesprekkenError) -> NoReturn:
+    """Print every problem of ``error`` to stderr and exit with its code."""
+    for problem in error.problems:
+        sys.stderr.write(problem.render() + "\n")
+    raise typer.Exit(error.exit_code)
+
+
+COMPLETE_VARIABLE = "_GESPREKKEN_COMPLETE"
+
+
+def _stop(signum: int, frame: object) -> None:
+    """A stop signal ends the run like Ctrl-C does, so half-written output is rolled back."""
+    raise SystemExit(128 + signum)
+
+
+def main() -> None:
+    """Console entry point."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _stop)
+    if COMPLETE_VARIABLE in os.environ:
+        # The shell asks for completions (README "Aanvullen met Tab"); typer registers its
+        # shells only with add_completion, which would add two English options to the help.
+        from typer._completion_classes import completion_init
+
+        completion_init()
+    try:
+        app()
+    except GesprekkenError as error:
+        fail(error)
