@@ -13,7 +13,7 @@ from support import DUIF, EXAMPLES, YEAR
 from typer.testing import CliRunner
 
 from gesprekken_cli.cli import app
-from gesprekken_cli.cli_views import progress
+from gesprekken_cli.cli.views import progress
 
 GROEP5 = EXAMPLES / "groep5.csv"
 
