@@ -111,7 +111,13 @@ def test_summary_shows_quality_figures(runner: CliRunner) -> None:
     result = runner.invoke(app, ["plan", str(EXAMPLES / "groep5.csv"), "-j", YEAR, "-f", "md"])
     table = runner.invoke(app, ["plan", str(EXAMPLES / "groep5.csv"), "-j", YEAR])
     assert result.exit_code == 0 and table.exit_code == 0
-    for key in ("ingepland", "aansluitend", "wachttijd gezinnen", "tussen gesprekken", "dagen"):
+    for key in (
+        "ingepland",
+        "aansluitend",
+        "wachttijd gezinnen",
+        "boven de pauze",
+        "leerkrachtdagen",
+    ):
         assert key in table.stdout
 
 
@@ -256,3 +262,33 @@ def test_an_unmet_wish_names_the_pupil_and_the_conversation(
     (line,) = [line for line in stderr.splitlines() if "[wens-niet-gelukt]" in line]
     assert f"{pupil['naam']} (Startgesprek): wens 'na 20.00' niet gelukt" in line
     assert pupil["id"] not in line
+
+
+def test_a_family_too_large_for_one_day_is_split_and_named(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    # fifteen pupils of one class share a gezin (as with a placeholder e-mail): more than the
+    # ten conversations a teacher holds per day, so the family is split over days
+    lines = (EXAMPLES / "groep5.csv").read_text(encoding="utf-8-sig").splitlines()
+    header, rows = lines[0], lines[1:]
+    column = header.split(";").index("gezin")
+    for i in range(15):
+        cells = rows[i].split(";")
+        cells[column] = "9999"
+        rows[i] = ";".join(cells)
+    roster = tmp_path / "groot.csv"
+    roster.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    table = runner.invoke(app, ["plan", str(roster), "-j", YEAR])
+    assert table.exit_code == 0, table.output
+    assert (
+        "niet aansluitend" in table.stdout
+        and "gezin g-9999 (Startgesprek, ronde 1)" in table.stdout
+    )
+    assert "[gezin-gesplitst]" in table.stdout + table.stderr
+    result = runner.invoke(app, ["plan", str(roster), "-j", YEAR, "-f", "json"])
+    items = json.loads(result.stdout)
+    family = [i for i in items if i["gezin"] == "g-9999" and i["gesprek"] == "startgesprek"]
+    assert len(family) >= 15  # pupils sharing an e-mail with them join the family
+    # the second households' talks (".h2") are a round of their own, back to back
+    first = [i for i in family if not i["id"].endswith(".h2")]
+    assert all("broers/zussen niet aansluitend: verdeeld over" in i["opmerking"] for i in first)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
@@ -76,8 +77,7 @@ def summary_lines(plan: Plan) -> list[str]:
         )
         for (name, reason), n in sorted(by_reason.items()):
             lines.append(f"  {n} × {name}: {reason}")
-    for key, value in plan.quality.items():
-        lines.append(f"  {key}: {value}")
+    lines.extend(f"  {line}" for line in quality_lines(plan.quality))
     lines.extend(w.render() for w in plan.warnings)
     return lines
 
@@ -142,3 +142,32 @@ def _round_table(group: list[Conversation]) -> RenderableType:
         "; ".join(f"{t.task} ({t.who}, {t.due:%d-%m})" if t.due else t.task for t in first.tasks)
     )
     return Group(table, lines)
+
+
+def quality_lines(figures: Mapping[str, object]) -> list[str]:
+    """The plan's ``kwaliteit`` (:func:`gesprekken_cli.schedule.quality.quality`) as Dutch
+    lines for the summary; every family round not back to back by name."""
+    if "ingepland" not in figures:
+        return []
+    rounds, together = figures["gezinsrondes"], figures["gezinsrondes_aansluitend"]
+    share = "n.v.t."
+    if isinstance(together, int) and isinstance(rounds, int) and rounds:
+        share = f"{100 * together / rounds:.0f}%"
+    lines = [
+        f"ingepland: {figures['ingepland']}/{figures['te_plannen']}",
+        f"gezinnen met broers/zussen aansluitend: {together}/{rounds} ({share})",
+    ]
+    apart = figures["gezinsrondes_niet_aansluitend"]
+    if isinstance(apart, list) and apart:
+        lines.append(f"niet aansluitend ({len(apart)}):")
+        lines.extend(f"  {name}" for name in apart)
+    lines += [
+        f"gezinnen over meer dagen verdeeld (extra dagen): {figures['gezinsrondes_extra_dagen']}",
+        f"wachttijd gezinnen totaal (min): {figures['wachttijd_gezinnen_min']}",
+        f"langste wachttijd gezin (min): {figures['langste_wachttijd_gezin_min']}",
+        f"wensen niet gelukt: {figures['wensen_niet_gelukt']}",
+        f"leerkrachtdagen: {figures['leerkrachtdagen']}",
+        f"gespreksdagen: {figures['gespreksdagen']}",
+        f"leerkrachten: wachttijd boven de pauze (min): {figures['leegloop_boven_pauze_min']}",
+    ]
+    return lines

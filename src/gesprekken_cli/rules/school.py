@@ -87,6 +87,9 @@ def _default_hours() -> dict[int, SchoolHours]:
     }
 
 
+Goal = Literal["ingepland", "broers_zussen", "wensen", "leerkrachtdagen", "leegloop", "wachttijd"]
+
+
 class School(RulesModel):
     naam: str = Field(min_length=1, description="Naam van de school.", examples=["De Duif"])
     regio: Literal["noord", "midden", "zuid"] = Field(
@@ -172,6 +175,24 @@ class School(RulesModel):
         description="Domein voor de vaste id's (UID) in de agenda-bestanden.",
         examples=["agenda.deduif.nl"],
     )
+    optimaliseren: list[Goal] = Field(
+        default=[],
+        max_length=6,
+        description=(
+            "Wat de planner na de eerste indeling als eerste verbetert; niet genoemde delen "
+            "volgen in de standaardvolgorde ingepland, broers_zussen, wensen, "
+            "leerkrachtdagen, leegloop, wachttijd."
+        ),
+        examples=[["ingepland", "leerkrachtdagen", "broers_zussen"]],
+    )
+
+    @field_validator("optimaliseren")
+    @classmethod
+    def _each_goal_once(cls, goals: list[str]) -> list[str]:
+        twice = sorted({g for g in goals if goals.count(g) > 1})
+        if twice:
+            raise ValueError(f"dubbel genoemd: {', '.join(twice)}")
+        return goals
 
     @field_validator("schooltijden")
     @classmethod

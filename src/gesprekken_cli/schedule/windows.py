@@ -10,8 +10,8 @@ from gesprekken_cli.calendar import SchoolCalendar
 from gesprekken_cli.expand import Conversation
 from gesprekken_cli.model import Roster, Teacher
 from gesprekken_cli.rules.model import Cycle, TimeRange
-from gesprekken_cli.schedule.bookings import Books
-from gesprekken_cli.schedule.records import Choice, Day, Rules, clock
+from gesprekken_cli.schedule.bookings import Books, Key
+from gesprekken_cli.schedule.records import Bookings, Choice, Day, Rules, clock
 
 if TYPE_CHECKING:
     from gesprekken_cli.roster.wishes import Condition, Wishes
@@ -27,6 +27,24 @@ class Dead(NamedTuple):
     start: int
     teacher_day: bool
     day_part_fits: bool
+
+
+class Restrict(NamedTuple):
+    """Where the improvement step lets a conversation go while it tries a move: never on the
+    teacher-days in ``closed``; with ``open_only``, only on teacher-days that already hold a
+    conversation (or are in ``also``)."""
+
+    closed: frozenset[Key]
+    open_only: bool
+    also: frozenset[Key]
+
+    def allows(self, keys: tuple[Key, ...], busy: dict[Key, Bookings]) -> bool:
+        for key in keys:
+            if key in self.closed:
+                return False
+            if self.open_only and key not in self.also and not busy.get(key):
+                return False
+        return True
 
 
 class Window:
@@ -60,9 +78,11 @@ class Context:
         self.books = Books(
             school.max_zonder_pauze, school.lange_pauze_minuten, school.pauze_minuten
         )
+        self.restrict: Restrict | None = None  # set by the improvement step while it tries a move
         self.pause = school.pauze_minuten
         self.cap = school.max_gesprekken_per_dag or 10_000
         self.caps = {t.id: t.max_per_dag for t in cycle.gesprekken if t.max_per_dag}
+        self.least_cap = min((self.cap, *self.caps.values()))  # no round allows fewer per day
         self.on_study_day = {t.id for t in cycle.gesprekken if any(w.studiedag for w in t.wanneer)}
         self.wait = school.max_wachttijd_gezin_minuten
         self.types = {t.id: t for t in cycle.gesprekken}
@@ -187,7 +207,7 @@ class Context:
                 full_key = full_keys.get(key)
                 if full_key is None:
                     full_key = full_keys[key] = len(full_keys)
-                keys = tuple([book_of(f"t:{t}") + ordinal for t in holders])
+                keys = tuple([(book_of(f"t:{t}"), ordinal) for t in holders])
                 choices.append(Choice(holders, keys, self.holder_rules(holders), full_key))
             entries.append(Day(day, ordinal, bounds, tuple(choices)))
         return entries[i]
