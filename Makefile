@@ -37,6 +37,9 @@ fuzz: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/make_board.py
 	$(BIN)/python benchmarks/bench.py
+	@if $(BIN)/python -c "import ortools" 2>/dev/null; then \
+		$(BIN)/python benchmarks/quality.py; \
+	else echo "benchmarks/quality.py overgeslagen: pip install -e '.[bench]' voor OR-Tools"; fi
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -176,8 +176,7 @@ def main() -> None:
         cyc, roster, convs = instance(rng)
         result = schedule(cyc, CAL, roster, convs)
         ours = sum(1 for c in result.conversations if c.start is not None)
-        fam = str(result.quality["gezinnen met broers/zussen aansluitend"])
-        ours_adj = int(fam.split("/")[0])
+        ours_adj = int(str(result.quality["gezinsrondes_aansluitend"]))
         best, best_adj = exact(cyc, roster, convs)
         totals = [totals[0] + ours, totals[1] + best, totals[2] + ours_adj, totals[3] + best_adj]
         print(

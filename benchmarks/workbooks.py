@@ -70,8 +70,15 @@ def main() -> None:
             exit_code, wall, cpu, peak, line = measure([sys.executable, "-c", code, str(big)])
             print(f"  {name:9} wall {wall:6.1f} s  cpu {cpu:6.1f} s  peak {peak:5.0f} MB  {line}")
         print("malformed workbooks through `gesprekken rooster`:")
-        for name, raw in hostile_workbooks().items():
-            path = Path(folder) / (name + (".ods" if name.startswith("ods") else ".xlsx"))
+        fixtures = HERE.parent / "tests" / "data" / "workbooks"
+        kinds = {
+            **hostile_workbooks(),
+            "xls-cel-in-de-verste-hoek": (fixtures / "hoek.xls").read_bytes(),
+            "xls-paniek": (fixtures / "paniek.xls").read_bytes(),
+        }
+        for name, raw in kinds.items():
+            suffix = ".ods" if name.startswith("ods") else ".xls" if name.startswith("xls") else ""
+            path = Path(folder) / (name + (suffix or ".xlsx"))
             path.write_bytes(raw)
             exit_code, wall, cpu, peak, line = measure(
                 [sys.executable, "-m", "gesprekken_cli", "rooster", str(path), "-j", "2026-2027"]

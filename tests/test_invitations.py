@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import re
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
@@ -128,10 +129,16 @@ def test_household_without_address_gets_a_letter_and_a_csv_row(
     raw = files.files["uitnodigingen.csv"]
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:4] == ["Bestand", "Gezin", "Huishouden", "E-mailadressen"]
+    # issue 19.3: who and when first, Excel date and time cells, the school's gezin number
+    assert rows[0][:6] == ["Kinderen", "Gezin", "Huishouden", "Datum", "Begin", "Eind"]
     assert len(rows) == 1 + len(files.messages) + len(files.letters)
-    letter_rows = [r for r in rows[1:] if r[-1] == "ja"]
-    assert {r[0] for r in letter_rows} == set(files.letters)
+    table = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    letter_rows = [r for r in table if r["Brief"] == "ja"]
+    assert {r["Bestand"] for r in letter_rows} == set(files.letters)
+    assert not any(r["Gezin"].startswith(("g-", "f-")) for r in table)
+    for r in table:
+        assert re.fullmatch(r"(\d\d-\d\d-20\d\d)?", r["Datum"]), r
+        assert re.fullmatch(r"(\d\d:\d\d)?", r["Begin"]) and bool(r["Begin"]) == bool(r["Datum"])
 
 
 def test_names_are_escaped_in_html_and_letters(tiny: Plan) -> None:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 from support import load
 from xlsx_files import ods_table, ods_workbook, roster_rows, sheet_xml
 from xlsx_files import workbook as workbook_of
 
 from gesprekken_cli.errors import RosterError
+from gesprekken_cli.roster import workbook as roster_workbook
 from gesprekken_cli.roster import workbook as roster_xlsx
 
 HEADER = ["leerlingnummer", "roepnaam", "achternaam", "geboortedatum", "groep", "klas"]
@@ -226,3 +230,63 @@ def test_calamine_faults_are_dutch(tmp_path: Path) -> None:
         load(write(tmp_path, broken))
     (problem,) = caught.value.problems
     assert problem.message == "beschadigd Excel-bestand: een werkblad is geen geldige XML"
+
+
+SEEDS = (
+    workbook_of({"Blad1": sheet_xml(roster_rows(5))}, compression=zipfile.ZIP_STORED),
+    ods_workbook({"Leerlingen": roster_rows(5)}),
+    XLS.read_bytes(),
+)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(
+    st.sampled_from(SEEDS),
+    st.lists(
+        st.tuples(st.integers(0, 1 << 16), st.integers(0, 255), st.integers(0, 2)), max_size=8
+    ),
+)
+def test_mutated_workbooks_never_escape_as_a_traceback(
+    seed: bytes, edits: list[tuple[int, int, int]]
+) -> None:
+    # Found this way: a zip 'version 13.0' escaped as NotImplementedError, calamine panics
+    # as a BaseException, and an .xls DIMENSIONS record with first > last made calamine ask
+    # for a terabyte and abort the process.
+    raw = bytearray(seed)
+    for at, value, how in edits:
+        at %= len(raw)
+        if how == 0:
+            raw[at] = value
+        elif how == 1:
+            del raw[at : at + value % 40 + 1]
+        else:
+            raw[at:at] = bytes([value]) * (value % 20 + 1)
+    with contextlib.suppress(RosterError):  # a Dutch fault is fine; nothing else is
+        roster_workbook.workbook_table(bytes(raw), "f")
+
+
+def test_zip_of_an_unknown_version_is_a_dutch_fault(tmp_path: Path) -> None:
+    raw = bytearray(workbook_of({"Blad1": sheet_xml(roster_rows(2))}))
+    directory = raw.find(b"PK\x01\x02")
+    raw[directory + 6] = 130  # "version needed to extract": 13.0, which zipfile refuses
+    with pytest.raises(RosterError) as caught:
+        load(write(tmp_path, bytes(raw)))
+    assert [p.code for p in caught.value.problems] == ["xlsx.corrupt"]
+
+
+def test_xls_whose_dimensions_run_backwards_is_refused(tmp_path: Path) -> None:
+    raw = XLS.read_bytes()
+    record = bytes.fromhex("00020e00010000000400000000000600")
+    assert raw.count(record) == 1  # the Leerlingen sheet: rows 1 to 4, columns 0 to 6
+    broken = raw.replace(record, bytes.fromhex("00020e00017b00000400000000000600"))
+    with pytest.raises(RosterError) as caught:  # calamine asked for a terabyte and aborted
+        load(write(tmp_path, broken, "rooster.xls"), sheet="Leerlingen")
+    assert [p.code for p in caught.value.problems] == ["xlsx.corrupt"]
+
+
+def test_xls_that_makes_calamine_panic_is_a_dutch_fault() -> None:
+    with pytest.raises(RosterError) as caught:
+        load(XLS.with_name("paniek.xls"), sheet="Leerlingen")
+    assert [p.message for p in caught.value.problems] == [
+        "beschadigd Excel-bestand (.xls): de werkmap is niet te lezen"
+    ]

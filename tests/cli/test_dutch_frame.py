@@ -50,7 +50,10 @@ ENGLISH = (
     "list[",
     "{roster}",
 )
-COMMANDS = ["validate", "schema", "plan", "overzicht", "rooster", "checklist", "ics"]
+# every command the application has, so a new one is checked too
+COMMANDS = [
+    info.name or info.callback.__name__ for info in app.registered_commands if info.callback
+]
 
 
 def english_in(text: str) -> list[str]:
@@ -110,6 +113,10 @@ def test_every_help_page_is_dutch(command: list[str], flag: str) -> None:
     assert output.startswith("Gebruik: gesprekken")
     assert "Toon deze hulp en stop." in output
     assert english_in(output) == []
+
+
+def test_every_command_is_checked() -> None:
+    assert {"validate", "plan", "ics", "uitnodigingen", "dag"} <= set(COMMANDS)
 
 
 def test_no_arguments_at_all_show_the_dutch_help() -> None:

@@ -42,7 +42,10 @@ def export_time() -> datetime:
 def uitnodigingen(
     roster: RosterArgument,
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Map voor de berichten.", show_default=False)
+        Path,
+        typer.Option(
+            "--out", "-o", metavar="MAP", help="Map voor de berichten.", show_default=False
+        ),
     ],
     selection: "Selection",
     rules: RulesOption = None,
@@ -51,6 +54,7 @@ def uitnodigingen(
         Path | None,
         typer.Option(
             "--sjabloon",
+            metavar="BESTAND",
             help="Eigen sjabloon (Jinja2, blokken onderwerp, tekst en html); standaard Nederlands.",
             show_default=False,
         ),
@@ -58,7 +62,9 @@ def uitnodigingen(
     afzender: Annotated[
         str,
         typer.Option(
-            "--afzender", help="Afzender van de berichten, bijv. 'De Duif <info@deduif.nl>'."
+            "--afzender",
+            metavar="ADRES",
+            help="Afzender van de berichten, bijv. 'De Duif <info@deduif.nl>'.",
         ),
     ] = "",
     verstuur: Annotated[
@@ -73,13 +79,15 @@ def uitnodigingen(
         str | None,
         typer.Option(
             "--smtp",
+            metavar="HOST:POORT",
             help="SMTP-server host:poort (STARTTLS); login uit GESPREKKEN_SMTP_GEBRUIKER en "
             "GESPREKKEN_SMTP_WACHTWOORD.",
             show_default=False,
         ),
     ] = None,
     pauze: Annotated[
-        float, typer.Option("--pauze", help="Seconden tussen twee berichten.", min=0)
+        float,
+        typer.Option("--pauze", metavar="SECONDEN", help="Seconden tussen twee berichten.", min=0),
     ] = 1.0,
     force: ForceOption = False,
     klassen: ClassesOption = None,
@@ -187,17 +195,24 @@ def _send(messages: Any, smtp: str, sender: str, log: Path, pause: float, really
 
 
 def dag(
-    datum: Annotated[str, typer.Argument(help="De dag, DD-MM-JJJJ.", show_default=False)],
+    datum: Annotated[
+        str, typer.Argument(metavar="DATUM", help="De dag, DD-MM-JJJJ.", show_default=False)
+    ],
     roster: RosterArgument,
     html: Annotated[
         Path,
         typer.Option(
-            "--html", help="Schrijf de deurlijsten naar dit HTML-bestand.", show_default=False
+            "--html",
+            metavar="BESTAND",
+            help="Schrijf de deurlijsten naar dit HTML-bestand.",
+            show_default=False,
         ),
     ],
     leerkracht: Annotated[
         str | None,
-        typer.Option("--leerkracht", help="Alleen deze leerkracht.", show_default=False),
+        typer.Option(
+            "--leerkracht", metavar="NAAM", help="Alleen deze leerkracht.", show_default=False
+        ),
     ] = None,
     rules: RulesOption = None,
     schooljaar: YearOption = None,

@@ -61,7 +61,8 @@ SheetOption = Annotated[
     typer.Option(
         "--blad",
         metavar="NAAM",
-        help="Werkblad in een .xlsx-rooster (standaard het eerste).",
+        help="Werkblad in een .xlsx-, .xls- of .ods-rooster (standaard het eerste;"
+        " hoofdletters maken niet uit).",
         show_default=False,
     ),
 ]
@@ -159,6 +160,11 @@ def plan_request(
         previous=vorig,
         wishes=wensen,
     )
+
+
+def amount(n: int, one: str, many: str) -> str:
+    """``1 agenda``, ``3 agenda's``: singular and plural as a school writes them."""
+    return f"{n} {one if n == 1 else many}"
 
 
 def warn(problems: "Iterable[Problem]") -> None:

@@ -30,13 +30,23 @@ def excel_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
 
 
 def date_cell(day: date | datetime | None) -> str:
-    """``07-09-2026`` (dd-mm-jjjj); empty for no date."""
+    """``07-09-2026`` (dd-mm-jjjj), a moment's day in Dutch time; empty for no date."""
+    if isinstance(day, datetime):
+        day = _dutch(day)
     return "" if day is None else f"{day:%d-%m-%Y}"
 
 
 def time_cell(moment: datetime | None) -> str:
-    """``15:25`` (uu:mm); empty for no time."""
-    return "" if moment is None else f"{moment:%H:%M}"
+    """``15:25`` (uu:mm) in Dutch time; empty for no time."""
+    return "" if moment is None else f"{_dutch(moment):%H:%M}"
+
+
+def _dutch(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        return moment
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo("Europe/Amsterdam"))
 
 
 def family_number(family_id: str | None) -> str:

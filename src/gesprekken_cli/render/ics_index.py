@@ -11,18 +11,19 @@ from collections.abc import Mapping, Sequence
 
 from gesprekken_cli.model import Roster
 from gesprekken_cli.recipients import CalendarView
-from gesprekken_cli.render.excel import excel_csv
+from gesprekken_cli.render.excel import excel_csv, family_number
 
 INDEX = "index.csv"
+# Who first (A4 landscape when Excel prints the file as it opens), the file name last.
 HEADER = (
-    "Bestand",
-    "Rol",
-    "Gezin/leerkracht/klas",
     "Namen",
     "Klassen",
+    "Rol",
+    "Gezin/leerkracht/klas",
     "Huishouden",
     "E-mailadressen",
     "Items",
+    "Bestand",
 )
 
 
@@ -40,7 +41,8 @@ def render_index(
         who: str
         classes = ""
         if view.view == "gezin":
-            who = view.key.split("-huishouden-", 1)[0]
+            # the gezin number as the school wrote it (empty for a family the tool linked)
+            who = family_number(view.key.split("-huishouden-", 1)[0])
             people = ", ".join(p.display_name for p in view.pupils)
             classes = ", ".join(dict.fromkeys(p.class_name for p in view.pupils))
         elif view.view == "klas":
@@ -52,15 +54,15 @@ def render_index(
             who, people = "school", ""
         rows.append(
             [
-                names[(view.view, view.key)],
-                view.view,
-                who,
                 people,
                 classes,
+                view.view,
+                who,
                 view.household or "",
                 ", ".join(view.emails),
                 len(view.conversations) + len(view.study_days),
+                names[(view.view, view.key)],
             ]
         )
-    rows.sort(key=lambda row: str(row[0]))
+    rows.sort(key=lambda row: str(row[-1]))
     return excel_csv(HEADER, rows)

@@ -19,24 +19,31 @@ from gesprekken_cli.invitations import Invitation, Item, join_nl
 from gesprekken_cli.output import unique_names
 from gesprekken_cli.plan import Plan
 from gesprekken_cli.render.day_list import day_heading
-from gesprekken_cli.render.excel import excel_csv
+from gesprekken_cli.render.excel import date_cell, excel_csv, family_number, time_cell
 from gesprekken_cli.render.ics import render_calendars
 from gesprekken_cli.render.mail_template import MailTemplate, Rendered
 from gesprekken_cli.render.mime import build_message, content_digest, message_id
 
 CSV_NAME = "uitnodigingen.csv"
+# Who and when first (A4 landscape when Excel prints the file as it opens): the children,
+# the gezin number as the school wrote it, the household, and Datum/Begin/Eind as cells Dutch
+# Excel reads as a date and times (the family's appointments of the round: siblings are on one
+# day, back to back; empty when they are not on one day or not planned yet).
 CSV_HEADER = (
-    "Bestand",
+    "Kinderen",
     "Gezin",
     "Huishouden",
-    "E-mailadressen",
-    "Kinderen",
+    "Datum",
+    "Begin",
+    "Eind",
     "Gesprek",
-    "Onderwerp",
+    "E-mailadressen",
+    "Brief",
+    "Opvang",
     "Afspraken",
     "Voorbereiding",
-    "Opvang",
-    "Brief",
+    "Onderwerp",
+    "Bestand",
 )
 _ADDRESS = re.compile(r"^[^\s@,;<>\"]+@[^\s@,;<>\"]+$")
 
@@ -69,6 +76,18 @@ def when_text(item: Item) -> tuple[str, str]:
 
 
 _day_heading = functools.lru_cache(maxsize=1024)(day_heading)
+
+
+def when_cells(items: Sequence[Item]) -> tuple[str, str, str]:
+    """Datum, Begin and Eind of a household's appointments in one round, when all of them have
+    a time on one day (brothers and sisters back to back); else three empty cells."""
+    starts = [item.start for item in items if item.start is not None]
+    if not starts or len(starts) != len(items):
+        return "", "", ""
+    ends = [item.end or item.start for item in items if item.start is not None]
+    if len({date_cell(moment) for moment in starts}) != 1:
+        return "", "", ""
+    return date_cell(min(starts)), time_cell(min(starts)), time_cell(max(ends))
 
 
 def _dmy(day: date) -> str:
@@ -120,6 +139,7 @@ body {{ font-family: Georgia, "Times New Roman", serif; font-size: 11pt; line-he
 table {{ border-collapse: collapse; width: 100%; margin: 4mm 0; }}
 th, td {{ border: 1px solid #666; padding: 1.5mm 2mm; text-align: left; vertical-align: top; }}
 th {{ background: #eee; }}
+@media screen {{ body {{ margin: 15mm auto; }} }}
 </style></head><body>
 <div class="kop"><strong>{school}</strong><span>{date}</span></div>
 <div class="aan">Aan de ouder(s)/verzorger(s) van {children}</div>
@@ -195,17 +215,18 @@ def render_invitations(
         )
         rows.append(
             [
-                name,
-                inv.family,
-                inv.household or "",
-                ", ".join(recipients),
                 inv.children,
+                family_number(inv.family),
+                inv.household or "",
+                *when_cells(inv.items),
                 inv.type_name,
-                rendered.subject,
+                ", ".join(recipients),
+                "ja" if not recipients else "",
+                "ja" if inv.sibling_care else "",
                 appointments,
                 "; ".join(inv.preparation),
-                "ja" if inv.sibling_care else "",
-                "ja" if not recipients else "",
+                rendered.subject,
+                name,
             ]
         )
         if tick is not None:

@@ -10,6 +10,7 @@ parse every message back with ``email.policy.default``.
 from __future__ import annotations
 
 import binascii
+import functools
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime
@@ -33,6 +34,9 @@ def address(value: str, option: str = "--afzender") -> str:
     if not mail or "@" not in mail or any(ch in value for ch in "\r\n"):
         raise GesprekkenError([Problem(option, f"geen e-mailadres: {value!r}")], exit_code=2)
     return formataddr((name, mail), charset="utf-8") if name else mail
+
+
+_date_header = functools.lru_cache(maxsize=4)(format_datetime)  # one export time per run
 
 
 def _body(content: bytes) -> bytes:
@@ -70,7 +74,7 @@ def build_message(
         f"From: {sender}",
         f"To: {', '.join(recipients)}",
         f"Subject: {header_text(subject)}",
-        f"Date: {format_datetime(date)}",
+        f"Date: {_date_header(date)}",
         f"Message-ID: {msgid}",
         "MIME-Version: 1.0",
         f'Content-Type: multipart/mixed; boundary="{mixed}"',

@@ -71,12 +71,22 @@ def _records(text: str, source: str, problems: list[Problem]) -> list[tuple[int,
         problems.append(
             Problem(
                 source,
-                f"regel {reader.line_num}: CSV niet te lezen ({exc})",
+                f"regel {reader.line_num}: CSV niet te lezen ({_reason(exc)})",
                 line=reader.line_num,
                 code="roster.csv",
             )
         )
         return []
+
+
+def _reason(error: csv.Error) -> str:
+    """The csv module's fault in Dutch (its own text is English)."""
+    text = str(error)
+    if "field larger than field limit" in text:
+        return f"een veld is langer dan {csv.field_size_limit()} tekens"
+    if "end of data" in text:
+        return "het bestand houdt op midden in een veld tussen aanhalingstekens"
+    return "ongeldige opbouw van een regel"
 
 
 def plain_lines(text: str) -> list[str] | None:

@@ -327,10 +327,12 @@ def edexml_table(root: Node, source: str) -> EdexTable:
             "edexml.unknown-group",
         )
     for what, count in skipped.items():
-        warn(f"{count} leerling(en) overgeslagen: {what}", "edexml.skipped")
+        skipped_text = "1 leerling" if count == 1 else f"{count} leerlingen"
+        warn(f"{skipped_text} overgeslagen: {what}", "edexml.skipped")
     if without_group:
         warn(
-            f"{without_group} leerling(en) zonder basisgroep in het EDEXML-bestand",
+            f"{without_group} {'leerling' if without_group == 1 else 'leerlingen'} zonder "
+            "basisgroep in het EDEXML-bestand",
             "edexml.no-group",
         )
     classes = tuple(

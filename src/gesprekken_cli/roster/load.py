@@ -161,7 +161,9 @@ def _other_sheets(
         return []
     from gesprekken_cli.roster.workbook import other_sheets_hint, workbook_table
 
-    for sheet in [sheet for sheet in sheets if sheet != first][:5]:
+    # each try reads the workbook again: a few sheets of a modest file, not a whole archive
+    candidates = [sheet for sheet in sheets if sheet != first][:3] if len(raw) < 10 << 20 else []
+    for sheet in candidates:
         try:
             table = workbook_table(raw, name, sheet).table
             map_header(table.header, name, None, table.header_row, [])

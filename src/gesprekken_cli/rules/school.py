@@ -20,6 +20,7 @@ from gesprekken_cli.rules.values import (
     Month,
     Weekday,
     grade,
+    one_or_more,
 )
 
 
@@ -86,6 +87,9 @@ def _default_hours() -> dict[int, SchoolHours]:
     }
 
 
+Goal = Literal["ingepland", "broers_zussen", "wensen", "leerkrachtdagen", "leegloop", "wachttijd"]
+
+
 class School(RulesModel):
     naam: str = Field(min_length=1, description="Naam van de school.", examples=["De Duif"])
     regio: Literal["noord", "midden", "zuid"] = Field(
@@ -123,6 +127,30 @@ class School(RulesModel):
         description="Hoogstens zoveel minuten tussen de gesprekken van broertjes en zusjes.",
         examples=[15],
     )
+    na_start_weken: int = Field(
+        default=4,
+        ge=0,
+        le=20,
+        description=(
+            "Een leerling die tijdens het jaar instroomt, krijgt een gesprek pas zoveel hele "
+            "schoolweken na de startdatum."
+        ),
+        examples=[4],
+    )
+    max_zonder_pauze: int = Field(
+        default=8,
+        ge=1,
+        le=100,
+        description="Meer gesprekken op een dag voor een leerkracht: daarna een pauze.",
+        examples=[8],
+    )
+    lange_pauze_minuten: int = Field(
+        default=30,
+        ge=5,
+        le=120,
+        description="Hoe lang die pauze (lunch of thee) is, in minuten.",
+        examples=[30],
+    )
     kind_aanwezig: ChildPresentRule | None = Field(
         default=None,
         description="Schoolregel: vanaf welke groep en maand het kind bij gesprekken is.",
@@ -147,6 +175,24 @@ class School(RulesModel):
         description="Domein voor de vaste id's (UID) in de agenda-bestanden.",
         examples=["agenda.deduif.nl"],
     )
+    optimaliseren: list[Goal] = Field(
+        default=[],
+        max_length=6,
+        description=(
+            "Wat de planner na de eerste indeling als eerste verbetert; niet genoemde delen "
+            "volgen in de standaardvolgorde ingepland, broers_zussen, wensen, "
+            "leerkrachtdagen, leegloop, wachttijd."
+        ),
+        examples=[["ingepland", "leerkrachtdagen", "broers_zussen"]],
+    )
+
+    @field_validator("optimaliseren")
+    @classmethod
+    def _each_goal_once(cls, goals: list[str]) -> list[str]:
+        twice = sorted({g for g in goals if goals.count(g) > 1})
+        if twice:
+            raise ValueError(f"dubbel genoemd: {', '.join(twice)}")
+        return goals
 
     @field_validator("schooltijden")
     @classmethod
@@ -258,5 +304,13 @@ class YearData(RulesModel):
     gebeurtenissen: dict[str, date] = Field(
         default={},
         description="Datum van elke gebeurtenis dit jaar: id → JJJJ-MM-DD.",
-        examples=[{"uitslag-doorstroomtoets": "2027-03-26"}],
+        examples=[{"uitslag-doorstroomtoets": "2027-03-25"}],
+    )
+    bijeenkomsten: dict[str, Annotated[list[date], BeforeValidator(one_or_more)]] = Field(
+        default={},
+        description=(
+            "Datum van een groepsbijeenkomst dit jaar: gesprek-id → JJJJ-MM-DD, of een lijst "
+            "met een datum per ronde."
+        ),
+        examples=[{"koffie-thee-ochtend": ["2026-11-10", "2027-03-16"]}],
     )

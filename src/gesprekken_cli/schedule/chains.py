@@ -12,6 +12,10 @@ from gesprekken_cli.schedule.free import closed, earliest, free_starts, penalty
 from gesprekken_cli.schedule.records import GRID, Booked, Choice, Day, Item, Rules, Slot
 from gesprekken_cli.schedule.windows import Context, Window
 
+# Nodes (a sibling tried at a start) one day's start-by-start search may visit: a chain that
+# fits is found in a few dozen; a day where none fits could otherwise take minutes to refute.
+NODE_LIMIT = 2_000
+
 
 class Link(NamedTuple):
     """What a sibling's conversation needs: its length, the family's hard wishes, the day
@@ -59,7 +63,7 @@ class Chains:
             for item, booked in zip(bundle, found, strict=True):
                 ordinal = booked.entry.ordinal
                 books.unbook(
-                    booked.choice.keys, item.family + ordinal, ordinal, booked.start, booked.end
+                    booked.choice.keys, (item.family, ordinal), ordinal, booked.start, booked.end
                 )
             if best is None or cost < best[0]:
                 best = (cost, found)
@@ -67,7 +71,7 @@ class Chains:
             return False
         for item, booked in zip(bundle, best[1], strict=True):
             books.book(
-                booked.choice.keys, item.family + booked.entry.ordinal, booked.start, booked.end
+                booked.choice.keys, (item.family, booked.entry.ordinal), booked.start, booked.end
             )
         self._write(bundle, best[1])
         return True
@@ -103,28 +107,31 @@ class Chains:
         ctx, books = self.ctx, self.ctx.books
         pause, wait, frees = ctx.pause, ctx.wait, books.frees
         day, ordinal = entries[0].day, entries[0].ordinal
-        family = bundle[0].family + ordinal
+        family = (bundle[0].family, ordinal)
         fam = books.family_busy.get(family, ())
         plans: list[list[Choice]] = []
         free: list[list[int]] = []  # per sibling and holders: the free starts
         names: list[str] = []
+        restrict = ctx.restrict
         for (duration, hard, day_part, cap), (_, _, bounds, choices) in zip(
             links, entries, strict=True
         ):
             options: list[Choice] = []
             starts: list[int] = []
             for choice in choices:
-                keys = choice.keys
+                holders, keys, own_rules, _ = choice
+                if restrict is not None and not restrict.allows(keys, books.busy):
+                    continue
                 own = books.open_books(keys, cap)
                 if own is None:
                     continue
                 options.append(choice)
-                names.extend(choice.holders)
+                names.extend(holders)
                 if bounds is None:
                     continue
                 lo, hi = bounds
-                if fam or hard or choice.rules or len(keys) > 1:
-                    rules = hard + choice.rules if choice.rules else hard
+                if fam or hard or own_rules or len(keys) > 1:
+                    rules = hard + own_rules if own_rules else hard
                     bits = free_starts(own, pause, fam, lo, hi, duration, rules, day, day_part)
                 else:  # the same teacher day asked again by the next family of the class
                     key = (keys[0], lo, hi, duration)
@@ -180,8 +187,8 @@ class Chains:
             window = ((2 << (far - near)) - 1) << (s // GRID + near) if far >= near else 0
         if backtracked:
             books.forget(ordinal)
-        for booked in chosen:
-            books.book(booked.choice.keys, family, booked.start, booked.end)
+        for _, s, e, choice in chosen:
+            books.book(choice[1], family, s, e)
         return chosen
 
 
@@ -201,7 +208,18 @@ class Search:
     a closure: a closure that calls itself is a reference cycle only the collector frees.)
     """
 
-    __slots__ = ("bundle", "chosen", "ctx", "entries", "family", "later", "links", "plans", "taken")
+    __slots__ = (
+        "bundle",
+        "chosen",
+        "ctx",
+        "entries",
+        "family",
+        "later",
+        "links",
+        "nodes",
+        "plans",
+        "taken",
+    )
 
     def __init__(
         self,
@@ -218,12 +236,14 @@ class Search:
         for k in range(len(bundle) - 2, -1, -1):
             later[k] = later[k + 1] | {t for choice in plans[k + 1] for t in choice.holders}
         self.later = later
-        self.family = bundle[0].family + entries[0].ordinal
+        self.family = (bundle[0].family, entries[0].ordinal)
         self.chosen: list[Booked] = []
         self.taken: list[bool] = []  # per chosen: its holders are booked already
+        self.nodes = 0  # siblings tried at a start so far; the search gives up at NODE_LIMIT
 
     def search(self, k: int, after: int) -> bool:
-        """Sibling ``k`` and the rest, the first starting no earlier than ``after``."""
+        """Sibling ``k`` and the rest, the first starting no earlier than ``after``; False
+        also when the day took :data:`NODE_LIMIT` tries without a chain."""
         ctx, books, chosen = self.ctx, self.ctx.books, self.chosen
         if k == len(self.bundle):
             for booked, taken in zip(chosen, self.taken, strict=True):
@@ -249,6 +269,9 @@ class Search:
                 s = earliest(own, pause, fam, s, hi, duration, rules, day, day_part)
                 if s is None or s > latest:
                     break
+                self.nodes += 1
+                if self.nodes > NODE_LIMIT:
+                    return False
                 e = s + duration
                 if book:
                     books.book(keys, None, s, e)
@@ -262,5 +285,7 @@ class Search:
                     books.unbook(keys, None, ordinal, s, e)
                 else:
                     books.forget(ordinal)
+                if self.nodes > NODE_LIMIT:
+                    return False
                 s += GRID
         return False

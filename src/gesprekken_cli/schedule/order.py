@@ -169,3 +169,16 @@ def placing_order(
         uids, found = groups[group]
         order.extend(map(found.__getitem__, sorted(range(len(uids)), key=uids.__getitem__)))
     return order
+
+
+def split(bundle: tuple[Item, ...], parts: int) -> list[tuple[Item, ...]]:
+    """``bundle`` in ``parts`` consecutive parts, sizes as even as can be (15 siblings in
+    two: 8 and 7)."""
+    size, extra = divmod(len(bundle), parts)
+    out: list[tuple[Item, ...]] = []
+    start = 0
+    for k in range(parts):
+        end = start + size + (1 if k < extra else 0)
+        out.append(bundle[start:end])
+        start = end
+    return [part for part in out if part]

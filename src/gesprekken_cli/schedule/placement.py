@@ -37,19 +37,19 @@ class Placer:
         if holders is None:
             return
         ordinal = day.toordinal()
-        keys = tuple(books.book_of(f"t:{t}") + ordinal for t in holders)
+        keys = tuple((books.book_of(f"t:{t}"), ordinal) for t in holders)
         if not books.room(keys, ctx.cap_of(c.type_id)):
             return
         pause = ctx.pause
         for bookings in books.books(keys):
             if any(s < b + pause and a < e + pause for a, b in bookings):
                 return
-        if any(s < b and a < e for a, b in books.family_busy.get(item.family + ordinal, ())):
+        if any(s < b and a < e for a, b in books.family_busy.get((item.family, ordinal), ())):
             return
         rules = (*item.hard, *ctx.holder_rules(holders))
         if any(cond.hits(day, s, e, c.day_part) for r in rules for cond in r):
             return
-        books.book(keys, item.family + ordinal, s, e)
+        books.book(keys, (item.family, ordinal), s, e)
         self.slots[item.position] = Slot(day, s, e, holders)
 
     def single(self, item: Item) -> Reason | None:
@@ -64,6 +64,9 @@ class Placer:
         teacher_day = day_part_fits = wish_day = teacher_wish = False
         # Days found full stay full until something is taken back: start after them.
         start, dead = 0, not hard
+        restrict = ctx.restrict
+        if restrict is not None:  # days skipped for the move are not full
+            dead = False
         if dead:
             known = window.dead
             if known is not None and (known.duration, known.forgotten) == (
@@ -85,20 +88,23 @@ class Placer:
                 continue
             wish_day = True
             lo, hi = bounds
-            fam = family_busy.get(family + ordinal, ())
+            fam = family_busy.get((family, ordinal), ())
             for choice in choices:
-                own_books = books.open_books(choice.keys, cap)
+                _, keys, own_rules, full_key = choice
+                if restrict is not None and not restrict.allows(keys, books.busy):
+                    continue
+                own_books = books.open_books(keys, cap)
                 if own_books is None:
                     continue
                 marks = full.get(ordinal)
                 if marks is not None:
-                    failed = marks.get(choice.full_key)
+                    failed = marks.get(full_key)
                     if failed is not None and duration >= failed:
                         continue
                 if dead:
                     window.dead = Dead(duration, books.forgotten, i, teacher_day, day_part_fits)
                     dead = False
-                rules = hard + choice.rules if choice.rules else hard
+                rules = hard + own_rules if own_rules else hard
                 s = earliest(own_books, pause, fam, lo, hi, duration, rules, day, day_part)
                 if s is None:
                     if rules is not hard and not teacher_wish:
@@ -107,7 +113,7 @@ class Placer:
                         )
                         teacher_wish = free is not None
                     if not hard and not fam:
-                        books.mark_full(ordinal, choice.full_key, duration)
+                        books.mark_full(ordinal, full_key, duration)
                     continue
                 if not soft:
                     best = (0, s, entry, choice)
@@ -126,9 +132,8 @@ class Placer:
             if best is not None and best[0] == 0:
                 break
         if dead:
-            window.dead = Dead(
-                duration, books.forgotten, len(window.days), teacher_day, day_part_fits
-            )
+            done = (duration, books.forgotten, len(window.days), teacher_day, day_part_fits)
+            window.dead = Dead(*done)
         if best is None:
             if not teacher_day:
                 return Reason.NO_TEACHER_DAY
@@ -140,6 +145,6 @@ class Placer:
                 return Reason.TEACHER_WISH
             return Reason.FULL
         _, s, entry, choice = best
-        books.book(choice.keys, family + entry.ordinal, s, s + duration)
+        books.book(choice.keys, (family, entry.ordinal), s, s + duration)
         self.slots[index] = Slot(entry.day, s, s + duration, choice.holders)
         return None

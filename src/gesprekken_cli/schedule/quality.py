@@ -1,4 +1,4 @@
-"""Figures that say how good a schedule is, with Dutch keys for the plan summary.
+"""Figures that say how good a schedule is: the plan's ``kwaliteit`` (Dutch keys).
 
 Kept apart from the search so benchmarks and tests can score any schedule the same way.
 """
@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from itertools import pairwise
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from gesprekken_cli.errors import Problem
 from gesprekken_cli.expand import Conversation
@@ -32,53 +32,104 @@ def family_gaps(slots: Sequence[Slot]) -> list[int] | None:
 _start = itemgetter(1)
 
 
+class FamilyState(NamedTuple):
+    """How one family round went: back to back (every gap at most the family's waiting
+    time, all on one day), the minutes waited between its conversations on each day, the
+    longest such wait, and the days beyond the first it is spread over."""
+
+    back_to_back: bool
+    waiting: int
+    longest: int
+    splits: int
+
+
+class FamilyRound(NamedTuple):
+    """One family's siblings in one round (family, household, type, round), named for the
+    summary, with how it went (:func:`family_state`)."""
+
+    name: str
+    state: FamilyState
+
+
+def family_state(slots: Sequence[Slot | None], wait: int) -> FamilyState:
+    """See :class:`FamilyState`; a round with an unplaced member is not back to back."""
+    placed = [slot for slot in slots if slot is not None]
+    by_day: dict[date, list[Slot]] = {}
+    for slot in placed:
+        by_day.setdefault(slot.day, []).append(slot)
+    waiting = longest = 0
+    for members in by_day.values():
+        members.sort(key=_start)
+        for a, b in pairwise(members):
+            gap = max(0, b.start - a.end)
+            waiting += gap
+            longest = max(longest, gap)
+    together = len(placed) == len(slots) and len(by_day) <= 1 and longest <= wait
+    return FamilyState(together, waiting, longest, max(0, len(by_day) - 1))
+
+
+def idle_beyond_pause(day: Sequence[tuple[int, int]], pause: int) -> int:
+    """Minutes a teacher waits between conversations that day beyond the compulsory pause
+    (``day`` sorted by start)."""
+    idle = 0
+    for (_, end), (start, _) in pairwise(day):
+        if start - end > pause:
+            idle += start - end - pause
+    return idle
+
+
 def quality(
     slots: Sequence[Slot | None],
-    families: Iterable[Sequence[Slot | None]],
+    families: Sequence[FamilyRound],
     *,
-    wait: int,
+    pause: int,
     teacher_days: Iterable[Sequence[tuple[int, int]]] | None = None,
+    unplaced: Iterable[str] = (),
+    wishes_unmet: int = 0,
 ) -> dict[str, object]:
-    """Placed/total, sibling adjacency, family waiting, teacher idle time and days used.
+    """The plan's ``kwaliteit``: placed, sibling rounds back to back (and by name those that
+    are not), family waiting and splits, wishes not met, teacher-days, conversation days and
+    teachers' idle time beyond the pause, unplaced per reason code.
 
-    ``families``: the slots of each group of two or more siblings of one round (family,
-    household, type, round), what the adjacency figure is about. ``teacher_days``: each
-    teacher's (start, end) per day, sorted, when the caller keeps them anyway (the
-    scheduler's books); gathered from ``slots`` when None.
+    ``teacher_days``: each teacher's (start, end) per day, sorted, when the caller keeps them
+    anyway (the scheduler's books); gathered from ``slots`` when None. ``unplaced``: the
+    reason code of each unplaced conversation.
     """
-    total = len(slots)
     placed = [slot for slot in slots if slot is not None]
-    groups = list(families)
-    adjacent = waiting_total = waiting_worst = 0
-    for members in groups:
-        if None in members:
-            continue
-        gaps = family_gaps([slot for slot in members if slot is not None])
-        if gaps is None:
-            continue
-        worst = max(gaps, default=0)
-        waiting_total += sum(gaps)
-        waiting_worst = max(waiting_worst, worst)
-        if not gaps or worst <= wait:
-            adjacent += 1
+    together = waiting = longest = splits = 0
+    apart: list[str] = []
+    for family in families:
+        state = family.state
+        together += state.back_to_back
+        waiting += state.waiting
+        longest = max(longest, state.longest)
+        splits += state.splits
+        if not state.back_to_back:
+            apart.append(family.name)
     if teacher_days is None:
         teacher_days = _teacher_days(placed)
     idle = days_held = 0
     for day in teacher_days:
         if day:
             days_held += 1
-            for (_, end), (start, _) in pairwise(day):
-                if start > end:
-                    idle += start - end
-    share = f"{100 * adjacent / len(groups):.0f}%" if groups else "n.v.t."
+            idle += idle_beyond_pause(day, pause)
+    reasons: dict[str, int] = {}
+    for code in sorted(unplaced):
+        reasons[code] = reasons.get(code, 0) + 1
     return {
-        "ingepland": f"{len(placed)}/{total}",
-        "gezinnen met broers/zussen aansluitend": f"{adjacent}/{len(groups)} ({share})",
-        "wachttijd gezinnen totaal (min)": waiting_total,
-        "langste wachttijd gezin (min)": waiting_worst,
-        "leerkrachten: tijd tussen gesprekken (min)": idle,
-        "gespreksdagen": len({slot[0] for slot in placed}),
+        "ingepland": len(placed),
+        "te_plannen": len(slots),
+        "niet_ingepland_per_reden": reasons,
+        "gezinsrondes": len(families),
+        "gezinsrondes_aansluitend": together,
+        "gezinsrondes_niet_aansluitend": apart,
+        "gezinsrondes_extra_dagen": splits,
+        "wachttijd_gezinnen_min": waiting,
+        "langste_wachttijd_gezin_min": longest,
+        "wensen_niet_gelukt": wishes_unmet,
         "leerkrachtdagen": days_held,
+        "gespreksdagen": len({slot.day for slot in placed}),
+        "leegloop_boven_pauze_min": idle,
     }
 
 
@@ -109,7 +160,7 @@ def unmet_wishes(conversations: Iterable[Conversation], wishes: Wishes) -> list[
                     out.append(
                         Problem(
                             wishes.source,
-                            f"{c.uid}: wens '{cond.text}' niet gelukt",
+                            f"{c.name} ({c.type_name}): wens '{cond.text}' niet gelukt",
                             wish.line,
                             code="wens-niet-gelukt",
                             severity="warning",

@@ -48,7 +48,7 @@ class Choice(NamedTuple):
     own wishes, and the number of (holders, day part) under which a day is known full."""
 
     holders: tuple[str, ...]
-    keys: tuple[int, ...]
+    keys: tuple[tuple[int, int], ...]  # (book number, date ordinal) per holder
     rules: Rules
     full_key: int
 

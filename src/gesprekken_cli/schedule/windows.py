@@ -10,8 +10,8 @@ from gesprekken_cli.calendar import SchoolCalendar
 from gesprekken_cli.expand import Conversation
 from gesprekken_cli.model import Roster, Teacher
 from gesprekken_cli.rules.model import Cycle, TimeRange
-from gesprekken_cli.schedule.bookings import Books
-from gesprekken_cli.schedule.records import Choice, Day, Rules, clock
+from gesprekken_cli.schedule.bookings import Books, Key
+from gesprekken_cli.schedule.records import Bookings, Choice, Day, Rules, clock
 
 if TYPE_CHECKING:
     from gesprekken_cli.roster.wishes import Condition, Wishes
@@ -27,6 +27,24 @@ class Dead(NamedTuple):
     start: int
     teacher_day: bool
     day_part_fits: bool
+
+
+class Restrict(NamedTuple):
+    """Where the improvement step lets a conversation go while it tries a move: never on the
+    teacher-days in ``closed``; with ``open_only``, only on teacher-days that already hold a
+    conversation (or are in ``also``)."""
+
+    closed: frozenset[Key]
+    open_only: bool
+    also: frozenset[Key]
+
+    def allows(self, keys: tuple[Key, ...], busy: dict[Key, Bookings]) -> bool:
+        for key in keys:
+            if key in self.closed:
+                return False
+            if self.open_only and key not in self.also and not busy.get(key):
+                return False
+        return True
 
 
 class Window:
@@ -57,18 +75,25 @@ class Context:
     ) -> None:
         school = cycle.school
         self.cycle, self.cal = cycle, cal
-        self.books = Books()
+        self.books = Books(
+            school.max_zonder_pauze, school.lange_pauze_minuten, school.pauze_minuten
+        )
+        self.restrict: Restrict | None = None  # set by the improvement step while it tries a move
         self.pause = school.pauze_minuten
         self.cap = school.max_gesprekken_per_dag or 10_000
         self.caps = {t.id: t.max_per_dag for t in cycle.gesprekken if t.max_per_dag}
+        self.least_cap = min((self.cap, *self.caps.values()))  # no round allows fewer per day
         self.on_study_day = {t.id for t in cycle.gesprekken if any(w.studiedag for w in t.wanneer)}
         self.wait = school.max_wachttijd_gezin_minuten
         self.types = {t.id: t for t in cycle.gesprekken}
         self.classes: dict[str, tuple[Teacher, ...]] = {k.name: k.teachers for k in roster.classes}
+        self.class_grades = {k.name: k.grades for k in roster.classes}
         self._full_keys: dict[tuple[tuple[str, ...], tuple[int, int] | None, str], int] = {}
         self._days: dict[tuple[date, date], tuple[date, ...]] = {}
         self._bounds: dict[tuple[str, int, bool], tuple[int, int] | None] = {}
-        self._holders: dict[tuple[str, str, date], tuple[tuple[str, ...], ...]] = {}
+        self._holders: dict[
+            tuple[str, str, date, tuple[str, ...]], tuple[tuple[str, ...], ...]
+        ] = {}
         self._windows: dict[tuple[object, ...], Window] = {}
         # Teacher names are matched without regard to case: "anna de boer" is Anna de Boer.
         self._teacher_rules: dict[str, tuple[Condition, ...]] = {}
@@ -94,7 +119,11 @@ class Context:
         when the studiedag has no date yet) it falls back to after school, never lesson time.
         """
         kind = self.types.get(c.type_id)
-        overflow = c.type_id in self.on_study_day and self.cal.is_lesson_day(day, c.grade)
+        # A combination class's teacher teaches the groep that is not on studiedag.
+        grades = self.class_grades.get(c.class_name or "") or (c.grade,)
+        overflow = c.type_id in self.on_study_day and any(
+            self.cal.is_lesson_day(day, grade) for grade in grades
+        )
         key = (c.type_id, day.weekday(), overflow)
         if key in self._bounds:
             return self._bounds[key]
@@ -128,11 +157,14 @@ class Context:
         class_name = c.class_name or ""
         kind = self.types.get(c.type_id)
         mode = kind.leerkrachten if kind is not None else "wie_werkt"
-        key = (class_name, mode, day)
+        key = (class_name, mode, day, c.teachers)
         found = self._holders.get(key)
         if found is not None:
             return found
         teachers = self.classes.get(class_name, ())
+        if mode != "beide" and 0 < len(c.teachers) < len(teachers):
+            # expand shared a duo's talks: the one it named holds this one
+            teachers = tuple(t for t in teachers if t.name in c.teachers)
         if not teachers:
             names = c.teachers or (f"klas {class_name}",)
             found = (tuple(names),)
@@ -175,7 +207,7 @@ class Context:
                 full_key = full_keys.get(key)
                 if full_key is None:
                     full_key = full_keys[key] = len(full_keys)
-                keys = tuple([book_of(f"t:{t}") + ordinal for t in holders])
+                keys = tuple([(book_of(f"t:{t}"), ordinal) for t in holders])
                 choices.append(Choice(holders, keys, self.holder_rules(holders), full_key))
             entries.append(Day(day, ordinal, bounds, tuple(choices)))
         return entries[i]

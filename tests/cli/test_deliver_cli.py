@@ -1,0 +1,96 @@
+"""`gesprekken uitnodigingen` and `gesprekken dag` end to end; the progress bar's terminal rule."""
+
+from __future__ import annotations
+
+import io
+import sys
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+import pytest
+from support import DUIF, EXAMPLES, YEAR
+from typer.testing import CliRunner
+
+from gesprekken_cli.cli import app
+from gesprekken_cli.cli.views import progress
+
+GROEP5 = EXAMPLES / "groep5.csv"
+
+
+def test_groep5_round_writes_a_message_per_household_and_a_letter_without_address(
+    tmp_path: Path,
+) -> None:
+    source = GROEP5.read_text(encoding="utf-8-sig")
+    roster = tmp_path / "groep5.csv"
+    # Fleur Brouwer's family without an e-mail address: her invitation becomes a letter.
+    roster.write_text(source.replace("anouk.brouwer@example.org", ""), encoding="utf-8")
+    out = tmp_path / "u"
+    result = CliRunner().invoke(
+        app,
+        ["uitnodigingen", str(roster), "-r", str(DUIF), "-j", YEAR, "--gesprek",
+         "voortgangsgesprek", "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.iterdir())
+    letters = [n for n in names if n.startswith("brief-")]
+    assert letters == ["brief-g-1001-voortgangsgesprek.1.html"]
+    assert "brief-g-1001-voortgangsgesprek.1.html" in result.stderr
+    emls = [n for n in names if n.endswith(".eml")]
+    assert len(emls) == 26 and "uitnodigingen.csv" in names
+    message = BytesParser(policy=policy.default).parsebytes(
+        (out / "g-1002-voortgangsgesprek.1.eml").read_bytes()
+    )
+    assert message["To"] == "ayoub.thart@example.nl"
+    plain = message.get_body(("plain",))
+    assert plain is not None and "Thijs 't Hart" in plain.get_content()
+
+
+def test_bad_template_is_exit_1_with_its_line(tmp_path: Path) -> None:
+    template = tmp_path / "eigen.j2"
+    template.write_text(
+        "{% block onderwerp %}x{% endblock %}\n{% block tekst %}{{ a. }}{% endblock %}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        app,
+        ["uitnodigingen", str(GROEP5), "-r", str(DUIF), "-j", YEAR, "--out",
+         str(tmp_path / "u"), "--sjabloon", str(template)],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{template}:2:")
+    assert not (tmp_path / "u").exists()
+
+
+def test_dag_writes_day_sheets_and_refuses_unknown_teacher_or_date(tmp_path: Path) -> None:
+    runner = CliRunner()
+    args = ["dag", "02-11-2026", str(GROEP5), "-r", str(DUIF), "-j", YEAR]
+    ok = runner.invoke(app, [*args, "--html", str(tmp_path / "dag.html")])
+    assert ok.exit_code == 0, ok.output
+    page = (tmp_path / "dag.html").read_text(encoding="utf-8")
+    assert "<h1>Anna de Boer</h1>" in page and "maandag 2 november 2026" in page
+    who = runner.invoke(
+        app, [*args, "--html", str(tmp_path / "x.html"), "--leerkracht", "anna de bor"]
+    )
+    assert who.exit_code == 2 and "bedoel je: Anna de Boer" in who.stderr
+    bad = runner.invoke(app, ["dag", "31-02-2026", str(GROEP5), "--html", str(tmp_path / "y")])
+    assert bad.exit_code == 2 and "geen datum" in bad.stderr
+
+
+def test_progress_is_silent_unless_stderr_is_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    quiet = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    with progress("Agenda's", 100) as tick:
+        for _ in range(100):
+            tick()
+    assert quiet.getvalue() == ""
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with progress("Agenda's", 100) as tick:
+        for _ in range(100):
+            tick()
+    assert "Agenda's" in terminal.getvalue()
