@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint venv bench clean
+.PHONY: run test lint venv bench fuzz clean
 
 # Quiet on purpose: a newcomer's `make run` shows one line for the set-up, then the plan.
 # pip's errors still show; `make venv PIP_QUIET=` shows everything.
@@ -29,6 +29,10 @@ test: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+# The long fuzz run: 2,000 cases per input kind (make test runs a short one of each).
+fuzz: $(STAMP)
+	GESPREKKEN_FUZZ=lang $(BIN)/python -m pytest tests/fuzz -q --durations=0
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/make_board.py

@@ -161,7 +161,10 @@ def test_group_meeting_short_list_without_csv() -> None:
         "ouderinformatieavond-mirjam-kuipers.md",
     ]
     markdown = str(files["ouderinformatieavond-mirjam-kuipers.md"])
-    assert "- [ ] **uiterlijk ma 03-08-2026**: Uitnodiging versturen" in markdown
+    # the meeting is on the first school day: the invitation goes out before the summer
+    assert "- [ ] **uiterlijk vr 03-07-2026**: Uitnodiging versturen" in markdown
+    assert "voor de zomervakantie" in markdown
+    assert "- ma 17-08-2026 19.00–20.30" in markdown
     assert "## Leerlingen" not in markdown
 
 
@@ -177,14 +180,14 @@ def test_due_dagen_voor_counts_back_from_the_first_day() -> None:
     assert cl.first_day == date(2027, 3, 1)
     invite = next(t for t in cl.tasks if t.kind == "uitnodiging")
     assert invite.due == date(2027, 2, 15)  # 14 dagen voor
-    assert invite.rule == "14 dagen voor de gespreksronde"
+    assert invite.rule == "14 dagen voor de gesprekken"
 
 
 def test_due_weken_voor_counts_whole_weeks_back() -> None:
     portfolio = next(t for t in _portfolio().tasks if t.kind == "inzage")
     # 1 week voor 01-03 is voorjaarsvakantie (noord): the inloop (Tuesday) before it
     assert portfolio.due == date(2027, 2, 16)
-    assert portfolio.rule == "1 week voor de gespreksronde"
+    assert portfolio.rule == "1 week voor de gesprekken"
 
 
 def test_due_dagen_na_counts_from_the_last_day() -> None:
@@ -192,7 +195,7 @@ def test_due_dagen_na_counts_from_the_last_day() -> None:
     report = next(t for t in cl.tasks if t.kind == "verslag")
     assert cl.last_day == date(2027, 3, 31)
     assert report.due == date(2027, 4, 7)  # 7 dagen na
-    assert report.rule == "7 dagen na de gespreksronde"
+    assert report.rule == "7 dagen na de gesprekken"
 
 
 def test_slotted_due_dates_earliest_before_latest_after() -> None:

@@ -177,7 +177,7 @@ def test_slotted_conversation_has_local_times_and_blocks_time(tiny: Plan) -> Non
     assert b"DTSTART;TZID=Europe/Amsterdam:20260908T150500\r\n" in data
     assert b"DTEND;TZID=Europe/Amsterdam:20260908T152000\r\n" in data
     event = next(e for e in events(data) if str(e["UID"]).startswith("startgesprek.1.201@"))
-    assert str(event["SUMMARY"]) == "Startgesprek Emma de Vries (3B)"
+    assert str(event["SUMMARY"]) == "Startgesprek Emma de Vries (groep 3B)"
     assert str(event["TRANSP"]) == "OPAQUE"
     assert event["SEQUENCE"] == 3
     assert str(event["LOCATION"]) == "De Duif, lokaal van de eigen groep"
@@ -388,7 +388,7 @@ def test_open_request_window_only_in_teacher_calendar(tiny: Plan) -> None:
         if str(e["UID"]).startswith("tweede-portfoliogesprek.1.klas-3B@")
     )
     assert str(event["TRANSP"]) == "TRANSPARENT"
-    assert str(event["SUMMARY"]) == "Tweede portfoliogesprek: op verzoek (klas 3B)"
+    assert str(event["SUMMARY"]) == "Tweede portfoliogesprek: op verzoek (groep 3B)"
 
 
 def test_school_calendar_has_meetings_recurring_and_study_days(tiny: Plan) -> None:
@@ -449,14 +449,14 @@ def test_description_has_goals_participants_child_and_preparation(tiny: Plan) ->
     assert "Deelnemers: ouders, leerkracht (Joke Meijer)" in text
     assert "Kind aanwezig: nee" in text  # groep 3 attends from March on
     assert "- Startformulier invullen (ouders, uiterlijk 04-09-2026, via Social Schools)" in text
-    assert "Startformulier bewaren in Parnassys" in text
+    assert "Startformulier bewaren in ParnasSys" in text
     assert "07-09-2026 t/m 25-09-2026" in text
     family = events(
         render_ics(with_conversations(tiny, [c]), now=NOW, per=["gezin"])["gezin-g-7.ics"]
     )
     text = str(family[0]["DESCRIPTION"])
     assert "Startformulier invullen" in text
-    assert "Parnassys" not in text  # the teacher's own tasks stay out of families' calendars
+    assert "ParnasSys" not in text  # the teacher's own tasks stay out of families' calendars
 
 
 def test_summaries_are_dutch() -> None:
@@ -481,8 +481,11 @@ def test_summaries_are_dutch() -> None:
         duration=15,
         day_part="na_schooltijd",
     )
-    assert summary_of(base) == "Startgesprek Emma de Vries (5A)"
-    assert summary_of(base._replace(household=2)) == "Startgesprek Emma de Vries (5A, huishouden 2)"
+    assert summary_of(base) == "Startgesprek Emma de Vries (groep 5A)"
+    assert (
+        summary_of(base._replace(household=2))
+        == "Startgesprek Emma de Vries (groep 5A, huishouden 2)"
+    )
 
 
 def test_reminders_only_when_configured_and_only_on_timed_events(tiny: Plan) -> None:

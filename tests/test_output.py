@@ -14,6 +14,16 @@ from gesprekken_cli.errors import OutputError
 from gesprekken_cli.output import safe_filename, unique_names, write_atomic, write_files
 
 
+@pytest.fixture(autouse=True, params=["descriptors", "paths"])
+def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs relative to open folders (POSIX) and by path (the Windows way)."""
+    import gesprekken_cli.output as output
+
+    if request.param == "paths":
+        monkeypatch.setattr(output, "_BY_DESCRIPTOR", False)
+    return str(request.param)
+
+
 def test_existing_file_is_kept_without_force(tmp_path: Path) -> None:
     target = tmp_path / "plan.json"
     target.write_text("oud", encoding="utf-8")
@@ -34,14 +44,32 @@ def test_replacing_keeps_the_file_mode(tmp_path: Path) -> None:
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
-def test_a_symlink_is_followed_not_replaced(tmp_path: Path) -> None:
+def test_a_symlink_is_replaced_never_followed(tmp_path: Path) -> None:
     real = tmp_path / "echt.json"
     real.write_text("oud", encoding="utf-8")
     link = tmp_path / "link.json"
     link.symlink_to(real)
+    with pytest.raises(OutputError) as caught:
+        write_atomic(link, "nieuw")
+    assert caught.value.exit_code == 2 and "bestaat al" in str(caught.value)
     write_atomic(link, "nieuw", force=True)
-    assert link.is_symlink()
-    assert real.read_text(encoding="utf-8") == "nieuw"
+    assert not link.is_symlink()
+    assert link.read_text(encoding="utf-8") == "nieuw"
+    assert real.read_text(encoding="utf-8") == "oud"
+
+
+def test_a_dangling_symlink_is_never_written_through(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elders"
+    elsewhere.mkdir()
+    link = tmp_path / "uit" / "plan.json"
+    link.parent.mkdir()
+    link.symlink_to(elsewhere / "buit.json")
+    with pytest.raises(OutputError) as caught:
+        write_atomic(link, "nieuw")
+    assert "bestaat al" in str(caught.value)
+    write_atomic(link, "nieuw", force=True)
+    assert list(elsewhere.iterdir()) == []
+    assert not link.is_symlink() and link.read_text(encoding="utf-8") == "nieuw"
 
 
 def test_a_device_or_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
@@ -100,21 +128,47 @@ def test_interrupted_write_files_restores_everything(
     folder = tmp_path / "agenda"
     folder.mkdir()
     (folder / "b.ics").write_text("oud", encoding="utf-8")
-    real = output.write_atomic
+    real = output._create
     calls = 0
 
-    def flaky(path: Path, data: bytes | str, *, force: bool = False) -> None:
+    def flaky(folder: object, name: str, payload: bytes, mode: int) -> None:
         nonlocal calls
         calls += 1
         if calls == 3:
             raise KeyboardInterrupt
-        real(path, data, force=force)
+        real(folder, name, payload, mode)
 
-    monkeypatch.setattr(output, "write_atomic", flaky)
+    monkeypatch.setattr(output, "_create", flaky)
     with pytest.raises(KeyboardInterrupt):
         write_files(folder, {"a.ics": "nieuw", "b.ics": "nieuw", "c.ics": "nieuw"}, force=True)
     assert sorted(p.name for p in folder.iterdir()) == ["b.ics"]
     assert (folder / "b.ics").read_text(encoding="utf-8") == "oud"
+
+
+def test_a_failed_swap_puts_the_old_files_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "agenda"
+    folder.mkdir()
+    (folder / "a.ics").write_text("oud a", encoding="utf-8")
+    (folder / "b.ics").write_text("oud b", encoding="utf-8")
+    real = os.replace
+    calls = 0
+
+    def flaky(*args: object, **kwargs: object) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 4:  # a.ics aside, a.ics in, b.ics aside, then the new b.ics fails
+            raise OSError(28, "No space left on device")
+        real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", flaky)
+    with pytest.raises(OutputError) as caught:
+        write_files(folder, {"a.ics": "nieuw", "b.ics": "nieuw"}, force=True)
+    assert "schijf vol" in str(caught.value)
+    assert sorted(p.name for p in folder.iterdir()) == ["a.ics", "b.ics"]
+    assert (folder / "a.ics").read_text(encoding="utf-8") == "oud a"
+    assert (folder / "b.ics").read_text(encoding="utf-8") == "oud b"
 
 
 def test_interrupted_write_into_a_new_folder_leaves_no_folder(
@@ -122,10 +176,165 @@ def test_interrupted_write_into_a_new_folder_leaves_no_folder(
 ) -> None:
     import gesprekken_cli.output as output
 
-    def broken(path: Path, data: bytes | str, *, force: bool = False) -> None:
+    def broken(folder: object, name: str, payload: bytes, mode: int) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(output, "write_atomic", broken)
+    monkeypatch.setattr(output, "_create", broken)
     with pytest.raises(KeyboardInterrupt):
         write_files(tmp_path / "nieuw", {"a.ics": "x"})
-    assert not (tmp_path / "nieuw").exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
+
+
+@pytest.mark.parametrize("dangling", [True, False])
+def test_symlink_inside_the_folder_is_never_followed(tmp_path: Path, dangling: bool) -> None:
+    outside = tmp_path / "van-een-ander"
+    outside.mkdir()
+    target = outside / "gestolen.ics"
+    if not dangling:
+        target.write_text("van een ander", encoding="utf-8")
+    before = _tree(outside)
+    folder = tmp_path / "agenda"
+    folder.mkdir()
+    (folder / "a.ics").symlink_to(target)
+    with pytest.raises(OutputError) as caught:
+        write_files(folder, {"a.ics": "nieuw", "b.ics": "nieuw"})
+    assert caught.value.exit_code == 2 and "bestaat al: a.ics" in str(caught.value)
+    assert not (folder / "b.ics").exists()
+    write_files(folder, {"a.ics": "nieuw", "b.ics": "nieuw"}, force=True)
+    assert not (folder / "a.ics").is_symlink()
+    assert (folder / "a.ics").read_text(encoding="utf-8") == "nieuw"
+    assert _tree(outside) == before
+    assert target.exists() is not dangling
+
+
+@pytest.mark.parametrize("dangling", [True, False])
+def test_the_folder_itself_being_a_symlink_is_never_followed(
+    tmp_path: Path, dangling: bool
+) -> None:
+    outside = tmp_path / "van-een-ander"
+    if not dangling:
+        outside.mkdir()
+        (outside / "a.ics").write_text("van een ander", encoding="utf-8")
+    folder = tmp_path / "agenda"
+    folder.symlink_to(outside, target_is_directory=True)
+    with pytest.raises(OutputError) as caught:
+        write_files(folder, {"a.ics": "nieuw"})
+    assert caught.value.exit_code == 2 and "symbolische koppeling" in str(caught.value)
+    write_files(folder, {"a.ics": "nieuw"}, force=True)
+    assert not folder.is_symlink() and folder.is_dir()
+    assert (folder / "a.ics").read_text(encoding="utf-8") == "nieuw"
+    if dangling:
+        assert not outside.exists()
+    else:
+        assert (outside / "a.ics").read_text(encoding="utf-8") == "van een ander"
+    expected = ["agenda"] if dangling else ["agenda", "van-een-ander"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == expected
+
+
+@pytest.mark.parametrize(("mask", "expected"), [(0o077, 0o600), (0o022, 0o644), (0o002, 0o644)])
+def test_files_honour_the_umask_and_are_never_wider_than_0644(
+    tmp_path: Path, mask: int, expected: int
+) -> None:
+    old = os.umask(mask)
+    try:
+        write_atomic(tmp_path / "plan.json", "x")
+        write_files(tmp_path / "nieuw", {"a.ics": "x"})
+        (tmp_path / "bestaand").mkdir()
+        write_files(tmp_path / "bestaand", {"a.ics": "x"})
+    finally:
+        os.umask(old)
+    for path in (
+        tmp_path / "plan.json",
+        tmp_path / "nieuw" / "a.ics",
+        tmp_path / "bestaand" / "a.ics",
+    ):
+        assert stat.S_IMODE(path.stat().st_mode) == expected, path
+    assert stat.S_IMODE((tmp_path / "nieuw").stat().st_mode) == 0o755 & ~mask
+
+
+def test_force_keeps_other_files_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    folder = tmp_path / "agenda"
+    folder.mkdir()
+    (folder / "eigen.txt").write_text("van de school", encoding="utf-8")
+    (folder / "a.ics").write_text("oud", encoding="utf-8")
+    write_files(folder, {"a.ics": "nieuw", "b.ics": "nieuw"}, force=True)
+    assert _tree(folder) == {"a.ics": b"nieuw", "b.ics": b"nieuw", "eigen.txt": b"van de school"}
+    assert sorted(p.name for p in folder.iterdir()) == ["a.ics", "b.ics", "eigen.txt"]
+
+
+def test_a_new_folder_appears_whole_or_not_at_all(tmp_path: Path) -> None:
+    write_files(tmp_path / "agenda", {"a.ics": "1", "b.ics": "2"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["agenda"]
+    assert _tree(tmp_path / "agenda") == {"a.ics": b"1", "b.ics": b"2"}
+
+
+def test_a_folder_made_meanwhile_by_another_run_is_not_mixed_into(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gesprekken_cli.output as output
+
+    folder = tmp_path / "agenda"
+    real = output._create
+
+    def other_run_wins(where: object, name: str, payload: bytes, mode: int) -> None:
+        if not folder.exists():
+            folder.mkdir()
+            (folder / "a.ics").write_text("van de andere run", encoding="utf-8")
+        real(where, name, payload, mode)
+
+    monkeypatch.setattr(output, "_create", other_run_wins)
+    with pytest.raises(OutputError) as caught:
+        write_files(folder, {"a.ics": "van deze run", "b.ics": "van deze run"})
+    assert caught.value.exit_code == 2 and "deze run schreef niets" in str(caught.value)
+    assert _tree(folder) == {"a.ics": b"van de andere run"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["agenda"]
+
+
+def test_a_locked_folder_is_refused(tmp_path: Path, way: str) -> None:
+    import fcntl
+
+    if way == "paths":
+        pytest.skip("the lock needs an open folder")
+
+    folder = tmp_path / "agenda"
+    folder.mkdir()
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        with pytest.raises(OutputError) as caught:
+            write_files(folder, {"a.ics": "x"})
+        assert "andere run" in str(caught.value)
+    finally:
+        os.close(handle)
+    assert list(folder.iterdir()) == []
+
+
+def test_the_folder_holding_the_output_may_be_reached_through_a_link(tmp_path: Path) -> None:
+    """Only the output's own name is never followed: ``/tmp`` on macOS is a link, for one."""
+    real = tmp_path / "echt"
+    real.mkdir()
+    via = tmp_path / "via"
+    via.symlink_to(real, target_is_directory=True)
+    write_atomic(via / "plan.json", "x")
+    write_files(via / "agenda", {"a.ics": "x"})
+    assert (real / "plan.json").read_text(encoding="utf-8") == "x"
+    assert (real / "agenda" / "a.ics").read_text(encoding="utf-8") == "x"
+
+
+def test_check_free_counts_a_dangling_link_as_existing(tmp_path: Path) -> None:
+    from gesprekken_cli.output import check_free
+
+    link = tmp_path / "samenvatting.json"
+    link.symlink_to(tmp_path / "nergens.json")
+    with pytest.raises(OutputError):
+        check_free(link)
+    check_free(link, force=True)
+    check_free(tmp_path / "nieuw.json")

@@ -148,8 +148,10 @@ def test_de_duif_marks_meetings_new_teacher_condition_and_future_parents() -> No
     assert by_id["koffie-thee-ochtend"].qualifier == "bijeenkomst"
     assert by_id["ouderinformatieavond"].form == "groep"
     assert by_id["startgesprek-kleuters"].qualifier == "bij een nieuwe leerkracht"
-    assert by_id["heroverweging-advies"].qualifier == "alleen als: doorstroomtoets hoger"
-    assert by_id["informatiegesprek"].qualifier == "toekomstige ouders"
+    assert by_id["heroverweging-advies"].qualifier == (
+        "alleen als de uitslag van de doorstroomtoets hoger is dan het advies"
+    )
+    assert by_id["informatiegesprek"].qualifier == "belangstellende ouders"
     assert by_id["intakegesprek"].qualifier == "nieuwe leerlingen"
     assert by_id["voortgangsgesprek"].qualifier == ""
 

@@ -164,7 +164,7 @@ def test_a_cache_naming_anything_but_the_model_is_refused_not_run(
 ) -> None:
     marker = tmp_path / "ran"
     body = _call_via(module, name, marker)
-    cached.entry.write_bytes(pickle.dumps((rules_cache.fingerprint(), cached.raw, body)))
+    cached.entry.write_bytes(rules_cache.seal(fingerprint(), cached.raw, body))
     assert cached.load() is None
     assert not marker.exists()
 
@@ -268,6 +268,49 @@ def test_default_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     assert rules_cache.cache_dir() == tmp_path / "gesprekken"
 
 
+@pytest.mark.parametrize("relative", ["cache", "./cache", "../cache", "~/cache"])
+def test_a_relative_xdg_cache_home_is_ignored(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, relative: str
+) -> None:
+    monkeypatch.delenv("GESPREKKEN_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", relative)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert rules_cache.cache_dir() == tmp_path / ".cache" / "gesprekken"
+
+
+def fingerprint() -> str:
+    stamp = rules_cache.fingerprint()
+    assert stamp is not None
+    return stamp
+
+
+def test_single_byte_changes_are_misses_never_another_cycle(cached: Cached) -> None:
+    """Each of 1,500 single-byte changes, spread over the whole file, is a miss; none raises."""
+    import random
+
+    intact = cached.entry.read_bytes()
+    assert cached.load() is not None
+    pick = random.Random(18)
+    positions = sorted({*range(64), *(pick.randrange(len(intact)) for _ in range(1500))})
+    loaded = 0
+    for position in positions:
+        damaged = bytearray(intact)
+        damaged[position] ^= pick.randrange(1, 256)
+        cached.entry.write_bytes(bytes(damaged))
+        loaded += cached.load() is not None
+    assert loaded == 0
+    cached.entry.write_bytes(intact)
+    assert cached.load() is not None
+
+
+def test_a_cache_written_by_another_program_is_a_miss(cached: Cached) -> None:
+    """The same body sealed under another fingerprint: the checksum does not match."""
+    cycle = cached.load()
+    assert cycle is not None
+    cached.entry.write_bytes(rules_cache.seal("3|0.0.1|other", cached.raw, pickle.dumps(cycle)))
+    assert cached.load() is None
+
+
 def test_the_cache_holds_the_rules_file_only(tmp_path: Path, cache: Path) -> None:
     """Pupils' data never reaches the cache: a plan caches its rules, not its roster."""
     plan.make_plan(request(EXAMPLES / "groep5.csv", rules_copy(tmp_path)))
@@ -281,7 +324,7 @@ def test_random_cache_bytes_never_raise(data: bytes, in_envelope: bool) -> None:
     """Random bytes as the whole file, or as the cycle inside a valid envelope."""
     raw = DUIF.read_bytes()
     if in_envelope:
-        data = pickle.dumps((rules_cache.fingerprint(), raw, data))
+        data = rules_cache.seal(fingerprint(), raw, data)
     with pytest.MonkeyPatch.context() as patch, tempfile.TemporaryDirectory() as folder:
         patch.setenv("GESPREKKEN_CACHE", folder)
         entry = rules_cache._entry("x")

@@ -536,5 +536,5 @@ def test_a_teacher_wish_against_one_day_part_leaves_the_other_part_free() -> Non
     placed = {c.uid: c.start for c in result.conversations}
     assert placed["gesprek.1.p2b"] == datetime(2026, 9, 14, 14, 45, tzinfo=AMSTERDAM)
     assert {u.uid: u.reason for u in result.unplaced} == {
-        "gesprek.1.p1": "de wensen van de leerkracht laten geen tijd in het venster vrij"
+        "gesprek.1.p1": "de wensen van de leerkracht laten geen tijd in de periode vrij"
     }

@@ -119,6 +119,7 @@ class SchoolCalendar:
         "days_off",
         "first_day",
         "last_day",
+        "last_day_before",
         "region",
         "study_days",
         "year",
@@ -132,8 +133,12 @@ class SchoolCalendar:
         last_day: date,
         days_off: tuple[DayOff, ...],
         study_days: tuple[StudyDay, ...],
+        last_day_before: date | None = None,
     ) -> None:
         self.year = year
+        # The last school day before the summer vacation that opens the year: where work
+        # due before the first school weeks goes.
+        self.last_day_before = last_day_before
         self.region = region
         self.first_day = first_day
         self.last_day = last_day
@@ -274,6 +279,9 @@ def build_calendar(year: SchoolYear, settings: CalendarSettings) -> SchoolCalend
     first_day = region.summer_before.end + _ONE
     while first_day.weekday() >= 5:
         first_day += _ONE
+    before = region.summer_before.start - _ONE
+    while before.weekday() >= 5:
+        before -= _ONE
     summer = next(v for v in region.vacations if v.name == SUMMER)
     last_day = summer.start - _ONE
     while last_day.weekday() >= 5:
@@ -339,5 +347,5 @@ def build_calendar(year: SchoolYear, settings: CalendarSettings) -> SchoolCalend
     if problems:
         raise CalendarError(problems)
     return SchoolCalendar(
-        year, settings.region, first_day, last_day, tuple(days_off), settings.study_days
+        year, settings.region, first_day, last_day, tuple(days_off), settings.study_days, before
     )

@@ -35,6 +35,7 @@ class TaskLine:
     channel: str
     due: date | None
     rule: str
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,7 @@ class Checklist:
     tasks: tuple[TaskLine, ...]
     rows: tuple[PupilRow, ...] = ()
     meetings: tuple[Slot, ...] = ()
+    ticks: tuple[str, ...] = ()
 
     @property
     def on_request(self) -> bool:
@@ -128,20 +130,35 @@ def join_nl(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " en " + items[-1]
 
 
-def rule_text(task: Task) -> str:
-    """The due rule in words: ``14 dagen voor de gespreksronde``."""
+def rule_text(task: Task, meeting: bool = False) -> str:
+    """The due rule in words: ``14 dagen voor de gesprekken`` (``voor de bijeenkomst``)."""
+    what = "de bijeenkomst" if meeting else "de gesprekken"
     if task.dagen_voor is not None:
         if task.dagen_voor == 0:
-            return "op de eerste dag van de gespreksronde"
-        return f"{_days(task.dagen_voor)} voor de gespreksronde"
+            return "op de dag van de bijeenkomst" if meeting else "op de eerste gespreksdag"
+        return f"{_days(task.dagen_voor)} voor {what}"
     if task.weken_voor is not None:
         weeks = "1 week" if task.weken_voor == 1 else f"{task.weken_voor} weken"
-        return f"{weeks} voor de gespreksronde"
+        return f"{weeks} voor {what}"
     if task.dagen_na is not None:
         if task.dagen_na == 0:
-            return "op de laatste dag van de gespreksronde"
-        return f"{_days(task.dagen_na)} na de gespreksronde"
+            return "op de dag van de bijeenkomst" if meeting else "op de laatste gespreksdag"
+        return f"{_days(task.dagen_na)} na {what}"
     return "geen vaste datum"
+
+
+def ticks_of(kind: ConversationType) -> tuple[str, ...]:
+    """The tick boxes per pupil, from the type's own tasks: "uitgenodigd" where it sends an
+    invitation, "formulier ontvangen" where it has a form, then "gesprek gevoerd" and a box
+    for each task after the conversation, in its own words (the intake: the wendagen)."""
+    kinds = {task.soort for task in kind.voorbereiding}
+    ticks = ["uitgenodigd"] if "uitnodiging" in kinds else []
+    if "formulier" in kinds:
+        ticks.append("formulier ontvangen")
+    ticks.append("gesprek gevoerd")
+    after = [task.taak for task in kind.voorbereiding if task.dagen_na is not None]
+    ticks += [text[0].lower() + text[1:] for text in after]
+    return tuple(dict.fromkeys(ticks))
 
 
 def _days(n: int) -> str:
@@ -209,6 +226,7 @@ def _checklist(
         tasks=_tasks(kind, items, dated=not always),
         rows=rows,
         meetings=meetings,
+        ticks=ticks_of(kind),
     )
 
 
@@ -221,12 +239,36 @@ def _tasks(
     before the first conversation of the round, a report after the last one.
     """
     lines = []
+    meeting = any(c.form == "groep" for c in items)
+    if any(when.weken_voor_start for when in kind.wanneer):  # per pupil: each pupil's own dates
+        for i, rule in enumerate(kind.voorbereiding):
+            text = rule_text(rule, meeting)
+            for c in items:
+                if c.pupil_id is not None and len(c.tasks) > i:
+                    own = c.tasks[i]
+                    task = f"{rule.taak}: {c.name}"
+                    lines.append(
+                        TaskLine(task, rule.soort, rule.wie, rule.kanaal, own.due, text, own.note)
+                    )
+        lines.sort(key=lambda t: (t.due or date.max, t.task))
+        return tuple(lines)
     for i, rule in enumerate(kind.voorbereiding):
-        dues = [d for c in items if len(c.tasks) > i and (d := c.tasks[i].due) is not None]
-        due: date | None = None
-        if dated and dues:
-            due = max(dues) if rule.dagen_na is not None else min(dues)
-        lines.append(TaskLine(rule.taak, rule.soort, rule.wie, rule.kanaal, due, rule_text(rule)))
+        found = [c.tasks[i] for c in items if len(c.tasks) > i and c.tasks[i].due is not None]
+        chosen = None
+        if dated and found:
+            pick = max if rule.dagen_na is not None else min
+            chosen = pick(found, key=lambda t: t.due or date.min)
+        lines.append(
+            TaskLine(
+                rule.taak,
+                rule.soort,
+                rule.wie,
+                rule.kanaal,
+                chosen.due if chosen else None,
+                rule_text(rule, meeting),
+                chosen.note if chosen else "",
+            )
+        )
     return tuple(lines)
 
 
@@ -246,6 +288,8 @@ def _rows(
                         slots.setdefault(p.pupil_id, [])
                         source.setdefault(p.pupil_id, c)
             continue
+        if c.skipped:  # left out of the round (started too late): the row says why
+            unplaced.setdefault(c.pupil_id, []).append(c.note.removeprefix("niet ingepland: "))
         slot = Slot(c.household, c.first_day, c.last_day, c.start, c.end)
         slots.setdefault(c.pupil_id, []).append(slot)
         source[c.pupil_id] = c

@@ -54,6 +54,12 @@ _REDUNDANT = re.compile(
 )
 
 
+# Roster markers a conditional type can name, in words for the overview.
+CONDITIONS_NL = {
+    "doorstroomtoets_hoger": "de uitslag van de doorstroomtoets hoger is dan het advies"
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One conversation type in one cell: what a parent needs to read at a glance.
@@ -88,9 +94,10 @@ class Entry:
         if self.audience == "nieuwe_leerlingen":
             return "nieuwe leerlingen"
         if self.audience == "aanmelders":
-            return "toekomstige ouders"
+            return "belangstellende ouders"
         if self.audience == "voorwaarde":
-            return "alleen als: " + self.condition.replace("_", " ")
+            words = CONDITIONS_NL.get(self.condition, self.condition.replace("_", " "))
+            return "alleen als " + words
         return ""
 
 
@@ -247,7 +254,7 @@ def cycle_overview(cycle: Cycle, cal: SchoolCalendar, *, rules_file: str = "") -
                     continue
                 found = window(kind, index, grade)
                 if found is None:
-                    text = f"{kind.naam}: geen venster in schooljaar {cal.year.label}"
+                    text = f"{kind.naam}: geen periode in schooljaar {cal.year.label}"
                     note = Problem(rules_file, text, code="geen-venster", severity="warning")
                     if note not in notes:
                         notes.append(note)

@@ -22,7 +22,7 @@ from gesprekken_cli.calendar import (
     current_school_year,
     parse_school_year,
 )
-from gesprekken_cli.errors import Problem
+from gesprekken_cli.errors import GesprekkenError, Problem
 from gesprekken_cli.expand import Conversation, calendar_settings, expand
 from gesprekken_cli.model import Roster
 from gesprekken_cli.rules import load_rules
@@ -159,6 +159,7 @@ def build_plan(
         from gesprekken_cli.schedule.previous import read_previous
 
         published = read_previous(previous)
+        _check_previous_belongs(previous, published.keys(), conversations)
     result = schedule(
         cycle,
         calendar,
@@ -196,6 +197,25 @@ def build_plan(
         unplaced=tuple(Unplaced(u.uid, u.reason, u.code) for u in result.unplaced),
         quality=result.quality,
     )
+
+
+def _check_previous_belongs(
+    previous: Path, published: Iterable[str], conversations: Iterable[Conversation]
+) -> None:
+    """A previous plan of another class or school: none of its pupils' slots is ours."""
+    ours = {c.uid: c.is_individual for c in conversations}
+    strangers = [uid for uid in published if uid not in ours]
+    if strangers and not any(ours.get(uid) for uid in published):
+        raise GesprekkenError(
+            [
+                Problem(
+                    str(previous),
+                    "dit vorige plan hoort niet bij dit rooster en deze regels: geen van zijn "
+                    "ingeplande gesprekken met een leerling komt in dit plan voor",
+                    code="vorig-onbekend",
+                )
+            ]
+        )
 
 
 def make_plan(request: PlanRequest) -> Plan:

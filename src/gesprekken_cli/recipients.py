@@ -13,6 +13,7 @@ from datetime import date, time
 
 from gesprekken_cli.calendar import StudyDay
 from gesprekken_cli.expand import AMSTERDAM, Conversation
+from gesprekken_cli.expand.conversation import group_label
 from gesprekken_cli.model import Pupil
 from gesprekken_cli.plan import Plan
 from gesprekken_cli.rules.model import ConversationType
@@ -75,7 +76,17 @@ def is_open_window(c: Conversation) -> bool:
 
 def awaiting_slot(c: Conversation) -> bool:
     """A conversation or meeting that still needs a time (shown as "nog in te plannen")."""
-    return c.start is None and not is_open_window(c)
+    return c.start is None and not is_open_window(c) and not c.skipped
+
+
+def unplaced_meetings(plan: Plan) -> list[str]:
+    """Each group meeting without a date and time, by name, for the command's report."""
+    return [
+        f"{c.type_name} ({c.name}): nog in te plannen in de periode "
+        f"{c.first_day:%d-%m-%Y} t/m {c.last_day:%d-%m-%Y}"
+        for c in plan.conversations
+        if c.form == "groep" and c.start is None
+    ]
 
 
 def confidential(c: Conversation, types: Mapping[str, ConversationType]) -> bool:
@@ -126,7 +137,8 @@ def calendar_views(plan: Plan, per: Collection[str] = VIEWS) -> list[CalendarVie
     """Which items go into which calendar; nothing of one family reaches another's."""
     school = plan.cycle.school.naam
     year = plan.year.label
-    conversations = plan.conversations
+    # a pupil left out of a round (started too late) has nothing to put in a calendar
+    conversations = tuple(c for c in plan.conversations if not c.skipped)
     pick = conversations.__getitem__
     class_grades: dict[str, set[int]] = {}
     for klass in plan.roster.classes:
@@ -222,7 +234,7 @@ def calendar_views(plan: Plan, per: Collection[str] = VIEWS) -> list[CalendarVie
                 CalendarView(
                     "klas",
                     name,
-                    f"{school} {year}: klas {name}",
+                    f"{school} {year}: {group_label(name)}",
                     tuple(map(pick, sorted(positions))),
                     days,
                 )

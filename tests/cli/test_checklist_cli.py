@@ -91,8 +91,10 @@ def test_markdown_has_the_rounds_tasks_and_due_dates(lijsten: Path) -> None:
     assert "- [ ] **uiterlijk ma 15-02-2027**: Uitnodiging met dagen/tijden" in text
     # the week before the round is voorjaarsvakantie (noord): the last inloop before it
     assert "- [ ] **uiterlijk di 16-02-2027**: Portfolio ter inzage tijdens de inloop" in text
-    assert "- [ ] **uiterlijk wo 07-04-2027**: Gesprek vastleggen in Parnassys" in text
-    assert text.count("  - [ ] verslag vastgelegd") >= 1
+    assert "- [ ] **uiterlijk wo 07-04-2027**: Gesprek vastleggen in ParnasSys" in text
+    # tick boxes follow the type's tasks: no form in the portfolio round, its own report task
+    assert text.count("  - [ ] gesprek vastleggen in ParnasSys") >= 1
+    assert "formulier ontvangen" not in text
 
 
 def test_existing_files_need_force(lijsten: Path) -> None:

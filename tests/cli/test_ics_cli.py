@@ -12,7 +12,6 @@ from typer.testing import CliRunner, Result
 
 from gesprekken_cli import output
 from gesprekken_cli.cli import app
-from gesprekken_cli.errors import OutputError, Problem
 from gesprekken_cli.plan import make_plan
 
 GROEP5 = EXAMPLES / "groep5.csv"
@@ -110,14 +109,14 @@ def test_failure_midway_restores_calendars_already_written(
 ) -> None:
     assert run(runner, tmp_path).exit_code == 0
     before = snapshot(tmp_path)
-    real = output.write_atomic
+    real = output._create
 
-    def disk_full(path: Path, data: bytes | str, *, force: bool = False) -> None:
-        if path.name == "school.ics":
-            raise OutputError([Problem(str(path), "kan niet schrijven (schijf vol)")], exit_code=2)
-        real(path, data, force=force)
+    def disk_full(folder: object, name: str, payload: bytes, mode: int) -> None:
+        if name.startswith(".school.ics."):
+            raise OSError(28, "No space left on device")
+        real(folder, name, payload, mode)
 
-    monkeypatch.setattr(output, "write_atomic", disk_full)
+    monkeypatch.setattr(output, "_create", disk_full)
     result = run(runner, tmp_path, "--force", year="2027-2028")
     assert result.exit_code == 2
     assert "schijf vol" in result.stderr

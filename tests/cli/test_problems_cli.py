@@ -57,7 +57,7 @@ def test_a_stale_calendar_is_a_coded_warning_on_the_folder(tmp_path: Path) -> No
     args = ["ics", GROEP5, "-j", YEAR, "-o", str(out), "--per", "school", "--force"]
     result = runner().invoke(app, args)
     assert result.exit_code == 0, result.stderr
-    assert f"{out}: waarschuwing: 1 oudere agenda('s) horen niet bij dit plan" in result.stderr
+    assert f"{out}: waarschuwing: 1 oudere agenda hoort niet bij dit plan" in result.stderr
     assert "gezin-weg.ics" in result.stderr and "[oude-agenda]" in result.stderr
     assert runner().invoke(app, [*args, "--strict"]).exit_code == 1
 

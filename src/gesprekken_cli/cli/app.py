@@ -1,7 +1,8 @@
 """The ``gesprekken`` application: its commands, the mapping of errors to exit codes, the entry.
 
 Exit codes: 0 done, 1 the input is wrong (rules, roster) or ``--strict`` found something,
-2 usage or I/O (missing file, unreadable, output exists without ``--force``).
+2 usage or I/O (missing file, unreadable, output exists without ``--force``), 3 a fault of the
+program itself (one Dutch line; ``GESPREKKEN_DEBUG=1`` shows the traceback).
 Heavy imports happen inside the command that needs them, so ``--help`` starts fast. No
 ``from __future__ import annotations`` here: typer reads every command's annotations on every
 run, and evaluating them as strings cost ~5 ms of start-up.
@@ -41,6 +42,28 @@ class _Group(TyperGroup):
             where = error.filename or "uitvoer"
             sys.stderr.write(f"{where}: schrijven mislukt ({os_reason(error)})\n")
             raise typer.Exit(2) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except Exception as error:
+            internal_error(error)
+
+
+REPORT_AT = "https://github.com/JOUW-ORGANISATIE/gesprekken/issues"
+
+
+def internal_error(error: Exception) -> NoReturn:
+    """A bug, not bad input: one Dutch line and exit 3; ``GESPREKKEN_DEBUG=1`` re-raises.
+
+    Only the exception's type is named: its text may hold a pupil's name or other roster data.
+    """
+    if os.environ.get("GESPREKKEN_DEBUG", "").strip() not in ("", "0"):
+        raise error
+    sys.stderr.write(
+        f"gesprekken: interne fout ({type(error).__name__}): dit is een fout in het programma, "
+        f"niet in uw invoer. Meld het op {REPORT_AT} met de opdracht die u gaf; "
+        "GESPREKKEN_DEBUG=1 toont de details.\n"
+    )
+    raise typer.Exit(3)
 
 
 app = typer.Typer(
@@ -50,7 +73,8 @@ app = typer.Typer(
         "De gesprekkencyclus van de school als data: controleer de regels, maak het plan per "
         "klas, agenda's (ICS), checklists en het jaaroverzicht.\n\n"
         "Exitcodes: 0 klaar, 1 fout in de invoer (regels, rooster) of --strict vond iets, "
-        "2 gebruik of bestand (ontbreekt, onleesbaar, bestaat al zonder --force)."
+        "2 gebruik of bestand (ontbreekt, onleesbaar, bestaat al zonder --force), "
+        "3 een fout in het programma zelf (meld die; GESPREKKEN_DEBUG=1 toont de details)."
     ),
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -120,6 +144,8 @@ def main() -> None:
     import signal
 
     signal.signal(signal.SIGTERM, _stop)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, _stop)
     if COMPLETE_VARIABLE in os.environ:
         # The shell asks for completions (README "Aanvullen met Tab"); typer registers its
         # shells only with add_completion, which would add two English options to the help.
@@ -130,3 +156,8 @@ def main() -> None:
         app()
     except GesprekkenError as error:
         fail(error)
+    except Exception as error:  # outside a command (parsing, start-up): still no traceback
+        try:
+            internal_error(error)
+        except typer.Exit as stop:
+            sys.exit(stop.exit_code)

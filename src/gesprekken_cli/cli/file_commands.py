@@ -18,6 +18,7 @@ from gesprekken_cli.cli.options import (
     StrictOption,
     WishesOption,
     YearOption,
+    amount,
     parse_formats,
     parse_views,
     pinned_time,
@@ -112,7 +113,10 @@ def checklist(
     )
     files = render_files(lists, formats)
     write_files(out, files, force=force)
-    sys.stderr.write(f"Geschreven: {len(lists)} checklists, {len(files)} bestanden in {out}\n")
+    sys.stderr.write(
+        f"Geschreven: {amount(len(lists), 'checklist', 'checklists')}, "
+        f"{amount(len(files), 'bestand', 'bestanden')} in {out}\n"
+    )
     warn(result.warnings)
     strict_exit(strict, len(result.warnings))
 
@@ -162,6 +166,7 @@ def ics(
     from gesprekken_cli.cli.views import progress
     from gesprekken_cli.errors import Problem
     from gesprekken_cli.output import stale_files, write_files
+    from gesprekken_cli.recipients import unplaced_meetings
     from gesprekken_cli.render.ics import (
         awaiting_slot,
         calendar_views,
@@ -192,19 +197,23 @@ def ics(
         files = render_calendar_set(result, chosen, now=now, tick=tick)
     write_files(out, files, force=force)
     unslotted = sum(1 for c in result.conversations if awaiting_slot(c))
+    calendars = amount(len(files) - 1, "agenda", "agenda's")
     sys.stderr.write(
-        f"Geschreven: {len(files) - 1} agenda's en index.csv in {out} "
-        f"({count_events(files.values())} items, "
-        f"{len(result.conversations)} gesprekken in het plan"
+        f"Geschreven: {calendars} en index.csv in {out} "
+        f"({amount(count_events(files.values()), 'item', 'items')}, "
+        f"{amount(len(result.conversations), 'gesprek', 'gesprekken')} in het plan"
         + (f", {unslotted} nog zonder tijd" if unslotted else "")
         + ")\n"
     )
+    for meeting in unplaced_meetings(result):
+        sys.stderr.write(f"bijeenkomst niet ingepland: {meeting}\n")
     problems = result.warnings
     stale = stale_files(out, files, ".ics")
     if stale:
         shown = ", ".join(stale[:5]) + (" …" if len(stale) > 5 else "")
+        old = "1 oudere agenda hoort" if len(stale) == 1 else f"{len(stale)} oudere agenda's horen"
         message = (
-            f"{len(stale)} oudere agenda('s) horen niet bij dit plan (bijv. een leerling die "
+            f"{old} niet bij dit plan (bijv. een leerling die "
             f"weg is): {shown}; verwijder ze als ze niet meer kloppen"
         )
         problems += (Problem(str(out), message, code="oude-agenda", severity="warning"),)

@@ -162,6 +162,11 @@ def plan_request(
     )
 
 
+def amount(n: int, one: str, many: str) -> str:
+    """``1 agenda``, ``3 agenda's``: singular and plural as a school writes them."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def warn(problems: "Iterable[Problem]") -> None:
     """Each warning the way ``validate`` prints it, on stderr so the output itself stays clean."""
     sys.stderr.writelines(problem.render() + "\n" for problem in problems)

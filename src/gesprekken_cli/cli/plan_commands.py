@@ -20,6 +20,7 @@ from gesprekken_cli.cli.options import (
     StrictOption,
     WishesOption,
     YearOption,
+    amount,
     plan_request,
     roster_source,
     strict_exit,
@@ -31,6 +32,7 @@ from gesprekken_cli.errors import GesprekkenError
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from gesprekken_cli.expand import Conversation
     from gesprekken_cli.plan import Plan, Unplaced
     from gesprekken_cli.selection import Selection
 
@@ -134,13 +136,15 @@ def plan(
             from gesprekken_cli.output import write_atomic
 
             write_atomic(out, data, force=force)
-            sys.stderr.write(f"Geschreven: {out} ({len(result.conversations)} gesprekken)\n")
+            written = amount(len(result.conversations), "gesprek", "gesprekken")
+            sys.stderr.write(f"Geschreven: {out} ({written})\n")
         elif isinstance(data, bytes):
             sys.stdout.buffer.write(data)
         else:
             sys.stdout.write(data)
         warn(result.warnings)
-        sys.stderr.writelines(line + "\n" for line in unplaced_lines(result.unplaced))
+        lines = unplaced_lines(result.unplaced, result.conversations)
+        sys.stderr.writelines(line + "\n" for line in lines)
     if samenvatting is not None:
         write_atomic(samenvatting, render_summary(result), force=force)
         sys.stderr.write(f"Geschreven: {samenvatting}\n")
@@ -282,12 +286,27 @@ def rooster(
     strict_exit(strict, len(result.roster.warnings) + len(doubtful))
 
 
-def unplaced_lines(unplaced: "Sequence[Unplaced]", limit: int = 20) -> list[str]:
-    """What could not be placed, for stderr: one line each, or counts per reason past ``limit``."""
+def unplaced_lines(
+    unplaced: "Sequence[Unplaced]",
+    conversations: "Sequence[Conversation]" = (),
+    limit: int = 20,
+) -> list[str]:
+    """What could not be placed, for stderr: one line each, or counts per reason past ``limit``;
+    by conversation and pupil name, never by raw id."""
     from gesprekken_cli.plan import unplaced_counts
 
+    named = {c.uid: c for c in conversations}
     if len(unplaced) <= limit:
-        return [f"niet ingepland: {item.uid}: {item.reason}" for item in unplaced]
+        lines = []
+        for item in unplaced:
+            c = named.get(item.uid)
+            what = f"{c.type_name}, {c.name} ({c.class_name})" if c else item.uid
+            lines.append(f"niet ingepland: {what}: {item.reason}")
+        return lines
+    types = {c.type_id: c.type_name for c in conversations}
     lines = [f"niet ingepland: {len(unplaced)} gesprekken (zie 'opmerking')"]
-    lines += [f"  {n} × {type_id}: {reason}" for type_id, reason, n in unplaced_counts(unplaced)]
+    lines += [
+        f"  {n} × {types.get(type_id, type_id)}: {reason}"
+        for type_id, reason, n in unplaced_counts(unplaced)
+    ]
     return lines

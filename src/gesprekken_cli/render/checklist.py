@@ -12,14 +12,15 @@ from gesprekken_cli.checklist import Checklist, PupilRow, join_nl
 from gesprekken_cli.output import unique_names
 from gesprekken_cli.render.checklist_html import render_html
 from gesprekken_cli.render.checklist_text import (
-    TICKS,
     appointment_text,
     count_text,
     header_lines,
     row_notes,
     rows_hint,
+    rows_title,
     slot_text,
     task_text,
+    tick_label,
 )
 from gesprekken_cli.render.excel import date_cell, excel_csv, family_number, time_cell
 
@@ -89,7 +90,7 @@ def render_markdown(cl: Checklist) -> str:
 
 
 def _md_rows(cl: Checklist) -> list[str]:
-    title = "Leerlingen met een open venster" if cl.on_request else "Leerlingen"
+    title = rows_title(cl)
     out = [f"## {title} ({count_text(cl)})", ""]
     if hint := rows_hint(cl):
         out += [md(hint), ""]
@@ -119,7 +120,7 @@ def _md_block(cl: Checklist, block: Sequence[PupilRow]) -> list[str]:
             lines += [f"  - {md(r.name)}: " + " · ".join(details(r)) for r in block]
     if cl.on_request and not all(r.requested for r in block):
         lines.append("  - verzoek op: ____________ door: ____________")
-    return lines + [f"  - [ ] {tick}" for tick in TICKS]
+    return lines + [f"  - [ ] {tick}" for tick in cl.ticks]
 
 
 # --- CSV ---
@@ -134,7 +135,7 @@ def csv_header(cl: Checklist) -> list[str]:
     head = ["Naam", "Klas", "Datum", "Begin", "Eind", "Kind aanwezig", "Samen met"]
     if cl.on_request:
         head += ["Verzoek in rooster", "Datum verzoek", "Verzoek door"]
-    head += [t.capitalize() for t in TICKS] + ["Opmerking", "Groep", "Leerlingnummer", "Gezin"]
+    head += [tick_label(t) for t in cl.ticks] + ["Opmerking", "Groep", "Leerlingnummer", "Gezin"]
     if _two_households(cl):
         head.append("Huishouden")
     return [*head, "Van", "Tot", "Gesprek", "Schooljaar", "Leerkracht(en)"]
@@ -162,7 +163,8 @@ def csv_rows(cl: Checklist) -> list[list[object]]:
                 ]
                 if cl.on_request:
                     line += ["ja" if row.requested else "", "", ""]
-                line += ["" for _ in TICKS] + ["", row.grade, row.pupil_id]
+                notes = "; ".join(row_notes(cl, row))
+                line += ["" for _ in cl.ticks] + [notes, row.grade, row.pupil_id]
                 line.append(family_number(row.family_id))
                 if households:
                     line.append(slot.household or "")

@@ -11,14 +11,15 @@ from html import escape
 
 from gesprekken_cli.checklist import Checklist, PupilRow
 from gesprekken_cli.render.checklist_text import (
-    TICKS,
     appointments,
     count_text,
     header_lines,
     row_notes,
     rows_hint,
+    rows_title,
     slot_text,
     task_text,
+    tick_label,
 )
 
 CSS = """
@@ -111,11 +112,12 @@ def _tasks(cl: Checklist) -> list[str]:
     for t in cl.tasks:
         due, _ = task_text(t)
         via = f", via {t.channel}" if t.channel else ""
+        rule = t.rule + via + (f"; {t.note}" if t.note else "")
         out.append(
             f'<tr><td class="box">{BOX}</td>'
             f'<td class="due">{escape(due.removeprefix("uiterlijk "))}</td>'
             f'<td class="task">{escape(t.task)}'
-            f'<span class="rule">{escape(t.rule + via)}</span></td>'
+            f'<span class="rule">{escape(rule)}</span></td>'
             f'<td class="whom">{escape(t.who)}</td></tr>'
         )
     out += ["</tbody>", "</table>"]
@@ -123,11 +125,11 @@ def _tasks(cl: Checklist) -> list[str]:
 
 
 def _pupils(cl: Checklist) -> list[str]:
-    title = "Leerlingen met een open venster" if cl.on_request else "Leerlingen"
+    title = rows_title(cl)
     out = [f"<h2>{title} ({escape(count_text(cl))})</h2>"]
     if hint := rows_hint(cl):
         out.append(f'<p class="hint">{escape(hint)}</p>')
-    ticks = "".join(f'<th class="box">{escape(t.capitalize())}</th>' for t in TICKS)
+    ticks = "".join(f'<th class="box">{escape(tick_label(t))}</th>' for t in cl.ticks)
     request = '<th class="note">Verzoek: datum, door wie</th>' if cl.on_request else ""
     out += [
         '<table class="pupils">',
@@ -164,7 +166,7 @@ def _row(cl: Checklist, block: Sequence[PupilRow]) -> str:
         request = '<td class="note"></td>'
         if all(r.requested for r in block):
             request = '<td class="note">in rooster</td>'
-    boxes = "".join(f'<td class="box">{BOX}</td>' for _ in TICKS)
+    boxes = "".join(f'<td class="box">{BOX}</td>' for _ in cl.ticks)
     return (
         f'<tr><td class="name">{"".join(f"<div>{n}</div>" for n in names)}{family}</td>'
         f'<td class="when">{when}</td><td class="kid">{present}</td>{request}{boxes}</tr>'

@@ -6,7 +6,6 @@ from datetime import date
 
 from gesprekken_cli.checklist import Checklist, PupilRow, Slot, TaskLine, join_nl
 
-TICKS = ("uitgenodigd", "formulier ontvangen", "gesprek gevoerd", "verslag vastgelegd")
 _DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 
 
@@ -54,7 +53,7 @@ def row_notes(cl: Checklist, row: PupilRow) -> list[str]:
     first = min(s.first_day for s in row.slots)
     last = max(s.last_day for s in row.slots)
     if (first, last) != (cl.first_day, cl.last_day) and not appointment_text(row):
-        notes.append("venster " + window_text(first, last))
+        notes.append("periode " + window_text(first, last))
     if row.requested:
         notes.append("verzoek staat in het rooster")
     if row.unplaced:
@@ -76,7 +75,7 @@ def header_lines(cl: Checklist) -> list[str]:
     status = {"verplicht": "verplicht", "facultatief": "facultatief", "op_verzoek": "op verzoek"}
     lines = [
         f"Schooljaar {cl.school_year} · {cl.school} · {where} · {status.get(cl.status, cl.status)}",
-        f"Gespreksronde: {window_text(cl.first_day, cl.last_day)} · {cl.duration} minuten"
+        f"Periode: {window_text(cl.first_day, cl.last_day)} · {cl.duration} minuten"
         + (f" · plannen via {cl.channel}" if cl.channel else ""),
         "Deelnemers: " + join_nl(list(cl.participants)),
     ]
@@ -87,7 +86,17 @@ def task_text(t: TaskLine) -> tuple[str, str]:
     """(due, rest) of a task line in words."""
     due = f"uiterlijk {day_text(t.due)}" if t.due else "geen vaste datum"
     via = f", via {t.channel}" if t.channel else ""
-    return due, f"{t.task} ({t.who}{via}; {t.rule})"
+    note = f"; {t.note}" if t.note else ""
+    return due, f"{t.task} ({t.who}{via}; {t.rule}{note})"
+
+
+def rows_title(cl: Checklist) -> str:
+    return "Leerlingen die een gesprek kunnen aanvragen" if cl.on_request else "Leerlingen"
+
+
+def tick_label(tick: str) -> str:
+    """A tick box as a column head: first letter upper case, the rest as written."""
+    return tick[0].upper() + tick[1:]
 
 
 def count_text(cl: Checklist) -> str:

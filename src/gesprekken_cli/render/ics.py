@@ -21,6 +21,7 @@ from urllib.parse import quote
 from gesprekken_cli import __version__
 from gesprekken_cli.calendar import StudyDay
 from gesprekken_cli.expand import AMSTERDAM, Conversation, PrepTask
+from gesprekken_cli.expand.conversation import group_label
 from gesprekken_cli.output import unique_names
 from gesprekken_cli.plan import Plan
 from gesprekken_cli.recipients import (
@@ -377,9 +378,9 @@ def tasks_text(tasks: tuple[PrepTask, ...], family: bool) -> list[str]:
 
 
 def summary_of(c: Conversation) -> str:
-    """Dutch title: ``Startgesprek Emma de Vries (5A)``."""
+    """Dutch title: ``Startgesprek Emma de Vries (groep 5A)``."""
     if c.pupil_id is not None:
-        where = c.class_name or ""
+        where = group_label(c.class_name) if c.class_name else ""
         if not c.name:  # a confidential conversation in a class calendar
             return f"{c.type_name} ({where}, vertrouwelijk)" if where else c.type_name
         if c.household:
@@ -389,7 +390,7 @@ def summary_of(c: Conversation) -> str:
         return c.type_name
     if is_open_window(c):
         if c.class_name:
-            return f"{c.type_name}: op verzoek (klas {c.class_name})"
+            return f"{c.type_name}: op verzoek ({group_label(c.class_name)})"
         return f"{c.type_name}: op verzoek ({c.name})"
     return f"{c.type_name} ({c.name})"
 

@@ -189,7 +189,7 @@ def _load(load: TeacherLoad) -> str:
     top = max((load.count(t, w) for t in load.teachers for w in load.weeks), default=0.0)
     note = (
         "Gesprekken die nog geen tijd hebben, zijn verdeeld over de schooldagen van hun "
-        "venster: dat deel is een verwachting."
+        "periode: dat deel is een verwachting."
         if not load.exact
         else "Geteld in de week van het ingeplande gesprek."
     )
@@ -223,8 +223,13 @@ def _load(load: TeacherLoad) -> str:
         out.append(f'<p class="noten">Drukste weken: {escape(busiest)}.</p>\n')
     if load.undated:
         out.append(
-            f'<p class="noten">{load.undated} gesprek(ken) die altijd kunnen (op verzoek) '
-            "hebben geen vaste week en staan hier niet in.</p>\n"
+            f'<p class="noten">{load.undated} '
+            + (
+                "gesprek dat altijd kan (op verzoek) heeft"
+                if load.undated == 1
+                else "gesprekken die altijd kunnen (op verzoek) hebben"
+            )
+            + " geen vaste week en staan hier niet in.</p>\n"
         )
     out.append("</section>\n")
     return "".join(out)

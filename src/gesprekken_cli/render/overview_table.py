@@ -222,7 +222,7 @@ def load_table(load: TeacherLoad, weeks: tuple[Week, ...] | None = None) -> Tabl
     """Teachers down, ISO weeks across (all, or ``weeks``); the busiest weeks bold."""
     title = "Gesprekken per leerkracht per week"
     if not load.exact:
-        title += " (gesprekken zonder tijd: verdeeld over hun venster)"
+        title += " (gesprekken zonder tijd: verdeeld over hun periode)"
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     table.add_column("Leerkracht", no_wrap=True)
     busy = {week for week, _ in load.busiest(3)}
@@ -253,7 +253,9 @@ def busiest_line(load: TeacherLoad) -> str:
     parts = [f"week {w.number} (vanaf {w.monday:%d-%m-%Y}): {round(n)}" for w, n in weeks]
     line = "Drukste weken: " + "; ".join(parts)
     if load.undated:
-        line += f". {load.undated} gesprek(ken) 'altijd' hebben geen vaste week."
+        n = load.undated
+        line += f". {n} {'gesprek' if n == 1 else 'gesprekken'} 'altijd' "
+        line += f"{'heeft' if n == 1 else 'hebben'} geen vaste week."
     return line
 
 

@@ -4,7 +4,8 @@ Fields (never renamed; new ones may be added): ``id``, ``leerling``, ``naam``, `
 ``groep``, ``groepen``, ``gezin``, ``gesprek``, ``gesprek_naam``, ``ronde``, ``status``,
 ``vorm``, ``aangevraagd``, ``kind_aanwezig``, ``deelnemers``, ``leerkrachten``, ``van``,
 ``tot``, ``start``, ``eind``, ``duur_minuten``, ``dagdeel``, ``huishouden``, ``locatie``,
-``herhaling``, ``voorbereiding``, ``opmerking``, ``volgnummer`` (ICS SEQUENCE).
+``herhaling``, ``voorbereiding`` (each task also ``opmerking``), ``opmerking``,
+``volgnummer`` (ICS SEQUENCE), ``overgeslagen`` (a pupil left out of the round).
 Dates are ISO 8601 (``2026-09-07``), times ISO 8601 with their UTC offset
 (``2026-09-07T14:45:00+02:00``).
 """
@@ -34,7 +35,14 @@ def _recurrence(r: Recurrence | None) -> dict[str, str] | None:
 
 def _tasks(tasks: tuple[PrepTask, ...]) -> list[dict[str, Any]]:
     return [
-        {"taak": t.task, "soort": t.kind, "wie": t.who, "datum": t.due, "kanaal": t.channel}
+        {
+            "taak": t.task,
+            "soort": t.kind,
+            "wie": t.who,
+            "datum": t.due,
+            "kanaal": t.channel,
+            "opmerking": t.note,
+        }
         for t in tasks
     ]
 
@@ -73,6 +81,7 @@ def record(c: Conversation, tasks: list[dict[str, Any]] | None = None) -> dict[s
         "voorbereiding": _tasks(c.tasks) if tasks is None else tasks,
         "opmerking": c.note,
         "volgnummer": c.sequence,
+        "overgeslagen": c.skipped,
     }
 
 

@@ -12,7 +12,6 @@ from rich.table import Table
 from rich.text import Text
 
 from gesprekken_cli.expand import Conversation
-from gesprekken_cli.plan import unplaced_counts
 from gesprekken_cli.render.plan_text import STATUS_NL, grouped, when_text, window_text
 from gesprekken_cli.rules.values import MONTHS_NL
 
@@ -22,30 +21,62 @@ if TYPE_CHECKING:
 _STATUS_STYLE = {"verplicht": "bold", "facultatief": "", "op_verzoek": "italic"}
 
 
+def count(n: int, one: str, many: str) -> str:
+    """``1 gesprek``, ``2 gesprekken``."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def summary_lines(plan: Plan) -> list[str]:
     """The plan's summary as plain lines (also printed to stderr for other formats)."""
     convs = plan.conversations
-    individual = [c for c in convs if c.pupil_id is not None]
+    skipped = [c for c in convs if c.skipped]
+    individual = [c for c in convs if c.pupil_id is not None and not c.skipped]
     mandatory = [c for c in individual if c.status == "verplicht"]
     without_slot = [c for c in mandatory if c.start is None]
     per_type = Counter(c.type_name for c in individual)
+    classes = len(plan.roster.classes)
     lines = [
         f"Regels: {plan.rules_file}  ·  rooster: {plan.roster.source}  ·  "
         f"schooljaar {plan.year.label} (regio {plan.calendar.region})",
-        f"{len(plan.roster.pupils)} leerlingen in {len(plan.roster.classes)} klas(sen); "
-        f"{len(individual)} gesprekken met leerlingen, waarvan {len(mandatory)} verplicht",
+        f"{count(len(plan.roster.pupils), 'leerling', 'leerlingen')} in "
+        f"{count(classes, 'klas', 'klassen')}; "
+        f"{count(len(individual), 'gesprek', 'gesprekken')} met leerlingen, waarvan "
+        f"{len(mandatory)} verplicht",
     ]
-    for name, count in per_type.items():
-        lines.append(f"  {name}: {count}")
-    groups = [c for c in convs if c.pupil_id is None]
-    if groups:
-        lines.append(f"{len(groups)} bijeenkomsten, terugkerende momenten en open vensters")
+    for name, n in per_type.items():
+        lines.append(f"  {name}: {n}")
+    meetings = [c for c in convs if c.form == "groep"]
+    if meetings:
+        placed = sum(1 for c in meetings if c.start is not None)
+        text = f"{count(len(meetings), 'bijeenkomst', 'bijeenkomsten')}: {placed} met datum en tijd"
+        if placed < len(meetings):
+            text += f", {len(meetings) - placed} nog in te plannen"
+        lines.append(text)
+    others = [c for c in convs if c.pupil_id is None and c.form != "groep"]
+    if others:
+        lines.append(
+            f"{count(len(others), 'ander item', 'andere items')}: wekelijkse momenten en "
+            "perioden voor gesprekken op verzoek"
+        )
+    if skipped:
+        lines.append(
+            f"{count(len(skipped), 'leerling', 'leerlingen')} niet uitgenodigd voor een ronde: "
+            "te kort op school voor het gesprek (zie opmerking)"
+        )
     if without_slot:
-        lines.append(f"{len(without_slot)} verplichte gesprekken hebben nog geen tijd")
+        lines.append(
+            f"{count(len(without_slot), 'verplicht gesprek heeft', 'verplichte gesprekken hebben')}"
+            " nog geen tijd"
+        )
     if plan.unplaced:
-        lines.append(f"{len(plan.unplaced)} gesprekken niet ingepland (details: --format json):")
-        for type_id, reason, count in unplaced_counts(plan.unplaced):
-            lines.append(f"  {count} × {type_id}: {reason}")
+        names = {c.uid: c.type_name for c in convs}
+        by_reason = Counter((names.get(item.uid, ""), item.reason) for item in plan.unplaced)
+        lines.append(
+            f"{count(len(plan.unplaced), 'gesprek', 'gesprekken')} niet ingepland "
+            "(details: --format json):"
+        )
+        for (name, reason), n in sorted(by_reason.items()):
+            lines.append(f"  {n} × {name}: {reason}")
     lines.extend(f"  {line}" for line in quality_lines(plan.quality))
     lines.extend(w.render() for w in plan.warnings)
     return lines
@@ -79,11 +110,19 @@ def _round_table(group: list[Conversation]) -> RenderableType:
     columns = ["Naam", "Klas", "Groep", "Wanneer", "Kind"]
     if len(teachers) > 1:
         columns.append("Leerkracht(en)")
-    for column in columns:
-        table.add_column(column, overflow="fold")
+    notes = any(c.note for c in group)
+    if notes:  # decisions the tool took for the school, and why an item has no time
+        columns.append("Opmerking")
+    for column in columns:  # a name stays on one line; the note takes what is left
+        table.add_column(column, overflow="fold", no_wrap=column == "Naam")
     for c in group:
         name = c.name + (f" (huishouden {c.household})" if c.household else "")
-        when = when_text(c) if c.start or window_text([c]) != window else "in venster"
+        if c.skipped:
+            when = "niet ingepland"
+        elif c.start or window_text([c]) != window:
+            when = when_text(c)
+        else:
+            when = "nog in te plannen"
         row = [
             name,
             c.class_name or "",
@@ -93,6 +132,8 @@ def _round_table(group: list[Conversation]) -> RenderableType:
         ]
         if len(teachers) > 1:
             row.append(", ".join(c.teachers))
+        if notes:
+            row.append(c.note)
         table.add_row(*row)
     if not first.tasks:
         return table

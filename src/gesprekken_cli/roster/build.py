@@ -185,7 +185,8 @@ def unlinked_warning(
     return [
         Problem(
             source,
-            f"{len(loose)} leerling(en) zonder gezinskoppeling (geen gezin en geen e-mailadres), "
+            f"{len(loose)} {'leerling' if len(loose) == 1 else 'leerlingen'} zonder "
+            "gezinskoppeling (geen gezin en geen e-mailadres), "
             f"dus broertjes en zusjes worden mogelijk gemist: {shown}",
             code="roster.no-family",
             severity="warning",

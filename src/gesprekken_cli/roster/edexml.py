@@ -11,11 +11,12 @@ references, at most :data:`text.MAX_BYTES`. The pupils become a :class:`Table` f
 
 from __future__ import annotations
 
+import re
 import xml.sax
 from dataclasses import dataclass, field
 from typing import Any
 
-from gesprekken_cli.errors import Problem, RosterError
+from gesprekken_cli.errors import Problem, RosterError, quote
 from gesprekken_cli.model import Klass, Teacher
 from gesprekken_cli.roster.table import Table
 from gesprekken_cli.roster.text import MAX_BYTES
@@ -138,6 +139,7 @@ def parse_xml(raw: bytes, source: str) -> Node:
                 )
             ]
         )
+    _check_declared_encoding(raw, source)
     builder = _Builder()
     refused = {
         DTDForbidden: "een DTD (<!DOCTYPE …>) is niet toegestaan in een EDEXML-bestand",
@@ -166,6 +168,32 @@ def parse_xml(raw: bytes, source: str) -> Node:
     if builder.root is None:
         raise RosterError([Problem(source, "leeg XML-bestand", code="edexml.empty")])
     return builder.root
+
+
+_DECLARED = re.compile(rb"""\A(?:\xef\xbb\xbf)?<\?xml\s[^>]*?encoding\s*=\s*["']([^"']*)["']""")
+_ENCODINGS = {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1"}
+_ENCODINGS |= {"iso-8859-15", "windows-1252", "cp1252"}
+
+
+def _check_declared_encoding(raw: bytes, source: str) -> None:
+    """Only encodings an export uses: the parser crashes on some others (``rot13``, ``utf-7``)."""
+    match = _DECLARED.match(raw[:500])
+    if match is None:
+        return
+    name = match.group(1).decode("ascii", "replace")
+    if name.lower() not in _ENCODINGS:
+        raise RosterError(
+            [
+                Problem(
+                    source,
+                    f"tekencodering {quote(name, 20)} in de XML-declaratie wordt niet gelezen;"
+                    " verwacht UTF-8 (zoals EDEXML voorschrijft) of ISO-8859-1",
+                    line=1,
+                    column=match.start(1) + 1 - (3 if raw.startswith(b"\xef\xbb\xbf") else 0),
+                    code="edexml.encoding",
+                )
+            ]
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,10 +327,12 @@ def edexml_table(root: Node, source: str) -> EdexTable:
             "edexml.unknown-group",
         )
     for what, count in skipped.items():
-        warn(f"{count} leerling(en) overgeslagen: {what}", "edexml.skipped")
+        skipped_text = "1 leerling" if count == 1 else f"{count} leerlingen"
+        warn(f"{skipped_text} overgeslagen: {what}", "edexml.skipped")
     if without_group:
         warn(
-            f"{without_group} leerling(en) zonder basisgroep in het EDEXML-bestand",
+            f"{without_group} {'leerling' if without_group == 1 else 'leerlingen'} zonder "
+            "basisgroep in het EDEXML-bestand",
             "edexml.no-group",
         )
     classes = tuple(

@@ -26,7 +26,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from gesprekken_cli.errors import GesprekkenError, Problem
+from gesprekken_cli.errors import GesprekkenError, Problem, quote
 from gesprekken_cli.roster.text import decode_text, read_file
 
 _WEEKDAYS = {
@@ -216,7 +216,7 @@ def parse_condition(text: str, *, soft: bool = False) -> list[Condition]:
         first = _date(match.group(1))
         last = _date(match.group(2)) if match.group(2) else first
         if last < first:
-            raise ValueError(f"{text!r}: einddatum ligt voor de begindatum")
+            raise ValueError(f"{quote(text, 40)}: einddatum ligt voor de begindatum")
         return [Condition("dates", text, first=first, last=last, negate=prefer)]
     if match := re.fullmatch(rf"(voor|na|vanaf|tot)\s*{_CLOCK}", item):
         word, clock = match.group(1), _minutes(match.group(2), match.group(3))
@@ -228,12 +228,12 @@ def parse_condition(text: str, *, soft: bool = False) -> list[Condition]:
         begin = _minutes(match.group(1), match.group(2))
         end = _minutes(match.group(3), match.group(4))
         if end <= begin:
-            raise ValueError(f"{text!r}: eindtijd ligt niet na de begintijd")
+            raise ValueError(f"{quote(text, 40)}: eindtijd ligt niet na de begintijd")
         if prefer:
             return [Condition("before", text, begin=begin), Condition("after", text, begin=end)]
         return [Condition("between", text, begin=begin, end=end)]
     raise ValueError(
-        f"{text!r} niet begrepen; verwacht een weekdag, datum (dd-mm-jjjj), dagdeel "
+        f"{quote(text, 40)} niet begrepen; verwacht een weekdag, datum (dd-mm-jjjj), dagdeel "
         "(ochtend, middag, avond, na_schooltijd, schooltijd) of tijd (voor 15.00, na 15.00)"
     )
 
@@ -257,7 +257,9 @@ def _wish(record: Mapping[str, Any], file: str, line: int, faults: list[Problem]
     for key, value in record.items():
         name = _KEYS.get(str(key).strip().lower())
         if name is None:
-            fault(str(key), f"onbekende kolom; verwacht een van {', '.join(sorted(set(_KEYS)))}")
+            fault(
+                str(key)[:40], f"onbekende kolom; verwacht een van {', '.join(sorted(set(_KEYS)))}"
+            )
         elif value not in (None, ""):
             fields[name] = value
     who = _WHO.get(str(fields.get("wie", "")).strip().lower())
@@ -280,10 +282,10 @@ def _wish(record: Mapping[str, Any], file: str, line: int, faults: list[Problem]
         except ValueError:
             duration = 0
         if not 5 <= duration <= 480:
-            fault("duur", f"{fields['duur']!r}: verwacht minuten tussen 5 en 480")
+            fault("duur", f"{quote(str(fields['duur']), 20)}: verwacht minuten tussen 5 en 480")
     skip_text = str(fields.get("overslaan", "nee")).strip().lower()
     if skip_text not in ("ja", "nee", "true", "false", "j", "n", "1", "0"):
-        fault("overslaan", f"{skip_text!r}: verwacht ja of nee")
+        fault("overslaan", f"{quote(skip_text, 20)}: verwacht ja of nee")
     skip = skip_text in ("ja", "true", "j", "1")
     conversation = str(fields.get("gesprek", "")).strip().lower()
     if skip and not conversation:

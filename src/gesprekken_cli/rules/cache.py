@@ -12,16 +12,22 @@ as before. The cache holds the rules file only, never roster data, and a cache t
 read or written never fails a run.
 
 A cache file is only read when this user owns it and its folder, and nobody else may write
-either (POSIX; on Windows only in the default, per-user ``%LOCALAPPDATA%``). Even then it can
-only rebuild the rules model's own classes and dates and times: nothing else is unpickled.
+either (POSIX; on Windows only in the default, per-user ``%LOCALAPPDATA%``). Its body must match
+the keyed blake2b checksum in front of it (the key derived from the fingerprint), so a damaged
+file or one from another program is a miss before anything is unpickled; the checksum guards
+against damage, not an attacker (the folder checks do). Even then it can only rebuild the
+rules model's own classes and dates and times: nothing else is unpickled.
 
 Folder: ``$GESPREKKEN_CACHE`` (``uit`` or ``0`` turns the cache off), else
-``$XDG_CACHE_HOME/gesprekken``, else ``~/.cache/gesprekken`` (``%LOCALAPPDATA%`` on Windows).
+``$XDG_CACHE_HOME/gesprekken`` (an absolute path only, as the XDG spec says), else
+``~/.cache/gesprekken`` (``%LOCALAPPDATA%`` on Windows).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import io
 import os
 import stat
@@ -40,7 +46,9 @@ except ImportError:  # pragma: no cover - not CPython
     from pickle import PicklingError, Unpickler, UnpicklingError, dumps
 
 _OFF = {"", "0", "uit", "nee", "off", "no", "false"}
-_FORMAT = 2
+_FORMAT = 3
+_MAGIC = b"gesprekken-regelcache-3\n"
+_DIGEST = 32
 _PROTOCOL = 5
 # What decides the validated cycle besides the bytes: the modules that read and check rules
 # (paths inside the ``gesprekken_cli`` package).
@@ -114,7 +122,7 @@ def _default_dir() -> Path | None:
     base = os.environ.get("XDG_CACHE_HOME") or (
         os.environ.get("LOCALAPPDATA") if sys.platform == "win32" else None
     )
-    if base:
+    if base and os.path.isabs(base):
         return Path(base) / "gesprekken"
     try:
         return Path.home() / ".cache" / "gesprekken"
@@ -180,6 +188,28 @@ def _read_trusted(path: Path) -> bytes | None:
         return file.read()
 
 
+def _checksum(stamp: str, body: bytes) -> bytes:
+    key = hashlib.blake2b(stamp.encode(), digest_size=_DIGEST, person=b"gesprekken-regel")
+    return hashlib.blake2b(body, key=key.digest(), digest_size=_DIGEST).digest()
+
+
+def seal(stamp: str, raw: bytes, cycle_pickle: bytes) -> bytes:
+    """A cache file's bytes: a marker, the keyed checksum of the body, the body."""
+    body = dumps((stamp, raw, cycle_pickle), protocol=_PROTOCOL)
+    return _MAGIC + _checksum(stamp, body) + body
+
+
+def _unseal(data: bytes, stamp: str) -> bytes | None:
+    """The body of an intact cache file written under ``stamp``, else None."""
+    head = len(_MAGIC)
+    if data[:head] != _MAGIC or len(data) < head + _DIGEST:
+        return None
+    body = data[head + _DIGEST :]
+    return (
+        body if hmac.compare_digest(data[head : head + _DIGEST], _checksum(stamp, body)) else None
+    )
+
+
 def load(source: str, raw: bytes) -> Cycle | None:
     """The cycle validated earlier from exactly ``raw`` by this program, else ``None``.
 
@@ -190,10 +220,14 @@ def load(source: str, raw: bytes) -> Cycle | None:
         return None
     try:
         data = _read_trusted(path)
-        if data is None:
+        expected = fingerprint()
+        if data is None or expected is None:
             return None
-        stamp, cached_raw, body = _PlainUnpickler(io.BytesIO(data)).load()
-        if cached_raw != raw or stamp is None or stamp != fingerprint():
+        envelope = _unseal(data, expected)
+        if envelope is None:
+            return None
+        stamp, cached_raw, body = _PlainUnpickler(io.BytesIO(envelope)).load()
+        if cached_raw != raw or stamp != expected:
             return None
         cycle = _RulesUnpickler(io.BytesIO(body)).load()
     except (OSError, *_DAMAGED):
@@ -212,7 +246,7 @@ def store(source: str, raw: bytes, cycle: Cycle) -> None:
         stamp = fingerprint()
         if stamp is None:
             return
-        data = dumps((stamp, raw, dumps(cycle, protocol=_PROTOCOL)), protocol=_PROTOCOL)
+        data = seal(stamp, raw, dumps(cycle, protocol=_PROTOCOL))
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".regels-", suffix=".tmp")
         try:

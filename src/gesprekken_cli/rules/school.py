@@ -20,6 +20,7 @@ from gesprekken_cli.rules.values import (
     Month,
     Weekday,
     grade,
+    one_or_more,
 )
 
 
@@ -125,6 +126,30 @@ class School(RulesModel):
         le=240,
         description="Hoogstens zoveel minuten tussen de gesprekken van broertjes en zusjes.",
         examples=[15],
+    )
+    na_start_weken: int = Field(
+        default=4,
+        ge=0,
+        le=20,
+        description=(
+            "Een leerling die tijdens het jaar instroomt, krijgt een gesprek pas zoveel hele "
+            "schoolweken na de startdatum."
+        ),
+        examples=[4],
+    )
+    max_zonder_pauze: int = Field(
+        default=8,
+        ge=1,
+        le=100,
+        description="Meer gesprekken op een dag voor een leerkracht: daarna een pauze.",
+        examples=[8],
+    )
+    lange_pauze_minuten: int = Field(
+        default=30,
+        ge=5,
+        le=120,
+        description="Hoe lang die pauze (lunch of thee) is, in minuten.",
+        examples=[30],
     )
     kind_aanwezig: ChildPresentRule | None = Field(
         default=None,
@@ -279,5 +304,13 @@ class YearData(RulesModel):
     gebeurtenissen: dict[str, date] = Field(
         default={},
         description="Datum van elke gebeurtenis dit jaar: id → JJJJ-MM-DD.",
-        examples=[{"uitslag-doorstroomtoets": "2027-03-26"}],
+        examples=[{"uitslag-doorstroomtoets": "2027-03-25"}],
+    )
+    bijeenkomsten: dict[str, Annotated[list[date], BeforeValidator(one_or_more)]] = Field(
+        default={},
+        description=(
+            "Datum van een groepsbijeenkomst dit jaar: gesprek-id → JJJJ-MM-DD, of een lijst "
+            "met een datum per ronde."
+        ),
+        examples=[{"koffie-thee-ochtend": ["2026-11-10", "2027-03-16"]}],
     )

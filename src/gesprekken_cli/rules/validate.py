@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from gesprekken_cli.errors import GesprekkenError, Problem, RulesError, read_bytes
 from gesprekken_cli.rules.model import Cycle
+from gesprekken_cli.rules.school_days import check_conversation_times, check_school_day_dates
 from gesprekken_cli.rules.values import MONTHS_NL, WEEKDAY_KEYS
 from gesprekken_cli.rules.yaml import Loaded, format_path, load_yaml
 
@@ -471,6 +472,8 @@ CHECKS: tuple[Check, ...] = (
     check_school_years,
     check_months,
     check_school_hours,
+    check_conversation_times,
+    check_school_day_dates,
     check_coverage,
 )
 

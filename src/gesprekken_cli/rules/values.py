@@ -129,6 +129,11 @@ def as_list(value: Any) -> Any:
     return [value] if isinstance(value, dict) else value
 
 
+def one_or_more(value: Any) -> Any:
+    """A single value where a list is allowed: the list of that one value."""
+    return value if isinstance(value, list) else [value]
+
+
 def _yes_no(value: Any) -> Any:
     if isinstance(value, bool) or value is None:
         return value

@@ -160,7 +160,7 @@ def unmet_wishes(conversations: Iterable[Conversation], wishes: Wishes) -> list[
                     out.append(
                         Problem(
                             wishes.source,
-                            f"{c.uid}: wens '{cond.text}' niet gelukt",
+                            f"{c.name} ({c.type_name}): wens '{cond.text}' niet gelukt",
                             wish.line,
                             code="wens-niet-gelukt",
                             severity="warning",

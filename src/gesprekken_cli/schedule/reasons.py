@@ -29,16 +29,16 @@ def describe(reason: Reason, c: Conversation, *, duration: int, cap: int, pause:
     """The Dutch sentence for ``reason`` about conversation ``c``."""
     window = f"{c.first_day:%d-%m}–{c.last_day:%d-%m}"
     if reason is Reason.NO_TEACHER_DAY:
-        return f"geen werkdag van de leerkracht over in het venster {window}"
+        return f"geen werkdag van de leerkracht over in de periode {window}"
     if reason is Reason.DAY_PART_TOO_SHORT:
         return f"het dagdeel is korter dan het gesprek ({duration} min)"
     if reason is Reason.FAMILY_WISH:
-        return "gezinswensen laten geen dag in het venster vrij"
+        return "gezinswensen laten geen dag in de periode vrij"
     if reason is Reason.TEACHER_WISH:
-        return "de wensen van de leerkracht laten geen tijd in het venster vrij"
+        return "de wensen van de leerkracht laten geen tijd in de periode vrij"
     one = c.first_day == c.last_day
     days, verb = ("de dag", "is") if one else ("de werkdagen", "zijn")
     return (
-        f"geen plek meer: {days} van de leerkracht in het venster {window} {verb} vol "
+        f"geen plek meer: {days} van de leerkracht in de periode {window} {verb} vol "
         f"(max {cap} gesprekken per dag, pauze {pause} min)"
     )

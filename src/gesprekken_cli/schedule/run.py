@@ -20,6 +20,7 @@ from gesprekken_cli.errors import Problem
 from gesprekken_cli.expand import AMSTERDAM, Conversation
 from gesprekken_cli.model import Roster
 from gesprekken_cli.rules.model import Cycle
+from gesprekken_cli.schedule.breaks import note_breaks
 from gesprekken_cli.schedule.chains import Chains
 from gesprekken_cli.schedule.free import penalty
 from gesprekken_cli.schedule.improve import DEFAULT_ORDER, Improver, budget
@@ -200,7 +201,10 @@ def schedule(
         if soft and slot is not None:
             day_part = conversations[position].day_part
             unmet += penalty(soft, slot.day, slot.start, slot.end, day_part)
-    result = tuple(c for c in kept if c is not None)
+    school = cycle.school
+    result = note_breaks(
+        [c for c in kept if c is not None], school.max_zonder_pauze, school.lange_pauze_minuten
+    )
     figures = quality(
         [slots[item.position] for item in items],
         rounds,

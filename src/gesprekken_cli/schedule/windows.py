@@ -75,7 +75,9 @@ class Context:
     ) -> None:
         school = cycle.school
         self.cycle, self.cal = cycle, cal
-        self.books = Books()
+        self.books = Books(
+            school.max_zonder_pauze, school.lange_pauze_minuten, school.pauze_minuten
+        )
         self.restrict: Restrict | None = None  # set by the improvement step while it tries a move
         self.pause = school.pauze_minuten
         self.cap = school.max_gesprekken_per_dag or 10_000
@@ -85,10 +87,13 @@ class Context:
         self.wait = school.max_wachttijd_gezin_minuten
         self.types = {t.id: t for t in cycle.gesprekken}
         self.classes: dict[str, tuple[Teacher, ...]] = {k.name: k.teachers for k in roster.classes}
+        self.class_grades = {k.name: k.grades for k in roster.classes}
         self._full_keys: dict[tuple[tuple[str, ...], tuple[int, int] | None, str], int] = {}
         self._days: dict[tuple[date, date], tuple[date, ...]] = {}
         self._bounds: dict[tuple[str, int, bool], tuple[int, int] | None] = {}
-        self._holders: dict[tuple[str, str, date], tuple[tuple[str, ...], ...]] = {}
+        self._holders: dict[
+            tuple[str, str, date, tuple[str, ...]], tuple[tuple[str, ...], ...]
+        ] = {}
         self._windows: dict[tuple[object, ...], Window] = {}
         # Teacher names are matched without regard to case: "anna de boer" is Anna de Boer.
         self._teacher_rules: dict[str, tuple[Condition, ...]] = {}
@@ -114,7 +119,11 @@ class Context:
         when the studiedag has no date yet) it falls back to after school, never lesson time.
         """
         kind = self.types.get(c.type_id)
-        overflow = c.type_id in self.on_study_day and self.cal.is_lesson_day(day, c.grade)
+        # A combination class's teacher teaches the groep that is not on studiedag.
+        grades = self.class_grades.get(c.class_name or "") or (c.grade,)
+        overflow = c.type_id in self.on_study_day and any(
+            self.cal.is_lesson_day(day, grade) for grade in grades
+        )
         key = (c.type_id, day.weekday(), overflow)
         if key in self._bounds:
             return self._bounds[key]
@@ -148,11 +157,14 @@ class Context:
         class_name = c.class_name or ""
         kind = self.types.get(c.type_id)
         mode = kind.leerkrachten if kind is not None else "wie_werkt"
-        key = (class_name, mode, day)
+        key = (class_name, mode, day, c.teachers)
         found = self._holders.get(key)
         if found is not None:
             return found
         teachers = self.classes.get(class_name, ())
+        if mode != "beide" and 0 < len(c.teachers) < len(teachers):
+            # expand shared a duo's talks: the one it named holds this one
+            teachers = tuple(t for t in teachers if t.name in c.teachers)
         if not teachers:
             names = c.teachers or (f"klas {class_name}",)
             found = (tuple(names),)
