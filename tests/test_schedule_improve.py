@@ -180,3 +180,11 @@ def test_compaction_moves_the_talks_after_a_gap_together(monkeypatch) -> None:
     assert improved.quality["wachttijd_gezinnen_min"] == 5
     assert improved.quality["gezinsrondes_aansluitend"] == 8
     assert objective(improved.quality) < objective(without.quality)
+
+
+def test_the_long_break_after_eight_talks_is_not_idle_time() -> None:
+    eight = [(900 + 20 * i, 915 + 20 * i) for i in range(8)]  # the last ends at 1055
+    nine = [*eight, (1055 + 5 + 30, 1105)]
+    assert idle_beyond_pause(nine, 5) == 30
+    assert idle_beyond_pause(nine, 5, 8, 30) == 0
+    assert idle_beyond_pause([*eight, (1100, 1115)], 5, 8, 30) == 10

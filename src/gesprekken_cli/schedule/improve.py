@@ -95,7 +95,10 @@ class Improver:
                 self.round_of[item.position] = r
         books = ctx.books
         self.teacher_number = {name[2:]: n for name, n in books.numbers.items() if name[0] == "t"}
-        self.idle = {k: idle_beyond_pause(v, ctx.pause) for k, v in books.busy.items()}
+        self.long_break = (books.limit, books.rest)
+        self.idle = {
+            k: idle_beyond_pause(v, ctx.pause, *self.long_break) for k, v in books.busy.items()
+        }
         # Set up only what the moves ask for: a board's plan has tens of thousands of
         # conversations and only some teacher-days with idle time. The units on a teacher-day
         # (kept as the moves go) are indexed on the first look at a day; a family round's
@@ -397,7 +400,7 @@ class Improver:
                 first[k] = bool(bookings)
         saved_idle = {k: self.idle.get(k, 0) for k in first}
         for k in first:
-            self.idle[k] = idle_beyond_pause(books.busy.get(k, ()), ctx.pause)
+            self.idle[k] = idle_beyond_pause(books.busy.get(k, ()), ctx.pause, *self.long_break)
         for r in touched:
             self.state[r] = self.round_state(r)
         # the change in each part of the objective; kept when the first that changes drops

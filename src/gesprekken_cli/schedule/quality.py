@@ -68,13 +68,17 @@ def family_state(slots: Sequence[Slot | None], wait: int) -> FamilyState:
     return FamilyState(together, waiting, longest, max(0, len(by_day) - 1))
 
 
-def idle_beyond_pause(day: Sequence[tuple[int, int]], pause: int) -> int:
+def idle_beyond_pause(
+    day: Sequence[tuple[int, int]], pause: int, limit: int = 0, rest: int = 0
+) -> int:
     """Minutes a teacher waits between conversations that day beyond the compulsory pause
-    (``day`` sorted by start)."""
+    (``day`` sorted by start). After every ``limit`` talks the compulsory gap is the long
+    break ``rest`` plus the pause, as the books keep it."""
     idle = 0
-    for (_, end), (start, _) in pairwise(day):
-        if start - end > pause:
-            idle += start - end - pause
+    for count, ((_, end), (start, _)) in enumerate(pairwise(day), start=1):
+        compulsory = pause + rest if limit and count % limit == 0 else pause
+        if start - end > compulsory:
+            idle += start - end - compulsory
     return idle
 
 
@@ -83,6 +87,7 @@ def quality(
     families: Sequence[FamilyRound],
     *,
     pause: int,
+    long_break: tuple[int, int] = (0, 0),
     teacher_days: Iterable[Sequence[tuple[int, int]]] | None = None,
     unplaced: Iterable[str] = (),
     wishes_unmet: int = 0,
@@ -90,6 +95,8 @@ def quality(
     """The plan's ``kwaliteit``: placed, sibling rounds back to back (and by name those that
     are not), family waiting and splits, wishes not met, teacher-days, conversation days and
     teachers' idle time beyond the pause, unplaced per reason code.
+
+    ``long_break``: (talks in a row, minutes) of the compulsory long break, not counted as idle.
 
     ``teacher_days``: each teacher's (start, end) per day, sorted, when the caller keeps them
     anyway (the scheduler's books); gathered from ``slots`` when None. ``unplaced``: the
@@ -112,7 +119,7 @@ def quality(
     for day in teacher_days:
         if day:
             days_held += 1
-            idle += idle_beyond_pause(day, pause)
+            idle += idle_beyond_pause(day, pause, *long_break)
     reasons: dict[str, int] = {}
     for code in sorted(unplaced):
         reasons[code] = reasons.get(code, 0) + 1

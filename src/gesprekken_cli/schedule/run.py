@@ -209,6 +209,7 @@ def schedule(
         [slots[item.position] for item in items],
         rounds,
         pause=ctx.pause,
+        long_break=(ctx.books.limit, ctx.books.rest),
         teacher_days=ctx.books.busy.values(),
         unplaced=[u.code for u in unplaced],
         wishes_unmet=unmet,
