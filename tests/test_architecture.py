@@ -217,3 +217,9 @@ def test_the_core_imports_neither_the_cli_nor_the_renderers() -> None:
     }
     assert render <= set(RENDER_IN_CORE), sorted(render - set(RENDER_IN_CORE))
     assert set(RENDER_IN_CORE) <= render, "fixed: remove from RENDER_IN_CORE"
+
+
+def test_the_roster_package_has_one_entry_for_the_stages_above() -> None:
+    from gesprekken_cli import roster
+
+    assert roster.__all__ == ["KIND_NAMES", "RosterImport", "RosterSource", "load_roster"]
