@@ -36,36 +36,18 @@ class Rendered:
     html: str
 
 
-_DICT_NAMES = frozenset(dir(dict))
-
-
-class _Sandbox(SandboxedEnvironment):
-    """The sandbox, with a short way for ``a.kind`` on the plain dicts of :func:`context`.
-
-    Jinja tries ``getattr`` first and falls back to the item: on a ``dict`` that first try
-    raises an ``AttributeError`` for every key that is not a ``dict`` method (~660,000 times for
-    the board). The result is the same item, which the sandbox allows anyway; every other
-    object, and every name ``dict`` itself has, still goes through the sandbox's own check.
-    """
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        if type(obj) is dict and attribute not in _DICT_NAMES and attribute in obj:
-            return obj[attribute]
-        return super().getattr(obj, attribute)
-
-
 class MailTemplate:
     """The three blocks of one template source, compiled once, rendered per invitation."""
 
     def __init__(self, source: str, name: str) -> None:
         self.name = name
-        self._text_env = _Sandbox(
+        self._text_env = SandboxedEnvironment(
             autoescape=False,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self._html_env = _Sandbox(
+        self._html_env = SandboxedEnvironment(
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
