@@ -338,3 +338,40 @@ def test_check_free_counts_a_dangling_link_as_existing(tmp_path: Path) -> None:
         check_free(link)
     check_free(link, force=True)
     check_free(tmp_path / "nieuw.json")
+
+
+def test_many_files_are_made_durable_once_before_they_appear(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16.6: no fsync per file in a folder (2–9 ms each on disk), one sync of the set,
+    taken while the old output is still in place; a single file is still fsynced itself."""
+    import gesprekken_cli.output as output
+
+    folder = tmp_path / "agenda"
+    calls: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        calls.append("fsync-dir" if stat.S_ISDIR(os.fstat(fd).st_mode) else "fsync-file")
+        real_fsync(fd)
+
+    def sync_once(*_: object) -> bool:
+        shown = (folder / "a.ics").read_text(encoding="utf-8") if folder.exists() else None
+        calls.append(f"sync (a.ics: {shown})")
+        return True
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(output, "_syncfs", sync_once)
+    monkeypatch.setattr(os, "sync", sync_once)
+    files = {f"{n}.ics": "nieuw" for n in "abcdef"}
+    write_files(folder, files)
+    assert calls.count("fsync-file") == 0
+    assert calls.count("sync (a.ics: None)") == 1
+    calls.clear()
+    (folder / "a.ics").write_text("oud", encoding="utf-8")
+    write_files(folder, files, force=True)
+    assert calls == ["sync (a.ics: oud)"]
+    assert (folder / "a.ics").read_text(encoding="utf-8") == "nieuw"
+    calls.clear()
+    write_atomic(tmp_path / "plan.json", "x")
+    assert calls == ["fsync-file"]

@@ -15,26 +15,17 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import re
 import secrets
 import signal
 import stat
 import sys
-import unicodedata
 from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 
 from gesprekken_cli.errors import OutputError, Problem, os_reason
+from gesprekken_cli.filenames import safe_filename as safe_filename  # re-exported
+from gesprekken_cli.filenames import unique_names as unique_names  # re-exported
 
-_RESERVED = {
-    "con",
-    "prn",
-    "aux",
-    "nul",
-    *(f"com{i}" for i in range(1, 10)),
-    *(f"lpt{i}" for i in range(1, 10)),
-}
-_UNSAFE = re.compile(r"[^a-z0-9._-]+")
 _HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM} | (
     {signal.SIGHUP} if hasattr(signal, "SIGHUP") else set()
 )
@@ -43,38 +34,6 @@ _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _FILE_MODE = 0o644
 _FOLDER_MODE = 0o755
 _RENAME_NOREPLACE, _RENAME_EXCHANGE = 1, 2
-
-
-def safe_filename(text: str, *, max_length: int = 80) -> str:
-    """A file name from ids or names: ASCII, no separators, no ``..``, never a device name.
-
-    ``Zoë van der Berg (5A)`` → ``zoe-van-der-berg-5a``. Callers make names unique with
-    :func:`unique_names`.
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    name = _UNSAFE.sub("-", ascii_text.lower()).strip("-.")
-    name = re.sub(r"\.{2,}", ".", name)
-    name = re.sub(r"-{2,}", "-", name)[:max_length].strip("-.")
-    if not name:
-        name = "naamloos"
-    if name.split(".")[0] in _RESERVED:
-        name = f"_{name}"
-    return name
-
-
-def unique_names(stems: Mapping[str, str], suffix: str) -> dict[str, str]:
-    """Map each key to ``safe_filename(stem) + suffix``, numbering collisions stably."""
-    out: dict[str, str] = {}
-    used: set[str] = set()
-    for key in sorted(stems):
-        base = safe_filename(stems[key])
-        name, counter = base + suffix, 2
-        while name.lower() in used:
-            name = f"{base}-{counter}{suffix}"
-            counter += 1
-        used.add(name.lower())
-        out[key] = name
-    return out
 
 
 def _fail(path: Path, message: str) -> OutputError:
@@ -118,6 +77,7 @@ class _Folder:
         be reached through a link; the output folder itself and our temporary one never."""
         self.path = path
         self.fd: int | None = None
+        self.durable = True  # False: each file is not fsynced; the caller calls sync() once
         name = path.name if parent is not None else path
         if not _BY_DESCRIPTOR:
             info = parent.lstat(path.name) if parent is not None else _lstat_path(path)
@@ -173,6 +133,22 @@ class _Folder:
         os.fchmod(self.fd, mode)
         os.fsync(self.fd)
 
+    def sync(self, names: Collection[str]) -> None:
+        """Make the files just written here durable at once, before they are renamed into
+        place: one ``syncfs`` of the folder's file system (one journal commit, where an
+        ``fsync`` per file costs 2–9 ms each), else ``os.sync``, else an ``fsync`` per file."""
+        if self.fd is not None and _syncfs(self.fd):
+            return
+        if hasattr(os, "sync"):  # pragma: no cover - Linux has syncfs
+            os.sync()
+            return
+        for name in names:  # pragma: no cover - Windows
+            handle = os.open(self.at(name), os.O_RDWR | getattr(os, "O_BINARY", 0))
+            try:
+                os.fsync(handle)
+            finally:
+                os.close(handle)
+
     def close(self) -> None:
         if self.fd is not None:
             os.close(self.fd)
@@ -206,9 +182,25 @@ def _create(folder: _Folder, name: str, payload: bytes, mode: int) -> None:
         view = memoryview(payload)
         while view:
             view = view[os.write(handle, view) :]
-        os.fsync(handle)
+        if folder.durable:
+            os.fsync(handle)
     finally:
         os.close(handle)
+
+
+def _syncfs(fd: int) -> bool:
+    """Linux ``syncfs``: flush the file system holding ``fd``; False where it is missing."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    function = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None)
+    if function is None:
+        return False
+    if function(ctypes.c_int(fd)) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code))
+    return True
 
 
 def _is_stream(path: Path, info: os.stat_result) -> bool:
@@ -315,9 +307,10 @@ def _write_new_folder(folder: Path, payloads: Mapping[str, bytes], *, replace_li
             parent.mkdir(temp)
         inside = _Folder(parent.path / temp, parent)
         try:
-            mode = file_mode()
+            mode, inside.durable = file_mode(), False
             for name, payload in payloads.items():
                 _create(inside, name, payload, mode)
+            inside.sync(payloads)
             inside.finish(_FOLDER_MODE & ~_umask())
         finally:
             inside.close()
@@ -441,7 +434,7 @@ def _swap_in(
     temps: dict[str, str] = {}
     backups: dict[str, str] = {}
     done: list[str] = []
-    committed = False
+    committed, folder.durable = False, False
     try:
         for name, payload in payloads.items():
             info = existing.get(name)
@@ -449,6 +442,7 @@ def _swap_in(
             with _signals_held():
                 temps[name] = _temp_name(name)
             _create(folder, temps[name], payload, file_mode(old))
+        folder.sync(list(temps.values()))
         with _signals_held():
             try:
                 for name, temp in temps.items():
