@@ -18,18 +18,30 @@ def note_breaks(
 ) -> tuple[Conversation, ...]:
     """``conversations`` with a note on each talk that follows a break of ``rest`` minutes
     or more after at least ``limit`` talks in a row of the same teacher that day."""
-    days: dict[tuple[str, date], list[tuple[datetime, datetime, int]]] = {}
+    # First only the positions per teacher-day: most days hold no more than ``limit`` talks
+    # and need neither times nor a sort.
+    days: dict[tuple[str, date], list[int]] = {}
     for index, c in enumerate(conversations):
-        if c.start is not None and c.end is not None and c.is_individual:
+        begins = c.start
+        if begins is not None and c.end is not None and c.is_individual:
+            day = begins.date()
             for teacher in c.teachers:
-                days.setdefault((teacher, c.start.date()), []).append((c.start, c.end, index))
-    if not any(len(talks) > limit for talks in days.values()):
+                found = days.get((teacher, day))
+                if found is None:
+                    days[(teacher, day)] = [index]
+                else:
+                    found.append(index)
+    busy = [positions for positions in days.values() if len(positions) > limit]
+    if not busy:
         return tuple(conversations)
     out = list(conversations)
     note = f"na een pauze van de leerkracht (meer dan {limit} gesprekken op een dag)"
-    for talks in days.values():
-        if len(talks) <= limit:
-            continue
+    for positions in busy:
+        talks: list[tuple[datetime, datetime, int]] = []
+        for index in positions:
+            c = conversations[index]
+            assert c.start is not None and c.end is not None
+            talks.append((c.start, c.end, index))
         talks.sort()
         in_a_row = 1
         for (_, end, _), (start, _, index) in pairwise(talks):
