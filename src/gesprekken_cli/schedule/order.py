@@ -42,7 +42,10 @@ def items_of(
     any_wishes = wishes is not None and bool(wishes.items)
     numbers = books.numbers
     for index, c in enumerate(conversations):
-        if not needs_slot(c):
+        # needs_slot(c), written out: this runs once per conversation of the plan
+        if c.start is not None or c.form != "individueel" or c.pupil_id is None or c.skipped:
+            continue
+        if c.status != "verplicht" and (c.status != "op_verzoek" or not c.requested):
             continue
         family = f"g:{c.family_id}" if c.family_id else f"l:{c.pupil_id}"
         number = numbers.get(family)
