@@ -361,3 +361,19 @@ def test_the_summary_counts_skipped_pupils_not_skipped_items(plan: Plan) -> None
     lines = summary_lines(replace(plan, conversations=twice))
     word = "leerling" if len(pupils) == 1 else "leerlingen"
     assert any(line.startswith(f"{len(pupils)} {word} niet uitgenodigd") for line in lines), lines
+
+
+def test_a_pupil_left_out_of_a_round_gets_no_tick_boxes_in_the_checklist(plan: Plan) -> None:
+    lists = [
+        cl
+        for cl in build_checklists(plan)
+        if cl.type_id == "startgesprek" and any(r.name == "Evi Hendriks" for r in cl.rows)
+    ]
+    assert len(lists) == 1
+    (cl,) = lists
+    evi = next(r for r in cl.rows if r.name == "Evi Hendriks")
+    assert evi.skipped and not any(r.skipped for r in cl.rows if r is not evi)
+    text = render_markdown(cl)
+    block = text[text.index("**Evi Hendriks**") :].split("\n- ", 1)[0]
+    assert "[ ]" not in block and "start op" in block
+    assert f"{len(cl.rows) - 1} leerlingen" in text and "1 niet in deze ronde" in text
