@@ -60,7 +60,8 @@ def summary_lines(plan: Plan) -> list[str]:
         )
     if skipped:
         lines.append(
-            f"{count(len(skipped), 'leerling', 'leerlingen')} niet uitgenodigd voor een ronde: "
+            f"{count(len({c.pupil_id for c in skipped}), 'leerling', 'leerlingen')} "
+            "niet uitgenodigd voor een ronde: "
             "te kort op school voor het gesprek (zie opmerking)"
         )
     if without_slot:
@@ -138,10 +139,32 @@ def _round_table(group: list[Conversation]) -> RenderableType:
     if not first.tasks:
         return table
     lines = Text("Voorbereiding: ", style="dim")
-    lines.append(
-        "; ".join(f"{t.task} ({t.who}, {t.due:%d-%m})" if t.due else t.task for t in first.tasks)
-    )
+    lines.append("; ".join(task_texts(group)))
     return Group(table, lines)
+
+
+def task_texts(group: list[Conversation]) -> list[str]:
+    """Each task of the group once, with its due date; where the pupils' own dates differ
+    (an intake, a pupil who started late) all of them."""
+    planned = [c for c in group if not c.skipped] or group[:1]
+    texts = []
+    for index, task in enumerate(planned[0].tasks):
+        dues = sorted(
+            {
+                due
+                for c in planned
+                if len(c.tasks) > index and (due := c.tasks[index].due) is not None
+            }
+        )
+        if not dues:
+            texts.append(task.task)
+            continue
+        shown = [f"{d:%d-%m}" for d in dues]
+        when = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " en " + shown[-1]
+        if len(shown) > 1:
+            when = "per leerling: " + when
+        texts.append(f"{task.task} ({task.who}, {when})")
+    return texts
 
 
 def quality_lines(figures: Mapping[str, object]) -> list[str]:
