@@ -289,6 +289,7 @@ def _rows(
                     if p.class_name == c.class_name and p.grade in kind.groepen:
                         slots.setdefault(p.pupil_id, [])
                         source.setdefault(p.pupil_id, c)
+                        taking_part.add(p.pupil_id)
             continue
         if c.skipped:  # left out of the round (started too late): the row says why
             unplaced.setdefault(c.pupil_id, []).append(c.note.removeprefix("niet ingepland: "))
