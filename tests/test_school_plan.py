@@ -7,6 +7,7 @@ Each test names the item of the issue it checks; each fails on the code before i
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -18,6 +19,7 @@ from support import DATA, DUIF
 from gesprekken_cli.calendar import parse_school_year
 from gesprekken_cli.checklist import build_checklists
 from gesprekken_cli.expand import Conversation
+from gesprekken_cli.invitations import build_invitations
 from gesprekken_cli.plan import Plan, build_plan, read_roster_file
 from gesprekken_cli.recipients import unplaced_meetings
 from gesprekken_cli.render.checklist import render_markdown
@@ -251,7 +253,7 @@ def test_duo_without_working_days_shares_the_talks_siblings_together(plan: Plan)
         }
         assert all(n > 0 for n in per_teacher.values()), (type_id, per_teacher)
         assert abs(per_teacher["Els Vos"] - per_teacher["Rik Mol"]) <= 2, (type_id, per_teacher)
-        assert all("de duo verdeelt de gesprekken" in c.note for c in talks)
+        assert all("het duo verdeelt de gesprekken" in c.note for c in talks)
         by_family: dict[str | None, set[tuple[str, ...]]] = {}
         for c in talks:
             by_family.setdefault(c.family_id, set()).add(c.teachers)
@@ -310,3 +312,68 @@ def test_more_than_max_zonder_pauze_talks_a_day_get_a_break(tmp_path: Path) -> N
             in_a_row += 1
         assert in_a_row <= limit
     assert breaks == 1
+
+
+# --- 9 Dutch as a school writes it (review) ---
+
+
+def test_a_meeting_of_one_class_says_klas_not_klassen(plan: Plan) -> None:
+    notes = [c.note for c in plan.conversations if c.form == "groep"]
+    assert any(n.startswith("klas: 3A;") for n in notes), notes
+    assert not any(n.startswith("klassen: ") and "," not in n.split(";")[0] for n in notes)
+
+
+def test_the_table_gives_each_intake_pupils_own_task_dates(plan: Plan) -> None:
+    intakes = [c for c in plan.conversations if c.type_id == "intakegesprek" and not c.skipped]
+    dues = {f"{t.due:%d-%m}" for c in intakes for t in c.tasks if t.task.startswith("Intakeform")}
+    assert len(dues) > 2  # the fixture has an intake per term
+    buffer = io.StringIO()
+    render_table(plan, Console(file=buffer, width=400, color_system=None, markup=False))
+    text = buffer.getvalue()
+    assert all(due in text for due in dues), (dues, text)
+
+
+def test_a_skipped_pupil_gets_no_invitation(plan: Plan) -> None:
+    skipped = {(c.pupil_id, c.type_id, c.round) for c in plan.conversations if c.skipped}
+    assert skipped
+    invited = {
+        (c.pupil_id, c.type_id, c.round)
+        for invitation in build_invitations(plan)
+        for c in invitation.conversations
+    }
+    assert not skipped & invited
+
+
+def test_the_summary_counts_skipped_pupils_not_skipped_items(plan: Plan) -> None:
+    (first, *_) = [c for c in plan.conversations if c.skipped]
+    again = next(
+        c
+        for c in plan.conversations
+        if c.pupil_id == first.pupil_id and not c.skipped and c.type_id != first.type_id
+    )
+    twice = tuple(
+        c._replace(skipped=True, start=None, end=None) if c is again else c
+        for c in plan.conversations
+    )
+    pupils = {c.pupil_id for c in twice if c.skipped}
+    items = [c for c in twice if c.skipped]
+    assert len(items) > len(pupils)
+    lines = summary_lines(replace(plan, conversations=twice))
+    word = "leerling" if len(pupils) == 1 else "leerlingen"
+    assert any(line.startswith(f"{len(pupils)} {word} niet uitgenodigd") for line in lines), lines
+
+
+def test_a_pupil_left_out_of_a_round_gets_no_tick_boxes_in_the_checklist(plan: Plan) -> None:
+    lists = [
+        cl
+        for cl in build_checklists(plan)
+        if cl.type_id == "startgesprek" and any(r.name == "Evi Hendriks" for r in cl.rows)
+    ]
+    assert len(lists) == 1
+    (cl,) = lists
+    evi = next(r for r in cl.rows if r.name == "Evi Hendriks")
+    assert evi.skipped and not any(r.skipped for r in cl.rows if r is not evi)
+    text = render_markdown(cl)
+    block = text[text.index("**Evi Hendriks**") :].split("\n- ", 1)[0]
+    assert "[ ]" not in block and "start op" in block
+    assert f"{len(cl.rows) - 1} leerlingen" in text and "1 niet in deze ronde" in text

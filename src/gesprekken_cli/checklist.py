@@ -62,6 +62,7 @@ class PupilRow:
     slots: tuple[Slot, ...]
     requested: bool = False
     unplaced: str = ""
+    skipped: bool = False  # left out of this round (started too late): no tick boxes
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +279,7 @@ def _rows(
     slots: dict[str, list[Slot]] = {}
     source: dict[str, Conversation] = {}
     requested: set[str] = set()
+    taking_part: set[str] = set()
     reasons = {u.uid: u.reason for u in plan.unplaced}
     unplaced: dict[str, list[str]] = {}
     for c in items:
@@ -287,9 +289,12 @@ def _rows(
                     if p.class_name == c.class_name and p.grade in kind.groepen:
                         slots.setdefault(p.pupil_id, [])
                         source.setdefault(p.pupil_id, c)
+                        taking_part.add(p.pupil_id)
             continue
         if c.skipped:  # left out of the round (started too late): the row says why
             unplaced.setdefault(c.pupil_id, []).append(c.note.removeprefix("niet ingepland: "))
+        else:
+            taking_part.add(c.pupil_id)
         slot = Slot(c.household, c.first_day, c.last_day, c.start, c.end)
         slots.setdefault(c.pupil_id, []).append(slot)
         source[c.pupil_id] = c
@@ -315,6 +320,7 @@ def _rows(
                 slots=tuple(found),
                 requested=pupil_id in requested,
                 unplaced="; ".join(dict.fromkeys(unplaced.get(pupil_id, []))),
+                skipped=pupil_id not in taking_part,
             )
         )
 

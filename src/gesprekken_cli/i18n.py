@@ -39,6 +39,8 @@ MESSAGES: dict[str, str] = {
 
 # Compiled on the first message that is not in MESSAGES (an error), not at start-up.
 PATTERNS: tuple[tuple[str, str], ...] = (
+    # typer/core.py appends its suggestion for a mistyped command in English, after gettext
+    (r"(.+)\. Did you mean (.+)\?", "{0}. Bedoel je {1}?"),
     (r"Missing argument (.+)\.", "Ontbrekend argument {0}."),
     (r"Missing option (.+)\.", "Ontbrekende optie {0}."),
     (r"Missing parameter (.+)\.", "Ontbrekende waarde {0}."),

@@ -128,8 +128,8 @@ def build_invitations(plan: Plan) -> list[Invitation]:
         by_id[pupil.pupil_id] = pupil
     rounds: dict[tuple[str, str, int], list[Conversation]] = {}
     for c in plan.conversations:
-        if c.pupil_id is None or c.form != "individueel":
-            continue
+        if c.pupil_id is None or c.form != "individueel" or c.skipped:
+            continue  # a pupil left out of a round (a late start) is not invited to it
         rounds.setdefault((family_key(c) or c.pupil_id, c.type_id, c.round), []).append(c)
     invitations: list[Invitation] = []
     for (family, type_id, number), conversations in sorted(rounds.items()):

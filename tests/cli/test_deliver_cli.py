@@ -94,3 +94,21 @@ def test_progress_is_silent_unless_stderr_is_a_terminal(monkeypatch: pytest.Monk
         for _ in range(100):
             tick()
     assert "Agenda's" in terminal.getvalue()
+
+
+def test_one_email_and_one_letter_are_counted_in_the_singular(tmp_path: Path) -> None:
+    roster = tmp_path / "twee.csv"
+    roster.write_text(
+        "leerlingnummer;roepnaam;achternaam;groep;klas;leerkracht;gezin;e-mail ouder 1\n"
+        "1;Aaf;Akker;5;5A;Mira Rood;h1;aaf@example.org\n"
+        "2;Bas;Berg;5;5A;Mira Rood;h2;\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "u"
+    result = CliRunner().invoke(
+        app,
+        ["uitnodigingen", str(roster), "-r", str(DUIF), "-j", YEAR, "--gesprek",
+         "voortgangsgesprek", "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert f"Geschreven: 1 e-mail, 1 brief en uitnodigingen.csv in {out}" in result.stderr

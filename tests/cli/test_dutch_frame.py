@@ -49,6 +49,7 @@ ENGLISH = (
     "<str>",
     "list[",
     "{roster}",
+    "Did you mean",
 )
 # every command the application has, so a new one is checked too
 COMMANDS = [
@@ -90,7 +91,7 @@ def test_an_unknown_format_names_the_choices_in_dutch() -> None:
 @pytest.mark.parametrize(
     ("args", "dutch"),
     [
-        (["plann"], "Onbekend commando 'plann'"),
+        (["plann"], "Onbekend commando 'plann'. Bedoel je 'plan'?"),
         (["plan", "x.csv", "--bogus"], "Onbekende optie: --bogus"),
         (["plan", "x.csv", "--out"], "Optie '--out' verwacht een waarde"),
         (["plan", "x.csv", "y.csv"], "Onverwacht extra argument (y.csv)"),

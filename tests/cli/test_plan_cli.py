@@ -287,7 +287,8 @@ def test_names_with_newlines_or_markup_break_no_view(runner: CliRunner, tmp_path
         '2;Piet;"de\tVries";5;[/]5A;[bold red]Anna[/]\n',
         encoding="utf-8",
     )
-    table = runner.invoke(app, ["plan", str(roster), "-j", YEAR])
+    # wide enough for the name on one line (at 80 columns it wraps between its words)
+    table = runner.invoke(app, ["plan", str(roster), "-j", YEAR], env={"COLUMNS": "200"})
     assert table.exit_code == 0, table.output
     assert "Jan Tweede x[/]" in table.stdout
     ics = runner.invoke(app, ["ics", str(roster), "-j", YEAR, "-o", str(tmp_path / "agenda")])
@@ -335,3 +336,22 @@ def test_json_objects_are_the_records_of_the_items_one_per_line() -> None:
         b"[\n" + b",\n".join(orjson.dumps(record(c)) for c in items[::-1]) + b"\n]\n"
     )
     assert render_json([]) == b"[]\n"
+
+
+def _screen_words(text: str) -> set[str]:
+    """Every word on screen, box-drawing characters and spaces as separators."""
+    return {w for w in re.split(r"[\s\u2500-\u257f]+", text) if w}
+
+
+@pytest.mark.parametrize("columns", ["80", "100"])
+def test_the_plan_in_a_narrow_terminal_cuts_no_word(runner: CliRunner, columns: str) -> None:
+    """`make run` shows the plan at 80 columns: no "Leerkrach/t(en)", no "15.0/0"; a name may
+    go over two lines, a word is never cut (review of issue 19)."""
+    command = ["plan", str(EXAMPLES / "groep5.csv"), "-j", YEAR, "--rules", str(DUIF)]
+    wide = runner.invoke(app, command, env={"COLUMNS": "1000", "NO_COLOR": "1"})
+    narrow = runner.invoke(app, command, env={"COLUMNS": columns, "NO_COLOR": "1"})
+    assert wide.exit_code == narrow.exit_code == 0, narrow.output
+    assert all(len(line) <= int(columns) for line in narrow.stdout.splitlines())
+    cut = _screen_words(narrow.stdout) - _screen_words(wide.stdout)
+    assert not cut, sorted(cut)
+    assert "Leerkracht" in narrow.stdout

@@ -144,3 +144,21 @@ def test_hostile_input_ends_with_a_message_and_nothing_written(
     assert "passwd" not in result.stderr and "root:x:0" not in result.stderr
     assert not target.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_rooster_summary_singular_for_one_class_one_duo_one_family(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    roster = tmp_path / "duo.csv"
+    roster.write_text(
+        "leerlingnummer;roepnaam;achternaam;groep;klas;leerkracht;gezin\n"
+        "1;Aaf;Akker;4;4/5D;Piet Zwart / Lies Wit;h1\n"
+        "2;Bas;Akker;5;4/5D;Piet Zwart / Lies Wit;h1\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["rooster", str(roster)])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "2 leerlingen in 1 klas;" in out
+    assert "Duo's: 1 klas met twee of meer leerkrachten" in out
+    assert "Gezinnen: 1, waarvan 1 met meer kinderen op school (2 leerlingen)" in out

@@ -156,9 +156,10 @@ def uitnodigingen(
     if previous_log:  # a folder written again keeps the record of what went out
         files[LOG_NAME] = render_log(previous_log)
     write_files(out, files, force=force)
+    emails, letters = len(made.messages), len(made.letters)
     sys.stderr.write(
-        f"Geschreven: {len(made.messages)} e-mails, {len(made.letters)} brieven en "
-        f"uitnodigingen.csv in {out}\n"
+        f"Geschreven: {emails} e-mail{'' if emails == 1 else 's'}, "
+        f"{letters} {'brief' if letters == 1 else 'brieven'} en uitnodigingen.csv in {out}\n"
     )
     if made.letters:
         sys.stderr.write(f"Zonder e-mailadres, brief om mee te geven ({len(made.letters)}):\n")

@@ -223,7 +223,7 @@ class Expander:
             for family in sorted(families, key=lambda f: -pupils_of[f]):  # stable: plan order
                 teacher = min(names, key=lambda t: (load[t], names.index(t)))
                 load[teacher] += pupils_of[family]
-                note = f"bij {teacher}: de duo verdeelt de gesprekken van de klas"
+                note = f"bij {teacher}: het duo verdeelt de gesprekken van de klas"
                 for r, i in families[family]:
                     c = runs[r][i]
                     runs[r][i] = c._replace(

@@ -60,7 +60,10 @@ class Meetings:
             start, end, decision = self.when(kind, index, window, grades, label)
             day = start.date() if start is not None else None
             base = self.items.base(kind, index, None, window, (day, day) if day else None)
-            notes = ["klassen: " + ", ".join(classes), decision]
+            notes = [
+                ("klas: " if len(classes) == 1 else "klassen: ") + ", ".join(classes),
+                decision,
+            ]
             yield Conversation(
                 uid=f"{kind.id}.{index + 1}.{key}",
                 name=label,

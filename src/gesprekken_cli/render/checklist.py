@@ -120,6 +120,8 @@ def _md_block(cl: Checklist, block: Sequence[PupilRow]) -> list[str]:
             lines += [f"  - {md(r.name)}: " + " · ".join(details(r)) for r in block]
     if cl.on_request and not all(r.requested for r in block):
         lines.append("  - verzoek op: ____________ door: ____________")
+    if all(r.skipped for r in block):
+        return lines
     return lines + [f"  - [ ] {tick}" for tick in cl.ticks]
 
 

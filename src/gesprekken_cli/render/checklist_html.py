@@ -166,7 +166,8 @@ def _row(cl: Checklist, block: Sequence[PupilRow]) -> str:
         request = '<td class="note"></td>'
         if all(r.requested for r in block):
             request = '<td class="note">in rooster</td>'
-    boxes = "".join(f'<td class="box">{BOX}</td>' for _ in cl.ticks)
+    box = "" if all(r.skipped for r in block) else BOX
+    boxes = "".join(f'<td class="box">{box}</td>' for _ in cl.ticks)
     return (
         f'<tr><td class="name">{"".join(f"<div>{n}</div>" for n in names)}{family}</td>'
         f'<td class="when">{when}</td><td class="kid">{present}</td>{request}{boxes}</tr>'

@@ -100,10 +100,13 @@ def tick_label(tick: str) -> str:
 
 
 def count_text(cl: Checklist) -> str:
-    """``27 leerlingen, broertjes en zusjes samen``."""
-    count = f"{len(cl.rows)} leerling{'en' if len(cl.rows) != 1 else ''}"
+    """``27 leerlingen, broertjes en zusjes samen``; pupils left out of the round apart."""
+    taking_part = [r for r in cl.rows if not r.skipped]
+    count = f"{len(taking_part)} leerling{'en' if len(taking_part) != 1 else ''}"
     if len(cl.blocks()) != len(cl.rows):
         count += ", broertjes en zusjes samen"
+    if left_out := len(cl.rows) - len(taking_part):
+        count += f"; {left_out} niet in deze ronde"
     return count
 
 

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
@@ -60,7 +61,8 @@ def summary_lines(plan: Plan) -> list[str]:
         )
     if skipped:
         lines.append(
-            f"{count(len(skipped), 'leerling', 'leerlingen')} niet uitgenodigd voor een ronde: "
+            f"{count(len({c.pupil_id for c in skipped}), 'leerling', 'leerlingen')} "
+            "niet uitgenodigd voor een ronde: "
             "te kort op school voor het gesprek (zie opmerking)"
         )
     if without_slot:
@@ -91,11 +93,11 @@ def render_table(plan: Plan, console: Console) -> None:
         if key != month:
             month = key
             console.rule(Text(f"{MONTHS_NL[key[1] - 1].capitalize()} {key[0]}", style="bold"))
-        console.print(_round_table(group))
+        console.print(_round_table(group, console.width))
     console.print(Panel("\n".join(summary_lines(plan)), title="Samenvatting", expand=False))
 
 
-def _round_table(group: list[Conversation]) -> RenderableType:
+def _round_table(group: list[Conversation], width: int) -> RenderableType:
     first = group[0]
     window = window_text(group)
     teachers = {c.teachers for c in group}
@@ -109,12 +111,11 @@ def _round_table(group: list[Conversation]) -> RenderableType:
     table = Table(title=title, title_justify="left", expand=False)
     columns = ["Naam", "Klas", "Groep", "Wanneer", "Kind"]
     if len(teachers) > 1:
-        columns.append("Leerkracht(en)")
+        columns.append("Leerkracht")  # "(en)" made seven columns too wide for 80
     notes = any(c.note for c in group)
     if notes:  # decisions the tool took for the school, and why an item has no time
         columns.append("Opmerking")
-    for column in columns:  # a name stays on one line; the note takes what is left
-        table.add_column(column, overflow="fold", no_wrap=column == "Naam")
+    rows: list[list[str]] = []
     for c in group:
         name = c.name + (f" (huishouden {c.household})" if c.household else "")
         if c.skipped:
@@ -134,14 +135,65 @@ def _round_table(group: list[Conversation]) -> RenderableType:
             row.append(", ".join(c.teachers))
         if notes:
             row.append(c.note)
+        rows.append(row)
+    for column, fixed in zip(columns, _fitted_widths([columns, *rows], width), strict=True):
+        table.add_column(column, overflow="fold", width=fixed)
+    for row in rows:
         table.add_row(*row)
     if not first.tasks:
         return table
     lines = Text("Voorbereiding: ", style="dim")
-    lines.append(
-        "; ".join(f"{t.task} ({t.who}, {t.due:%d-%m})" if t.due else t.task for t in first.tasks)
-    )
+    lines.append("; ".join(task_texts(group)))
     return Group(table, lines)
+
+
+def task_texts(group: list[Conversation]) -> list[str]:
+    """Each task of the group once, with its due date; where the pupils' own dates differ
+    (an intake, a pupil who started late) all of them."""
+    planned = [c for c in group if not c.skipped] or group[:1]
+    texts = []
+    for index, task in enumerate(planned[0].tasks):
+        dues = sorted(
+            {
+                due
+                for c in planned
+                if len(c.tasks) > index and (due := c.tasks[index].due) is not None
+            }
+        )
+        if not dues:
+            texts.append(task.task)
+            continue
+        shown = [f"{d:%d-%m}" for d in dues]
+        when = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " en " + shown[-1]
+        if len(shown) > 1:
+            when = "per leerling: " + when
+        texts.append(f"{task.task} ({task.who}, {when})")
+    return texts
+
+
+def _fitted_widths(rows: list[list[str]], width: int) -> list[int | None]:
+    """Column widths that cut no word when the table is wider than the terminal.
+
+    rich narrows the widest columns first, down to any width, and so cut "Leerkracht(en)" and
+    "15.05–15.20" at 80 columns. Here every column keeps its longest word (header included)
+    (the name all of it, where that leaves room for the others' longest words) and the room
+    that is left goes to the columns in proportion to what they would like
+    more. ``None`` (rich decides) where the table fits anyway or no width can keep every word.
+    """
+    columns = list(zip(*rows, strict=True))
+    room = width - 3 * len(columns) - 1  # borders and one space either side of each cell
+    natural = [max(cell_len(cell) for cell in column) for column in columns]
+    least = [
+        max((cell_len(w) for cell in column for w in cell.split()), default=1) for column in columns
+    ]
+    if sum(natural) <= room or sum(least) > room:
+        return [None] * len(columns)
+    if sum(least) - least[0] + natural[0] <= room:  # a name stays on one line if it can
+        least[0] = natural[0]
+    spare, wish = room - sum(least), sum(natural) - sum(least)
+    widths = [low + (high - low) * spare // wish for low, high in zip(least, natural, strict=True)]
+    widths[0] += room - sum(widths)  # what the rounding left goes to the name
+    return list(widths)
 
 
 def quality_lines(figures: Mapping[str, object]) -> list[str]:

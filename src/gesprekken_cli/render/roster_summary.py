@@ -14,6 +14,7 @@ from rich.text import Text
 
 from gesprekken_cli.calendar import SchoolYear
 from gesprekken_cli.model import WEEKDAYS_NL, Klass, Teacher
+from gesprekken_cli.render.plan_table import count
 from gesprekken_cli.roster import KIND_NAMES, RosterImport
 
 
@@ -40,7 +41,8 @@ def render_summary(result: RosterImport, console: Console, year: SchoolYear) -> 
         console.print(f"Gezinnenbestand: {result.families_file}", highlight=False)
     linked = sum(1 for p in roster.pupils if p.family_id)
     console.print(
-        f"{len(roster.pupils)} leerlingen in {len(roster.classes)} klassen;"
+        f"{count(len(roster.pupils), 'leerling', 'leerlingen')} in"
+        f" {count(len(roster.classes), 'klas', 'klassen')};"
         f" {linked} met een gezinskoppeling, {len(roster.pupils) - linked} zonder",
         highlight=False,
     )
@@ -65,7 +67,7 @@ def render_summary(result: RosterImport, console: Console, year: SchoolYear) -> 
     duos = [k for k in roster.classes if len(k.teachers) > 1]
     no_days = [k.name for k in duos if any(not t.workdays for t in k.teachers)]
     console.print(
-        f"Duo's: {len(duos)} klassen met twee of meer leerkrachten"
+        f"Duo's: {count(len(duos), 'klas', 'klassen')} met twee of meer leerkrachten"
         + (f"; zonder werkdagen: {', '.join(no_days)}" if no_days else ""),
         highlight=False,
     )
@@ -77,13 +79,17 @@ def render_summary(result: RosterImport, console: Console, year: SchoolYear) -> 
     several = {f: classes for f, classes in families.items() if len(classes) > 1}
     console.print(
         f"Gezinnen: {len(families)}, waarvan {len(several)} met meer kinderen op school"
-        f" ({sum(len(c) for c in several.values())} leerlingen)",
+        f" ({count(sum(len(c) for c in several.values()), 'leerling', 'leerlingen')})",
         highlight=False,
     )
     if several:
         spread = Counter(len(c) for c in several.values())
         console.print(
-            "  " + ", ".join(f"{n} gezinnen met {k} kinderen" for k, n in sorted(spread.items())),
+            "  "
+            + ", ".join(
+                f"{count(n, 'gezin', 'gezinnen')} met {k} kinderen"
+                for k, n in sorted(spread.items())
+            ),
             highlight=False,
         )
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from gesprekken_cli.errors import Problem, RosterError, read_bytes
 
 MAX_BYTES = 50 * 1024 * 1024
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -68,13 +69,11 @@ def decode_text(raw: bytes, source: str) -> str:
     sample = text[:65536]
     controls = len(_CONTROL.findall(sample))
     if "\x00" in text or controls > len(sample) // 20:
-        raise RosterError(
-            [
-                Problem(
-                    source,
-                    "geen CSV-bestand (binaire inhoud); sla het overzicht op als CSV",
-                    code="roster.binary",
-                )
-            ]
-        )
+        message = "geen CSV-bestand (binaire inhoud); sla het overzicht op als CSV"
+        if Path(source).suffix.lower() in _WORKBOOK_SUFFIXES:  # the reader looks at the bytes
+            message = (
+                "geen geldig rekenblad: geen Excel- of OpenDocument-bestand en ook geen CSV"
+                " (beschadigd of anders opgeslagen); sla het overzicht opnieuw op als .xlsx of CSV"
+            )
+        raise RosterError([Problem(source, message, code="roster.binary")])
     return unicodedata.normalize("NFC", text)
