@@ -117,3 +117,27 @@ def test_roster_with_bidi_override_reaches_no_calendar(tmp_path: Path) -> None:
         decoded = data.decode("utf-8")
         assert "\u202e" not in decoded and "\u2066" not in decoded
     assert any("Emma de Vries" in d.decode() for d in render_ics(plan, now=NOW).values())
+
+
+def test_bidi_controls_removed_from_the_school_name(tmp_path: Path) -> None:
+    """The school's name (rules file) reaches every calendar's name: no bidi override there."""
+    from datetime import UTC, datetime
+
+    from support import DUIF, EXAMPLES, request
+
+    from gesprekken_cli.plan import make_plan
+    from gesprekken_cli.render.ics import calendar_views, render_calendar_set
+
+    rules = tmp_path / "cycle.yaml"
+    text = DUIF.read_text(encoding="utf-8")
+    rules.write_text(text.replace("naam: De Duif", 'naam: "De \\u202eDuif\\u2069"', 1), "utf-8")
+    result = make_plan(request(EXAMPLES / "groep5.csv", rules))
+    assert result.cycle.school.naam == "De Duif"
+    files = render_calendar_set(
+        result, calendar_views(result, ("gezin",)), now=datetime(2026, 8, 1, tzinfo=UTC)
+    )
+    assert not any("\u202e" in data.decode("utf-8") for data in map(_bytes, files.values()))
+
+
+def _bytes(data: bytes | str) -> bytes:
+    return data.encode("utf-8") if isinstance(data, str) else data

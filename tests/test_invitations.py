@@ -231,3 +231,23 @@ def test_school_template_may_use_jinja_globals(tiny: Plan) -> None:
         tiny, build_invitations(tiny)[:1], MailTemplate(source, "x.j2"), sender=SENDER, now=NOW
     )
     assert made.letters or made.messages
+
+
+@pytest.mark.parametrize("school", ["OBS De Duif, Utrecht", "De Duif; Utrecht"])
+def test_default_sender_quotes_a_school_name_with_a_comma(tmp_path: Path, school: str) -> None:
+    """The default From is built from the school's name: a comma or ';' in it is quoted, not
+    read as a second address (which failed with a message about --afzender nobody gave)."""
+    from support import EXAMPLES, YEAR
+    from typer.testing import CliRunner
+
+    from gesprekken_cli.cli.app import app
+
+    rules = tmp_path / "cycle.yaml"
+    text = DUIF.read_text(encoding="utf-8").replace("naam: De Duif", f'naam: "{school}"', 1)
+    rules.write_text(text, encoding="utf-8")
+    out = tmp_path / "uit"
+    args = ["uitnodigingen", str(EXAMPLES / "groep5.csv"), "-r", str(rules), "-j", YEAR]
+    result = CliRunner().invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    first = BytesParser(policy=policy.default).parsebytes(next(out.glob("*.eml")).read_bytes())
+    assert first["From"].addresses[0].display_name == school

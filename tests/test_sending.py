@@ -204,3 +204,18 @@ def test_cli_dry_run_by_default_then_real_send_then_nothing_twice(
     assert again.exit_code == 0, again.output
     assert "Verstuurd: 0" in again.stderr and len(inbox.received) == 27
     assert len(read_log(out / "verstuurd.csv")) == 27
+
+
+def test_a_planted_log_link_is_never_read_into_the_output(tmp_path: Path) -> None:
+    """A verstuurd.csv that is a link is not followed: --force replaced the link but first
+    copied the target's lines (any file the user can read) into the new log (issue 18.1)."""
+    private = tmp_path / "elders.txt"
+    private.write_text("kop\ngeheim;regel\n", encoding="utf-8")
+    out = tmp_path / "uit"
+    out.mkdir()
+    (out / "verstuurd.csv").symlink_to(private)
+    with pytest.raises(GesprekkenError) as caught:
+        read_log(out / "verstuurd.csv")
+    assert caught.value.exit_code == 2
+    assert "koppeling" in caught.value.problems[0].message
+    assert private.read_text(encoding="utf-8") == "kop\ngeheim;regel\n"

@@ -59,6 +59,11 @@ def parse_server(text: str) -> tuple[str, int]:
 
 def read_log(path: Path) -> list[list[str]]:
     """The rows of an existing log (without header); none when there is no log yet."""
+    if path.is_symlink():  # never followed: its target could be any file the user can read
+        raise GesprekkenError(
+            [Problem(str(path), "is een symbolische koppeling; het logboek wordt niet gelezen")],
+            exit_code=2,
+        )
     if not path.exists():
         return []
     text = read_bytes(path).decode("utf-8-sig", errors="replace")

@@ -108,6 +108,8 @@ def uitnodigingen(
     Exitcodes: 0 klaar, 1 fout in regels, rooster of sjabloon, 2 bestand ontbreekt of is
     onleesbaar, een onbekende keuze, de server weigert, of bestanden bestaan al zonder --force.
     """
+    from email.utils import formataddr
+
     from gesprekken_cli.invitations import build_invitations
     from gesprekken_cli.output import write_files
     from gesprekken_cli.render.invitation_files import render_invitations
@@ -133,9 +135,10 @@ def uitnodigingen(
     )
     result = make_plan(request)
     result, selection = selected(result, selection)
-    sender = address(
-        afzender or f"{result.cycle.school.naam} <noreply@{result.cycle.school.domein}>"
-    )
+    school = result.cycle.school
+    # The school's name quoted, so a comma or ';' in it is not read as a second address.
+    default = formataddr((" ".join(school.naam.split()), f"noreply@{school.domein}"))
+    sender = address(afzender or default)
     invitations = build_invitations(result)
     with progress("Uitnodigingen", len(invitations)) as tick:
         made = render_invitations(
@@ -149,7 +152,7 @@ def uitnodigingen(
         )
     files = dict(made.files)
     log = out / LOG_NAME
-    previous_log = read_log(log) if out.is_dir() else []
+    previous_log = read_log(log) if out.is_dir() and not out.is_symlink() else []
     if previous_log:  # a folder written again keeps the record of what went out
         files[LOG_NAME] = render_log(previous_log)
     write_files(out, files, force=force)

@@ -186,6 +186,14 @@ class School(RulesModel):
         examples=[["ingepland", "leerkrachtdagen", "broers_zussen"]],
     )
 
+    @field_validator("naam")
+    @classmethod
+    def _no_bidi_controls(cls, name: str) -> str:
+        """The name reaches every calendar, mail and page: bidi overrides removed (issue 18)."""
+        from gesprekken_cli.names import strip_bidi
+
+        return strip_bidi(name)
+
     @field_validator("optimaliseren")
     @classmethod
     def _each_goal_once(cls, goals: list[str]) -> list[str]:
