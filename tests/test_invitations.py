@@ -183,6 +183,23 @@ def test_template_syntax_error_is_positioned(tmp_path: Path) -> None:
     assert problem.file == str(path) and problem.line == 3
 
 
+@pytest.mark.parametrize(
+    ("body", "dutch"),
+    [
+        ("{{ naam }", "onverwacht '}'"),
+        ("{% if x %}hallo", "sluit eerst 'if'"),
+        ("{{ a b }}", "verwacht '}}', gevonden 'b'"),
+        ("{% blah %}", "onbekende opdracht 'blah'"),
+    ],
+)
+def test_template_syntax_errors_are_said_in_dutch(tmp_path: Path, body: str, dutch: str) -> None:
+    path = tmp_path / "eigen.j2"
+    path.write_text(f"{{% block onderwerp %}}{body}{{% endblock %}}\n", encoding="utf-8")
+    with pytest.raises(GesprekkenError) as caught:
+        load_template(path)
+    assert dutch in caught.value.problems[0].message
+
+
 def test_unknown_name_in_template_is_positioned(tiny: Plan, tmp_path: Path) -> None:
     source = (
         "{% block onderwerp %}x{% endblock %}\n{% block tekst %}\nHallo\n{{ leerkracht }}\n"

@@ -9,7 +9,6 @@ case or accents; a name that matches nothing is a usage error (exit 2) with the 
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
@@ -70,6 +69,8 @@ def match_name(option: str, asked: str, known: Iterable[str], what: str) -> str:
     if partial:
         message = f"{what} {asked!r} is niet eenduidig; bedoel je: {', '.join(partial[:8])}"
     else:
+        import difflib  # only for an unknown name: every plan command builds a Selection
+
         close = [folded[c] for c in difflib.get_close_matches(wanted, list(folded), 5, 0.5)]
         if close:
             message = f"geen {what} {asked!r}; bedoel je: {', '.join(close)}"

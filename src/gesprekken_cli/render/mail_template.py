@@ -57,7 +57,7 @@ class MailTemplate:
             self._text = self._text_env.from_string(source)
             self._html = self._html_env.from_string(source)
         except jinja2.TemplateSyntaxError as error:
-            raise _problem(name, error.message or str(error), error.lineno) from None
+            raise _problem(name, _dutch(error.message or str(error)), error.lineno) from None
         missing = [b for b in BLOCKS if b not in self._text.blocks]
         if missing:
             raise _problem(
@@ -81,10 +81,43 @@ class MailTemplate:
         return Rendered(" ".join(subject.split()), text.strip() + "\n", html.strip() + "\n")
 
 
+_JINJA_MESSAGES = (
+    (r"^(.+) is undefined$", r"onbekende naam in het sjabloon: \1"),
+    (
+        r"^unexpected end of template\b.*",
+        "het sjabloon houdt onverwacht op (een blok of {{ }} niet gesloten)",
+    ),
+    (
+        r"^Unexpected end of template\b.*",
+        "het sjabloon houdt onverwacht op (een blok of {{ }} niet gesloten)",
+    ),
+    (r"^unexpected '(.+)'$", r"onverwacht '\1'"),
+    (r"^unexpected char (.+) at \d+$", r"onverwacht teken \1"),
+    (r"^expected token '(.+)', got '(.+)'$", r"verwacht '\1', gevonden '\2'"),
+    (
+        r"^Encountered unknown tag '([^']+)'\. You probably made a nesting mistake.*"
+        r"innermost block that needs to be closed is '([^']+)'.*",
+        r"'\1' staat verkeerd: sluit eerst '\2' (bijv. met end\2)",
+    ),
+    (r"^Encountered unknown tag '([^']+)'.*", r"onbekende opdracht '\1'"),
+    (
+        r"^access to attribute '(.+)' of '(.+)' object is unsafe\.$",
+        r"'\1' mag niet in een sjabloon",
+    ),
+)
+
+
 def _dutch(message: str) -> str:
-    if " is undefined" in message:
-        return f"onbekende naam in het sjabloon: {message.replace(' is undefined', '')}"
-    return message
+    """Jinja's message in Dutch, for both a syntax error and one while filling in."""
+    import re
+
+    for pattern, dutch in _JINJA_MESSAGES:
+        text, found = re.subn(pattern, dutch, message.strip(), count=1, flags=re.S)
+        if found:
+            return text.replace("end of print statement", "}}").replace(
+                "end of statement block", "%}"
+            )
+    return f"fout in het sjabloon: {message}"
 
 
 def _template_line(tb: TracebackType | None, template: jinja2.Template) -> int | None:
