@@ -53,24 +53,6 @@ def checklist(
             help="Welke formaten, komma-gescheiden: md,html,csv.",
         ),
     ] = "md,html,csv",
-    leerkracht: Annotated[
-        str | None,
-        typer.Option(
-            "--leerkracht",
-            metavar="NAAM",
-            help="Alleen de lijsten van deze leerkracht (deel van de naam).",
-            show_default=False,
-        ),
-    ] = None,
-    gesprek: Annotated[
-        str | None,
-        typer.Option(
-            "--gesprek",
-            metavar="ID",
-            help="Alleen dit gesprek: id uit de regels (startgesprek) of id.ronde.",
-            show_default=False,
-        ),
-    ] = None,
     force: ForceOption = False,
     klassen: ClassesOption = None,
     kolom: ColumnOption = None,

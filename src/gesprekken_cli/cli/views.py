@@ -72,18 +72,13 @@ def with_selection(command: F) -> F:
     """Add the selection options to ``command``; it receives them as ``selection``."""
     signature = inspect.signature(command)
     kept = [p for p in signature.parameters.values() if p.name != "selection"]
-    taken = {p.name for p in kept}
-    extra = [p for p in SELECTION_OPTIONS if p.name not in taken]
+    extra = SELECTION_OPTIONS
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from gesprekken_cli.selection import Selection
 
         values = {p.name: kwargs.pop(p.name, None) for p in extra}
-        if "leerkracht" in taken:
-            values["leerkracht"] = kwargs.get("leerkracht")
-        if "gesprek" in taken:
-            values["gesprek"] = kwargs.get("gesprek")
         kwargs["selection"] = Selection(
             teacher=values.get("leerkracht"),
             klass=values.get("klas"),
