@@ -112,3 +112,29 @@ def test_one_email_and_one_letter_are_counted_in_the_singular(tmp_path: Path) ->
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert f"Geschreven: 1 e-mail, 1 brief en uitnodigingen.csv in {out}" in result.stderr
+
+
+def test_a_real_send_without_a_sender_is_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "u"
+    result = CliRunner().invoke(
+        app,
+        [
+            "uitnodigingen",
+            str(GROEP5),
+            "-j",
+            YEAR,
+            "--out",
+            str(out),
+            "--gesprek",
+            "voortgangsgesprek",
+            "--verstuur",
+            "--echt",
+            "--smtp",
+            "localhost:1",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "--afzender: nodig om echt te versturen" in result.stderr
+    assert not out.exists()

@@ -138,6 +138,17 @@ def uitnodigingen(
     school = result.cycle.school
     # The school's name quoted, so a comma or ';' in it is not read as a second address.
     default = formataddr((" ".join(school.naam.split()), f"noreply@{school.domein}"))
+    if verstuur and echt and not afzender and school.domein.endswith(".invalid"):
+        raise GesprekkenError(
+            [
+                Problem(
+                    "--afzender",
+                    f"nodig om echt te versturen: de standaardafzender {default} is geen "
+                    "bestaand adres (zet --afzender, of 'domein' onder 'school' in de regels)",
+                )
+            ],
+            exit_code=2,
+        )
     sender = address(afzender or default)
     invitations = build_invitations(result)
     with progress("Uitnodigingen", len(invitations)) as tick:
