@@ -145,30 +145,62 @@ def test_interrupted_write_files_restores_everything(
     assert (folder / "b.ics").read_text(encoding="utf-8") == "oud"
 
 
+@pytest.mark.parametrize("swap", ["two renames", "exchange"])
 def test_a_failed_swap_puts_the_old_files_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: str
 ) -> None:
+    """Both ways of swapping a file in: two renames (old aside, new in) and, on Linux, one
+    exchange of names that leaves the old file under the temporary name as its backup."""
+    import gesprekken_cli.output as output
+
     folder = tmp_path / "agenda"
     folder.mkdir()
     (folder / "a.ics").write_text("oud a", encoding="utf-8")
     (folder / "b.ics").write_text("oud b", encoding="utf-8")
-    real = os.replace
-    calls = 0
+    (folder / "c.ics").write_text("oud c", encoding="utf-8")
+    real_replace, real_exchange = os.replace, output.renameat2
+    replaced, exchanged = 0, 0
 
-    def flaky(*args: object, **kwargs: object) -> None:
-        nonlocal calls
-        calls += 1
-        if calls == 4:  # a.ics aside, a.ics in, b.ics aside, then the new b.ics fails
+    def flaky_replace(*args: object, **kwargs: object) -> None:
+        nonlocal replaced
+        replaced += 1
+        if swap == "two renames" and replaced == 4:  # a aside, a in, b aside, then b fails
             raise OSError(28, "No space left on device")
-        real(*args, **kwargs)  # type: ignore[arg-type]
+        real_replace(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(os, "replace", flaky)
+    def flaky_exchange(fd: int | None, source: str, target: str, flags: int) -> bool:
+        nonlocal exchanged
+        if flags != output.RENAME_EXCHANGE:
+            return real_exchange(fd, source, target, flags)
+        if swap == "two renames":
+            return False
+        exchanged += 1
+        if exchanged == 2:  # a swapped in, then b fails
+            raise OSError(28, "No space left on device")
+        return real_exchange(fd, source, target, flags)
+
+    monkeypatch.setattr(os, "replace", flaky_replace)
+    monkeypatch.setattr(output, "renameat2", flaky_exchange)
     with pytest.raises(OutputError) as caught:
-        write_files(folder, {"a.ics": "nieuw", "b.ics": "nieuw"}, force=True)
+        write_files(folder, {"a.ics": "nieuw", "b.ics": "nieuw", "c.ics": "nieuw"}, force=True)
     assert "schijf vol" in str(caught.value)
-    assert sorted(p.name for p in folder.iterdir()) == ["a.ics", "b.ics"]
-    assert (folder / "a.ics").read_text(encoding="utf-8") == "oud a"
-    assert (folder / "b.ics").read_text(encoding="utf-8") == "oud b"
+    assert sorted(p.name for p in folder.iterdir()) == ["a.ics", "b.ics", "c.ics"]
+    for name in "abc":
+        assert (folder / f"{name}.ics").read_text(encoding="utf-8") == f"oud {name}"
+
+
+def test_force_over_many_files_swaps_each_in_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """The board's thousands of files replaced in one run: each new, none left over, the
+    files this run does not write untouched (was quadratic in the number of files)."""
+    folder = tmp_path / "uitnodigingen"
+    write_files(folder, {f"{n}.eml": f"oud {n}" for n in range(3000)})
+    (folder / "eigen.txt").write_text("van de school", encoding="utf-8")
+    write_files(folder, {f"{n}.eml": f"nieuw {n}" for n in range(0, 3000, 2)}, force=True)
+    names = {p.name for p in folder.iterdir()}
+    assert names == {f"{n}.eml" for n in range(3000)} | {"eigen.txt"}
+    assert (folder / "10.eml").read_text(encoding="utf-8") == "nieuw 10"
+    assert (folder / "11.eml").read_text(encoding="utf-8") == "oud 11"
+    assert (folder / "eigen.txt").read_text(encoding="utf-8") == "van de school"
 
 
 def test_interrupted_write_into_a_new_folder_leaves_no_folder(
@@ -361,7 +393,7 @@ def test_many_files_are_made_durable_once_before_they_appear(
         return True
 
     monkeypatch.setattr(os, "fsync", fsync)
-    monkeypatch.setattr(output, "_syncfs", sync_once)
+    monkeypatch.setattr(output, "syncfs", sync_once)
     monkeypatch.setattr(os, "sync", sync_once)
     files = {f"{n}.ics": "nieuw" for n in "abcdef"}
     write_files(folder, files)

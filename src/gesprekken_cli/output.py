@@ -25,6 +25,7 @@ from pathlib import Path
 from gesprekken_cli.errors import OutputError, Problem, os_reason
 from gesprekken_cli.filenames import safe_filename as safe_filename  # re-exported
 from gesprekken_cli.filenames import unique_names as unique_names  # re-exported
+from gesprekken_cli.syscalls import RENAME_EXCHANGE, RENAME_NOREPLACE, renameat2, syncfs
 
 _HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM} | (
     {signal.SIGHUP} if hasattr(signal, "SIGHUP") else set()
@@ -33,7 +34,6 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _FILE_MODE = 0o644
 _FOLDER_MODE = 0o755
-_RENAME_NOREPLACE, _RENAME_EXCHANGE = 1, 2
 
 
 def _fail(path: Path, message: str) -> OutputError:
@@ -137,7 +137,7 @@ class _Folder:
         """Make the files just written here durable at once, before they are renamed into
         place: one ``syncfs`` of the folder's file system (one journal commit, where an
         ``fsync`` per file costs 2–9 ms each), else ``os.sync``, else an ``fsync`` per file."""
-        if self.fd is not None and _syncfs(self.fd):
+        if self.fd is not None and syncfs(self.fd):
             return
         if hasattr(os, "sync"):  # pragma: no cover - Linux has syncfs
             os.sync()
@@ -186,21 +186,6 @@ def _create(folder: _Folder, name: str, payload: bytes, mode: int) -> None:
             os.fsync(handle)
     finally:
         os.close(handle)
-
-
-def _syncfs(fd: int) -> bool:
-    """Linux ``syncfs``: flush the file system holding ``fd``; False where it is missing."""
-    if not sys.platform.startswith("linux"):
-        return False
-    import ctypes
-
-    function = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None)
-    if function is None:
-        return False
-    if function(ctypes.c_int(fd)) != 0:
-        code = ctypes.get_errno()
-        raise OSError(code, os.strerror(code))
-    return True
 
 
 def _is_stream(path: Path, info: os.stat_result) -> bool:
@@ -334,12 +319,12 @@ def _rename_into_place(parent: _Folder, temp: str, folder: Path, *, replace_link
         if info is not None and not stat.S_ISLNK(info.st_mode):
             raise _raced(folder)
         if info is not None:
-            if _renameat2(parent, temp, name, _RENAME_EXCHANGE):
+            if renameat2(parent.fd, temp, name, RENAME_EXCHANGE):
                 parent.unlink(temp)  # the link, now under the temporary name
                 return
             parent.unlink(name)
     try:
-        if not _renameat2(parent, temp, name, _RENAME_NOREPLACE):
+        if not renameat2(parent.fd, temp, name, RENAME_NOREPLACE):
             # No renameat2 here: rename() still refuses a file, a link or a folder with files.
             if parent.lstat(name) is not None:
                 raise _raced(folder)
@@ -352,26 +337,6 @@ def _rename_into_place(parent: _Folder, temp: str, folder: Path, *, replace_link
 
 def _raced(folder: Path) -> OutputError:
     return _fail(folder, "is intussen door een andere run gemaakt; deze run schreef niets")
-
-
-def _renameat2(parent: _Folder, source: str, target: str, flags: int) -> bool:
-    """Linux ``renameat2`` in one folder; False where the system or file system lacks it."""
-    if parent.fd is None or not sys.platform.startswith("linux"):
-        return False
-    import ctypes
-
-    function = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
-    if function is None:
-        return False
-    text, number = ctypes.c_char_p, ctypes.c_int
-    function.argtypes = [number, text, number, text, ctypes.c_uint]
-    function.restype = ctypes.c_int
-    if function(parent.fd, os.fsencode(source), parent.fd, os.fsencode(target), flags) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
-        return False
-    raise OSError(code, os.strerror(code), target)
 
 
 def _remove_folder(parent: _Folder, name: str) -> None:
@@ -431,26 +396,31 @@ def _lock(folder: _Folder) -> None:
 def _swap_in(
     folder: _Folder, payloads: Mapping[str, bytes], existing: Mapping[str, os.stat_result]
 ) -> None:
-    temps: dict[str, str] = {}
+    """Every new file complete (one sync), then each swapped in by one exchange of names (the
+    old file, under the temporary name, is the backup until all are in), else two renames."""
+    mask, token, spare = _umask(), secrets.token_hex(4), secrets.token_hex(4)
+    temps = {name: f".{name}.{token}.tmp" for name in payloads}
     backups: dict[str, str] = {}
-    done: list[str] = []
+    done: dict[str, None] = {}
     committed, folder.durable = False, False
     try:
         for name, payload in payloads.items():
             info = existing.get(name)
-            old = stat.S_IMODE(info.st_mode) if info and stat.S_ISREG(info.st_mode) else None
-            with _signals_held():
-                temps[name] = _temp_name(name)
-            _create(folder, temps[name], payload, file_mode(old))
+            old = stat.S_IMODE(info.st_mode) if info and stat.S_ISREG(info.st_mode) else 0o666
+            _create(folder, temps[name], payload, old & _FILE_MODE & ~mask)
         folder.sync(list(temps.values()))
         with _signals_held():
             try:
                 for name, temp in temps.items():
-                    if name in existing:
-                        backups[name] = _temp_name(name)
+                    if name not in existing:
+                        folder.rename(temp, name)
+                    elif renameat2(folder.fd, temp, name, RENAME_EXCHANGE):
+                        backups[name] = temp  # the old file, now under the temporary name
+                    else:
+                        backups[name] = f".{name}.{spare}.tmp"
                         folder.rename(name, backups[name])
-                    folder.rename(temp, name)
-                    done.append(name)
+                        folder.rename(temp, name)
+                    done[name] = None
                 committed = True
             finally:
                 if not committed:
@@ -459,21 +429,24 @@ def _swap_in(
         raise _fail(folder.path, f"kan niet schrijven ({os_reason(exc)})") from None
     finally:
         with _signals_held():
+            kept = set(backups.values())  # old files that could not go back (after a failure)
             for name, temp in temps.items():
-                if name not in done:
+                if name not in done and (committed or temp not in kept):
                     folder.unlink(temp)
             if committed:
                 for backup in backups.values():
                     folder.unlink(backup)
 
 
-def _roll_back(folder: _Folder, done: list[str], backups: dict[str, str]) -> None:
+def _roll_back(folder: _Folder, done: dict[str, None], backups: dict[str, str]) -> None:
     """Put the old files back after a failed swap; a backup that cannot go back is kept."""
     for name in done:
-        folder.unlink(name)
+        if name not in backups:
+            folder.unlink(name)
     for name, backup in list(backups.items()):
         with contextlib.suppress(OSError):
             folder.rename(backup, name)
+            del backups[name]
     done.clear()
 
 
