@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import itertools
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -17,6 +18,7 @@ import pytest
 from support import DATA, DUIF, OKG, request
 
 from gesprekken_cli.errors import GesprekkenError
+from gesprekken_cli.expand import AMSTERDAM
 from gesprekken_cli.invitations import Invitation, build_invitations
 from gesprekken_cli.plan import Plan, make_plan
 from gesprekken_cli.render.invitation_files import InvitationFiles, render_invitations
@@ -268,3 +270,100 @@ def test_default_sender_quotes_a_school_name_with_a_comma(tmp_path: Path, school
     assert result.exit_code == 0, result.output
     first = BytesParser(policy=policy.default).parsebytes(next(out.glob("*.eml")).read_bytes())
     assert first["From"].addresses[0].display_name == school
+
+
+def test_csv_rows_of_a_family_follow_its_first_appointment_then_household(
+    made: tuple[list[Invitation], InvitationFiles],
+) -> None:
+    """Issue 16: within a family the rows are in date and time order (they were in the order
+    of the conversation type's id), split households after one another on equal times."""
+    invitations, files = made
+    raw = files.files["uitnodigingen.csv"].decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(raw), delimiter=";"))
+    by_file: dict[str, Invitation] = {}
+    for inv in invitations:
+        by_file[f"{inv.key}.eml"] = inv
+        by_file[f"brief-{inv.key}.html"] = inv
+
+    def first(inv: Invitation) -> tuple[object, ...]:
+        moments = [
+            (i.start.astimezone(AMSTERDAM).date(), 1, i.start.astimezone(AMSTERDAM).time())
+            if i.start is not None
+            else (i.first_day, 0, time())
+            for i in inv.items
+        ]
+        return (*min(moments), inv.household)
+
+    order = [by_file[r["Bestand"]] for r in rows]
+    assert [inv.family for inv in order] == sorted(inv.family for inv in order)
+    checked = 0
+    for before, after in itertools.pairwise(order):
+        if before.family == after.family:
+            assert first(before) <= first(after), (before.key, after.key)
+            checked += first(before)[:3] < first(after)[:3]
+    assert checked >= 2
+    type_order = [inv.key for inv in sorted(order, key=lambda i: (i.family, i.type_id))]
+    assert [inv.key for inv in order] != type_order  # this roster shows the difference
+
+
+def test_every_message_is_wire_ready_crlf_ascii_short_lines_and_whole_parts(
+    made: tuple[list[Invitation], InvitationFiles],
+) -> None:
+    """The messages are written as bytes, not by ``email.message``: what a broken writer would
+    get wrong is checked on every one (RFC 5322 line ends and lengths, RFC 2047 headers, the
+    MIME boundaries: the parser records a defect for a missing or unclosed one)."""
+    _, files = made
+    subjects = 0
+    for message in files.messages:
+        data = message.data
+        assert data.isascii(), message.file
+        assert b"\n" not in data.replace(b"\r\n", b"") and b"\r" not in data.replace(b"\r\n", b"")
+        lines = data.split(b"\r\n")
+        assert lines[-1] == b"" and max(len(line) for line in lines) <= 998
+        head = data.split(b"\r\n\r\n", 1)[0].decode("ascii")
+        subject = next(h for h in head.split("\r\n") if h.startswith("Subject: "))
+        if "é" in parse(data)["Subject"]:
+            assert "=?utf-8?" in subject
+            subjects += 1
+        parsed = parse(data)
+        assert not parsed.defects, message.file
+        parts = list(parsed.walk())
+        assert [p.get_content_type() for p in parts] == [
+            "multipart/mixed",
+            "multipart/alternative",
+            "text/plain",
+            "text/html",
+            "text/calendar",
+        ]
+        assert all(not p.defects for p in parts), message.file
+        for part in parts[2:]:
+            body = part.get_payload(decode=False)
+            assert isinstance(body, str)
+            assert all(len(line) <= 76 for line in body.splitlines())
+    assert subjects >= 1
+
+
+@pytest.mark.parametrize("size", [0, 1, 56, 57, 58, 114, 1000])
+def test_base64_bodies_have_lines_of_76_and_no_empty_line(size: int) -> None:
+    import base64
+
+    from gesprekken_cli.render.mime import build_message
+
+    text = "é" * size
+    data = build_message(
+        sender="a@b.nl",
+        recipients=["c@d.nl"],
+        subject="x",
+        text=text,
+        html="<p>x</p>",
+        calendar=b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+        date=NOW,
+        msgid="<1@b.nl>",
+    )
+    _, _, rest = data.partition(b"Content-Transfer-Encoding: base64\r\n\r\n")
+    body = rest.split(b"--=_a.")[0]
+    encoded = base64.b64encode(text.encode("utf-8"))
+    assert body == b"".join(encoded[at : at + 76] + b"\r\n" for at in range(0, len(encoded), 76))
+    parsed = parse(data)
+    plain = parsed.get_body(("plain",))
+    assert plain is not None and plain.get_content() == text

@@ -18,7 +18,6 @@ import os
 import secrets
 import signal
 import stat
-import sys
 from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 

@@ -11,7 +11,7 @@ import html as html_lib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from gesprekken_cli.expand import AMSTERDAM
@@ -19,7 +19,7 @@ from gesprekken_cli.invitations import Invitation, Item, join_nl
 from gesprekken_cli.output import unique_names
 from gesprekken_cli.plan import Plan
 from gesprekken_cli.render.day_list import day_heading
-from gesprekken_cli.render.excel import date_cell, excel_csv, family_number, time_cell
+from gesprekken_cli.render.excel import excel_csv, family_number
 from gesprekken_cli.render.ics import render_calendars
 from gesprekken_cli.render.mail_template import MailTemplate, Rendered
 from gesprekken_cli.render.mime import build_message, content_digest, message_id
@@ -65,47 +65,79 @@ class InvitationFiles:
     letters: tuple[str, ...]  # letter file names (households without an address)
 
 
-def when_text(item: Item) -> tuple[str, str]:
-    """(``maandag 5 oktober 2026``, ``15.30–15.45``) or ("", "") without a time."""
+@dataclass(frozen=True, slots=True)
+class When:
+    """An appointment's time as every output writes it, worked out once per conversation."""
+
+    day: str  # ``maandag 5 oktober 2026``; empty without a time
+    hours: str  # ``15.30–15.45 uur``
+    date_cell: str  # ``05-10-2026`` (Excel)
+    begin_cell: str  # ``15:30``
+    end_cell: str  # ``15:45``
+
+
+_NO_TIME = When("", "", "", "", "")
+
+
+def when_of(item: Item) -> When:
+    """The texts and Excel cells of an item's time (Dutch time), or empty ones without."""
     if item.start is None:
-        return "", ""
+        return _NO_TIME
     start = item.start.astimezone(AMSTERDAM)
     end = (item.end or item.start).astimezone(AMSTERDAM)
-    hours = f"{start.hour:02d}.{start.minute:02d}–{end.hour:02d}.{end.minute:02d} uur"
-    return _day_heading(start.date()), hours
+    return When(
+        _day_heading(start.date()),
+        f"{start.hour:02d}.{start.minute:02d}–{end.hour:02d}.{end.minute:02d} uur",
+        f"{start.day:02d}-{start.month:02d}-{start.year}",
+        f"{start.hour:02d}:{start.minute:02d}",
+        f"{end.hour:02d}:{end.minute:02d}",
+    )
+
+
+def when_text(item: Item) -> tuple[str, str]:
+    """(``maandag 5 oktober 2026``, ``15.30–15.45``) or ("", "") without a time."""
+    when = when_of(item)
+    return when.day, when.hours
 
 
 _day_heading = functools.lru_cache(maxsize=1024)(day_heading)
 
 
-def when_cells(items: Sequence[Item]) -> tuple[str, str, str]:
+def when_cells(items: Sequence[Item], whens: Sequence[When] | None = None) -> tuple[str, str, str]:
     """Datum, Begin and Eind of a household's appointments in one round, when all of them have
     a time on one day (brothers and sisters back to back); else three empty cells."""
-    starts = [item.start for item in items if item.start is not None]
-    if not starts or len(starts) != len(items):
+    whens = whens if whens is not None else [when_of(item) for item in items]
+    timed = [
+        (item.start, item.end or item.start, when)
+        for item, when in zip(items, whens, strict=True)
+        if item.start is not None
+    ]
+    if not timed or len(timed) != len(items) or len({t[2].date_cell for t in timed}) != 1:
         return "", "", ""
-    ends = [item.end or item.start for item in items if item.start is not None]
-    if len({date_cell(moment) for moment in starts}) != 1:
-        return "", "", ""
-    return date_cell(min(starts)), time_cell(min(starts)), time_cell(max(ends))
+    first = min(timed, key=lambda t: t[0])
+    last = max(timed, key=lambda t: t[1])
+    return first[2].date_cell, first[2].begin_cell, last[2].end_cell
 
 
 def _dmy(day: date) -> str:
     return f"{day.day:02d}-{day.month:02d}-{day.year}"
 
 
-def context(invitation: Invitation, school: str, sender: str) -> dict[str, Any]:
+def context(
+    invitation: Invitation, school: str, sender: str, whens: Sequence[When] | None = None
+) -> dict[str, Any]:
     """What the template sees: plain strings, lists and booleans only (``afzender`` empty when
     the school gave no address to reply to)."""
     appointments = []
-    for item in invitation.items:
-        day, time = when_text(item)
+    whens = whens if whens is not None else [when_of(item) for item in invitation.items]
+    for item, when in zip(invitation.items, whens, strict=True):
+        day, hours = when.day, when.hours
         appointments.append(
             {
                 "kind": item.child,
                 "klas": item.class_name,
                 "dag": day,
-                "tijd": time,
+                "tijd": hours,
                 "periode": f"{_dmy(item.first_day)} en {_dmy(item.last_day)}",
                 "leerkrachten": join_nl(list(item.teachers)) or "de leerkracht",
                 "lokaal": item.location,
@@ -159,6 +191,17 @@ def letter(rendered: Rendered, invitation: Invitation, school: str, now: datetim
     )
 
 
+def _first(items: Sequence[Item]) -> tuple[date, int, time, str]:
+    """When a household's round begins: its first timed appointment, or the first day of its
+    window when none has a time yet (as the plan orders them)."""
+    keys = [(item.first_day, 0, time(), "") for item in items if item.start is None]
+    for item in items:
+        if item.start is not None:
+            start = item.start.astimezone(AMSTERDAM)
+            keys.append((start.date(), 1, start.time(), ""))
+    return min(keys, default=(date.min, 0, time(), ""))
+
+
 def _valid(emails: Sequence[str]) -> tuple[str, ...]:
     return tuple(e for e in emails if _ADDRESS.match(e))
 
@@ -181,9 +224,16 @@ def render_invitations(
     files: dict[str, bytes] = {}
     messages: list[Message] = []
     letters: list[str] = []
-    rows: list[list[object]] = []
+    rows: list[tuple[str, tuple[date, int, time, str], int, int, list[object]]] = []
+    known: dict[str, When] = {}  # by conversation: a split family's items are in two
     for inv, data in zip(invitations, calendars, strict=True):
-        rendered = template.render(context(inv, school, reply_to))
+        whens = []
+        for item in inv.items:
+            when = known.get(item.uid)
+            if when is None:
+                when = known[item.uid] = when_of(item)
+            whens.append(when)
+        rendered = template.render(context(inv, school, reply_to, whens))
         recipients = _valid(inv.emails)
         stem = stems[inv.key]
         if recipients:
@@ -208,28 +258,29 @@ def render_invitations(
             letters.append(name)
         appointments = "; ".join(
             f"{item.child}: "
-            + (" ".join(when_text(item)) if item.start else "nog niet ingepland")
+            + (f"{when.day} {when.hours}" if item.start else "nog niet ingepland")
             + (f", {join_nl(list(item.teachers))}" if item.teachers else "")
             + (f", {item.location}" if item.location else "")
-            for item in inv.items
+            for item, when in zip(inv.items, whens, strict=True)
         )
-        rows.append(
-            [
-                inv.children,
-                family_number(inv.family),
-                inv.household or "",
-                *when_cells(inv.items),
-                inv.type_name,
-                ", ".join(recipients),
-                "ja" if not recipients else "",
-                "ja" if inv.sibling_care else "",
-                appointments,
-                "; ".join(inv.preparation),
-                rendered.subject,
-                name,
-            ]
-        )
+        row: list[object] = [
+            inv.children,
+            family_number(inv.family),
+            inv.household or "",
+            *when_cells(inv.items, whens),
+            inv.type_name,
+            ", ".join(recipients),
+            "ja" if not recipients else "",
+            "ja" if inv.sibling_care else "",
+            appointments,
+            "; ".join(inv.preparation),
+            rendered.subject,
+            name,
+        ]
+        rows.append((inv.family, _first(inv.items), inv.household, len(rows), row))
         if tick is not None:
             tick()
-    files[CSV_NAME] = excel_csv(CSV_HEADER, rows)
+    # A family's rows in the order of their first appointment, then household (issue 16).
+    rows.sort(key=lambda entry: entry[:4])
+    files[CSV_NAME] = excel_csv(CSV_HEADER, [entry[-1] for entry in rows])
     return InvitationFiles(files, tuple(messages), tuple(letters))

@@ -42,7 +42,9 @@ _date_header = functools.lru_cache(maxsize=4)(format_datetime)  # one export tim
 def _body(content: bytes) -> bytes:
     """Base64 in lines of 76 characters with CRLF (one C call, then slices)."""
     data = binascii.b2a_base64(content, newline=False)
-    return b"".join([data[at : at + 76] + b"\r\n" for at in range(0, len(data), 76)])
+    if not data:
+        return b""
+    return b"\r\n".join([data[at : at + 76] for at in range(0, len(data), 76)]) + b"\r\n"
 
 
 def message_id(key: str, digest: str, domain: str) -> str:
