@@ -17,6 +17,7 @@ from typing import Any
 from gesprekken_cli.expand import AMSTERDAM
 from gesprekken_cli.invitations import Invitation, Item, join_nl
 from gesprekken_cli.output import unique_names
+from gesprekken_cli.parallel import split_map
 from gesprekken_cli.plan import Plan
 from gesprekken_cli.render.day_list import day_heading
 from gesprekken_cli.render.excel import excel_csv, family_number
@@ -206,6 +207,17 @@ def _valid(emails: Sequence[str]) -> tuple[str, ...]:
     return tuple(e for e in emails if _ADDRESS.match(e))
 
 
+@dataclass(frozen=True, slots=True)
+class _Made:
+    """One invitation rendered: its file, the message (None for a letter) and its CSV row."""
+
+    name: str
+    data: bytes
+    message: Message | None
+    order: tuple[str, tuple[date, int, time, str], int]
+    row: list[object]
+
+
 def render_invitations(
     plan: Plan,
     invitations: Sequence[Invitation],
@@ -216,71 +228,96 @@ def render_invitations(
     now: datetime,
     tick: Callable[[], object] | None = None,
 ) -> InvitationFiles:
-    """Every message, letter and the CSV; ``tick`` after each invitation (progress)."""
+    """Every message, letter and the CSV; ``tick`` after each invitation (progress).
+
+    The invitations are rendered one by one, on two cores where there are (``split_map``:
+    each one's bytes depend on it alone, so the files are the same either way).
+    """
     school = plan.cycle.school.naam
     domain = plan.cycle.school.domein
     stems = unique_names({inv.key: inv.key for inv in invitations}, "")
-    calendars = render_calendars(plan, [inv.calendar for inv in invitations], now=now)
-    files: dict[str, bytes] = {}
-    messages: list[Message] = []
-    letters: list[str] = []
-    rows: list[tuple[str, tuple[date, int, time, str], int, int, list[object]]] = []
-    known: dict[str, When] = {}  # by conversation: a split family's items are in two
-    for inv, data in zip(invitations, calendars, strict=True):
-        whens = []
-        for item in inv.items:
-            when = known.get(item.uid)
-            if when is None:
-                when = known[item.uid] = when_of(item)
-            whens.append(when)
-        rendered = template.render(context(inv, school, reply_to, whens))
-        recipients = _valid(inv.emails)
-        stem = stems[inv.key]
-        if recipients:
-            name = f"{stem}.eml"
-            digest = content_digest(inv.key, recipients, rendered.subject, rendered.text)
-            msgid = message_id(inv.key, digest, domain)
-            eml = build_message(
-                sender=sender,
-                recipients=recipients,
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
-                calendar=data,
-                date=now,
-                msgid=msgid,
+
+    def work(chunk: Sequence[Invitation], weight: int) -> list[_Made]:
+        calendars = render_calendars(plan, [inv.calendar for inv in chunk], now=now)
+        known: dict[str, When] = {}  # by conversation: a split family's items are in two
+        made: list[_Made] = []
+        for inv, data in zip(chunk, calendars, strict=True):
+            whens = []
+            for item in inv.items:
+                when = known.get(item.uid)
+                if when is None:
+                    when = known[item.uid] = when_of(item)
+                whens.append(when)
+            rendered = template.render(context(inv, school, reply_to, whens))
+            made.append(
+                _one(inv, whens, rendered, stems[inv.key], data, sender, school, domain, now)
             )
-            files[name] = eml
-            messages.append(Message(name, msgid, recipients, eml))
-        else:
-            name = f"brief-{stem}.html"
-            files[name] = letter(rendered, inv, school, now).encode("utf-8")
-            letters.append(name)
-        appointments = "; ".join(
-            f"{item.child}: "
-            + (f"{when.day} {when.hours}" if item.start else "nog niet ingepland")
-            + (f", {join_nl(list(item.teachers))}" if item.teachers else "")
-            + (f", {item.location}" if item.location else "")
-            for item, when in zip(inv.items, whens, strict=True)
-        )
-        row: list[object] = [
-            inv.children,
-            family_number(inv.family),
-            inv.household or "",
-            *when_cells(inv.items, whens),
-            inv.type_name,
-            ", ".join(recipients),
-            "ja" if not recipients else "",
-            "ja" if inv.sibling_care else "",
-            appointments,
-            "; ".join(inv.preparation),
-            rendered.subject,
-            name,
-        ]
-        rows.append((inv.family, _first(inv.items), inv.household, len(rows), row))
-        if tick is not None:
-            tick()
+            if tick is not None:
+                for _ in range(weight):
+                    tick()
+        return made
+
+    made = split_map(work, invitations)
+    files = {m.name: m.data for m in made}
     # A family's rows in the order of their first appointment, then household (issue 16).
-    rows.sort(key=lambda entry: entry[:4])
-    files[CSV_NAME] = excel_csv(CSV_HEADER, [entry[-1] for entry in rows])
-    return InvitationFiles(files, tuple(messages), tuple(letters))
+    rows = [m.row for _, m in sorted(enumerate(made), key=lambda pair: (pair[1].order, pair[0]))]
+    files[CSV_NAME] = excel_csv(CSV_HEADER, rows)
+    messages = tuple(m.message for m in made if m.message is not None)
+    letters = tuple(m.name for m in made if m.message is None)
+    return InvitationFiles(files, messages, letters)
+
+
+def _one(
+    inv: Invitation,
+    whens: Sequence[When],
+    rendered: Rendered,
+    stem: str,
+    calendar: bytes,
+    sender: str,
+    school: str,
+    domain: str,
+    now: datetime,
+) -> _Made:
+    """The file, message and CSV row of one invitation."""
+    recipients = _valid(inv.emails)
+    message = None
+    if recipients:
+        name = f"{stem}.eml"
+        digest = content_digest(inv.key, recipients, rendered.subject, rendered.text)
+        msgid = message_id(inv.key, digest, domain)
+        data = build_message(
+            sender=sender,
+            recipients=recipients,
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            calendar=calendar,
+            date=now,
+            msgid=msgid,
+        )
+        message = Message(name, msgid, recipients, data)
+    else:
+        name = f"brief-{stem}.html"
+        data = letter(rendered, inv, school, now).encode("utf-8")
+    appointments = "; ".join(
+        f"{item.child}: "
+        + (f"{when.day} {when.hours}" if item.start else "nog niet ingepland")
+        + (f", {join_nl(list(item.teachers))}" if item.teachers else "")
+        + (f", {item.location}" if item.location else "")
+        for item, when in zip(inv.items, whens, strict=True)
+    )
+    row: list[object] = [
+        inv.children,
+        family_number(inv.family),
+        inv.household or "",
+        *when_cells(inv.items, whens),
+        inv.type_name,
+        ", ".join(recipients),
+        "ja" if not recipients else "",
+        "ja" if inv.sibling_care else "",
+        appointments,
+        "; ".join(inv.preparation),
+        rendered.subject,
+        name,
+    ]
+    return _Made(name, data, message, (inv.family, _first(inv.items), inv.household), row)
