@@ -223,3 +223,23 @@ def test_the_roster_package_has_one_entry_for_the_stages_above() -> None:
     from gesprekken_cli import roster
 
     assert roster.__all__ == ["KIND_NAMES", "RosterImport", "RosterSource", "load_roster"]
+
+
+def test_renderers_choose_no_exit_code_and_parse_no_option() -> None:
+    """Issue 14.3: renderers take values and nothing else; the CLI picks the exit code."""
+    found = []
+    for path in sorted((PACKAGE / "render").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.keyword) and node.arg == "exit_code":
+                found.append(f"{path.name}:{node.lineno}: exit_code=")
+            elif isinstance(node, ast.Attribute) and node.attr in ("exit", "Exit", "exit_code"):
+                found.append(f"{path.name}:{node.lineno}: .{node.attr}")
+            elif isinstance(node, ast.alias) and node.name.split(".")[0] in ("typer", "click"):
+                found.append(f"{path.name}:{node.lineno}: import {node.name}")
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in (
+                "typer",
+                "click",
+            ):
+                found.append(f"{path.name}:{node.lineno}: from {node.module}")
+    assert not found, found

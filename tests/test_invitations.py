@@ -17,7 +17,8 @@ import icalendar
 import pytest
 from support import DATA, DUIF, OKG, request
 
-from gesprekken_cli.errors import GesprekkenError
+from gesprekken_cli.cli.app import exit_code
+from gesprekken_cli.errors import GesprekkenError, TemplateError
 from gesprekken_cli.expand import AMSTERDAM
 from gesprekken_cli.invitations import Invitation, build_invitations
 from gesprekken_cli.plan import Plan, make_plan
@@ -179,9 +180,9 @@ def test_template_syntax_error_is_positioned(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(GesprekkenError) as caught:
-        load_template(path)
+        load_template(path.read_bytes(), str(path))
     problem = caught.value.problems[0]
-    assert caught.value.exit_code == 1
+    assert isinstance(caught.value, TemplateError) and exit_code(caught.value) == 1
     assert problem.file == str(path) and problem.line == 3
 
 
@@ -198,7 +199,7 @@ def test_template_syntax_errors_are_said_in_dutch(tmp_path: Path, body: str, dut
     path = tmp_path / "eigen.j2"
     path.write_text(f"{{% block onderwerp %}}{body}{{% endblock %}}\n", encoding="utf-8")
     with pytest.raises(GesprekkenError) as caught:
-        load_template(path)
+        load_template(path.read_bytes(), str(path))
     assert dutch in caught.value.problems[0].message
 
 

@@ -69,6 +69,14 @@ class CalendarError(GesprekkenError):
     """The school year cannot be built (unknown year, bad dates)."""
 
 
+class TemplateError(GesprekkenError):
+    """The school's mail template (``--sjabloon``) cannot be read or filled in."""
+
+
+class AddressError(GesprekkenError):
+    """A value that should be an e-mail address (``--afzender``) is not one."""
+
+
 class OutputError(GesprekkenError):
     """An output file cannot be written (exists without --force, unwritable folder)."""
 

@@ -62,6 +62,33 @@ def test_bad_template_is_exit_1_with_its_line(tmp_path: Path) -> None:
     assert not (tmp_path / "u").exists()
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "code", "said"),
+    [
+        ("--afzender", "geen adres", 2, "--afzender: geen e-mailadres: 'geen adres'"),
+        ("--sjabloon", "ontbreekt.j2", 2, "ontbreekt.j2: bestand bestaat niet"),
+        ("--sjabloon", "latin1.j2", 1, "latin1.j2: sjabloon: geen UTF-8 (byte 21)"),
+    ],
+)
+def test_sender_and_template_faults_get_the_clis_exit_code(
+    tmp_path: Path, option: str, value: str, code: int, said: str
+) -> None:
+    """Issue 14.3: the renderers raise AddressError and TemplateError; the CLI picks 2 or 1."""
+    (tmp_path / "latin1.j2").write_bytes(
+        "{% block onderwerp %}\xe9{% endblock %}".encode("latin-1")
+    )
+    if option == "--sjabloon":
+        value = str(tmp_path / value)
+    result = CliRunner().invoke(
+        app,
+        ["uitnodigingen", str(GROEP5), "-r", str(DUIF), "-j", YEAR, "--out",
+         str(tmp_path / "u"), option, value],
+    )  # fmt: skip
+    assert result.exit_code == code, result.output
+    assert said in result.stderr
+    assert not (tmp_path / "u").exists()
+
+
 def test_dag_writes_day_sheets_and_refuses_unknown_teacher_or_date(tmp_path: Path) -> None:
     runner = CliRunner()
     args = ["dag", "02-11-2026", str(GROEP5), "-r", str(DUIF), "-j", YEAR]

@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 
 from gesprekken_cli import i18n
 from gesprekken_cli.cli import deliver_commands, file_commands, plan_commands, rules_commands
-from gesprekken_cli.errors import GesprekkenError, os_reason
+from gesprekken_cli.errors import AddressError, GesprekkenError, TemplateError, os_reason
 
 i18n.activate()
 
@@ -124,11 +124,23 @@ for command in (
     app.command()(command)
 
 
+# Errors the core and the renderers raise without an exit code of their own: the CLI's choice.
+EXIT_CODES: dict[type[GesprekkenError], int] = {TemplateError: 1, AddressError: 2}
+
+
+def exit_code(error: GesprekkenError) -> int:
+    """1 for wrong input, 2 for usage or I/O: by the error's kind where the table names it."""
+    for kind, code in EXIT_CODES.items():
+        if isinstance(error, kind):
+            return code
+    return error.exit_code
+
+
 def fail(error: GesprekkenError) -> NoReturn:
     """Print every problem of ``error`` to stderr and exit with its code."""
     for problem in error.problems:
         sys.stderr.write(problem.render() + "\n")
-    raise typer.Exit(error.exit_code)
+    raise typer.Exit(exit_code(error))
 
 
 COMPLETE_VARIABLE = "_GESPREKKEN_COMPLETE"

@@ -27,7 +27,7 @@ from gesprekken_cli.cli.options import (
     warn,
 )
 from gesprekken_cli.cli.views import parse_day, progress, selected, with_selection
-from gesprekken_cli.errors import GesprekkenError, Problem
+from gesprekken_cli.errors import GesprekkenError, Problem, read_bytes
 
 if TYPE_CHECKING:
     from gesprekken_cli.selection import Selection
@@ -117,7 +117,7 @@ def uitnodigingen(
     from gesprekken_cli.render.mime import address
     from gesprekken_cli.sending import LOG_NAME, read_log, render_log
 
-    template = load_template(sjabloon)
+    template = load_template(read_bytes(sjabloon), str(sjabloon)) if sjabloon else load_template()
     if verstuur and smtp is None:
         raise GesprekkenError([Problem("--verstuur", "geef de server met --smtp host:poort")], 2)
     from gesprekken_cli.plan import make_plan

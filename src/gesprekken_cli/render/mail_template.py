@@ -11,22 +11,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from gesprekken_cli.errors import GesprekkenError, Problem, read_bytes
+from gesprekken_cli.errors import Problem, TemplateError
 
 BLOCKS = ("onderwerp", "tekst", "html")
 DEFAULT = "uitnodiging.j2"
 SHOWN_DEFAULT = "(meegeleverd) uitnodiging.j2"
-
-
-class TemplateError(GesprekkenError):
-    """The school's template cannot be read or rendered (exit 1)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,17 +127,17 @@ def _template_line(tb: TracebackType | None, template: jinja2.Template) -> int |
 
 
 def _problem(name: str, message: str, line: int | None) -> TemplateError:
-    return TemplateError([Problem(name, f"sjabloon: {message}", line=line)], exit_code=1)
+    return TemplateError([Problem(name, f"sjabloon: {message}", line=line)])
 
 
-def load_template(path: Path | None) -> MailTemplate:
-    """The school's template (``--sjabloon``) or the shipped Dutch one."""
-    if path is None:
+def load_template(raw: bytes | None = None, name: str = SHOWN_DEFAULT) -> MailTemplate:
+    """The school's template from the bytes of its file (``--sjabloon``, read by the CLI),
+    or the shipped Dutch one when ``raw`` is None."""
+    if raw is None:
         source = resources.files("gesprekken_cli.data").joinpath(DEFAULT).read_text("utf-8")
         return MailTemplate(source, SHOWN_DEFAULT)
-    raw = read_bytes(path)
     try:
         source = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise _problem(str(path), f"geen UTF-8 (byte {error.start})", None) from None
-    return MailTemplate(source, str(path))
+        raise _problem(name, f"geen UTF-8 (byte {error.start})", None) from None
+    return MailTemplate(source, name)

@@ -17,7 +17,7 @@ from datetime import datetime
 from email.header import Header
 from email.utils import format_datetime, formataddr, parseaddr
 
-from gesprekken_cli.errors import GesprekkenError, Problem
+from gesprekken_cli.errors import AddressError, Problem
 
 
 def header_text(value: str) -> str:
@@ -29,10 +29,11 @@ def header_text(value: str) -> str:
 
 
 def address(value: str, option: str = "--afzender") -> str:
-    """``Naam <adres>`` or ``adres`` as a header value; a malformed address is exit 2."""
+    """``Naam <adres>`` or ``adres`` as a header value; a malformed one is an
+    :class:`AddressError` naming ``option`` (the CLI makes it a usage fault)."""
     name, mail = parseaddr(value)
     if not mail or "@" not in mail or any(ch in value for ch in "\r\n"):
-        raise GesprekkenError([Problem(option, f"geen e-mailadres: {value!r}")], exit_code=2)
+        raise AddressError([Problem(option, f"geen e-mailadres: {value!r}")])
     return formataddr((name, mail), charset="utf-8") if name else mail
 
 
