@@ -433,8 +433,27 @@ def _swap_in(
                 if name not in done and (committed or temp not in kept):
                     folder.unlink(temp)
             if committed:
-                for backup in backups.values():
-                    folder.unlink(backup)
+                _unlink_all(folder, list(backups.values()))
+
+
+def _unlink_all(folder: _Folder, names: list[str]) -> None:
+    """Remove the old files, eight threads at a time when there are many. On a journalling
+    file system that discards freed blocks, one removal can wait for a journal commit: the
+    board's 11,000 old calendars took 30 s one by one on this disk, under a second eight at a
+    time, as one commit takes them together. (Creating files this way was slower: they queue
+    on the folder.) The first error stops the rest and is raised; nothing is left running."""
+    if len(names) < 64 or folder.fd is None:
+        for name in names:
+            folder.unlink(name)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(8)
+    try:
+        for _ in pool.map(folder.unlink, names, chunksize=32):
+            pass
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _roll_back(folder: _Folder, done: dict[str, None], backups: dict[str, str]) -> None:
