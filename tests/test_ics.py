@@ -585,6 +585,7 @@ def test_two_processes_write_the_same_calendars_as_one(
     from gesprekken_cli.render.ics import render_calendar_set
 
     monkeypatch.setattr(parallel, "MINIMUM", 2)
+    monkeypatch.setenv("GESPREKKEN_PROCESSEN", "2")
     views = calendar_views(groep5)
     both = render_calendar_set(groep5, views, now=NOW)
     monkeypatch.setenv("GESPREKKEN_PROCESSEN", "1")

@@ -376,6 +376,7 @@ def test_two_processes_write_the_same_bytes_as_one(
     from gesprekken_cli import parallel
 
     monkeypatch.setattr(parallel, "MINIMUM", 2)
+    monkeypatch.setenv("GESPREKKEN_PROCESSEN", "2")
     invitations = build_invitations(tiny)
     ticks: list[int] = []
 

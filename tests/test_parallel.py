@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,7 +13,19 @@ from gesprekken_cli import parallel
 from gesprekken_cli.errors import GesprekkenError, Problem
 from gesprekken_cli.parallel import split_map
 
-forking = pytest.mark.skipif(parallel.processes() < 2, reason="no fork or one core here")
+
+@pytest.fixture(autouse=True)
+def two(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GESPREKKEN_PROCESSEN", "2")
+
+
+def can_fork() -> bool:
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return False
+    return len(os.sched_getaffinity(0)) >= 2
+
+
+forking = pytest.mark.skipif(not can_fork(), reason="no fork or one core here")
 
 
 def squares(pieces: Sequence[int], weight: int) -> list[tuple[int, int, int]]:
@@ -28,9 +41,15 @@ def test_the_second_half_runs_in_another_process_and_comes_back_in_order() -> No
     assert pids.count(os.getpid()) == 51
 
 
-def test_one_process_when_asked_or_too_few(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("setting", [None, "", "1", "3", "ja"])
+def test_one_process_unless_asked_for_two_or_too_few(
+    monkeypatch: pytest.MonkeyPatch, setting: str | None
+) -> None:
     assert {pid for *_, pid in split_map(squares, list(range(10)))} == {os.getpid()}
-    monkeypatch.setenv("GESPREKKEN_PROCESSEN", "1")
+    if setting is None:
+        monkeypatch.delenv("GESPREKKEN_PROCESSEN")
+    else:
+        monkeypatch.setenv("GESPREKKEN_PROCESSEN", setting)
     assert parallel.processes() == 1
     out = split_map(squares, list(range(101)), minimum=2)
     assert {pid for *_, pid in out} == {os.getpid()}

@@ -1,13 +1,16 @@
 """Independent pieces of work on the machine's second core: one forked helper process.
 
 Rendering the board's 28,000 invitations or 11,000 calendars is the same pure function over a
-long list, each piece on its own. :func:`split_map` gives the second half of the list to a
+long list, each piece on its own. :func:`split_map` can give the second half of the list to a
 forked copy of this process (which has the plan already, no start-up and nothing to send but
-the results) and does the first half itself; the results come back through a pipe in order,
-so the output is the same bytes as in one process. Where there is no ``fork`` (Windows,
-macOS's default), one core, few pieces, or ``GESPREKKEN_PROCESSEN=1``, everything runs here.
-An error in the helper (a template fault on household 20,000) is raised here, after the
-first half's own errors, as one process would have met them.
+the results); the results come back through a pipe in order, so the output is the same bytes
+as in one process. An error in the helper is raised here, after the first half's own errors,
+as one process would have met them.
+
+Off by default: measured on the shared 2-core machine (benchmarks/README.md), the fork's
+copy-on-write faults cost both processes more than the half they save (the board's ``ics``
++25-40% wall, ``uitnodigingen`` +10%), so ``GESPREKKEN_PROCESSEN=2`` asks for it (Linux with
+``fork`` and two cores); anything else is one process.
 """
 
 from __future__ import annotations
@@ -27,10 +30,10 @@ MINIMUM = 2_000  # fewer pieces than this: a fork is not worth its ~20 ms
 
 
 def processes() -> int:
-    """How many processes :func:`split_map` may use: 2 on a Linux machine with two or more
-    cores, 1 elsewhere or when ``GESPREKKEN_PROCESSEN`` says 1."""
+    """How many processes :func:`split_map` may use: 2 when ``GESPREKKEN_PROCESSEN=2`` on a
+    Linux machine with two or more cores, else 1."""
     wanted = os.environ.get("GESPREKKEN_PROCESSEN", "").strip()
-    if wanted == "1" or not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+    if wanted != "2" or not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return 2 if (cores or 1) >= 2 else 1
