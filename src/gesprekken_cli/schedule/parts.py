@@ -19,6 +19,7 @@ import os
 import pickle
 from collections import Counter
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import NamedTuple, TypeVar
 
 from gesprekken_cli.expand import Conversation
@@ -33,6 +34,9 @@ LEAST_SHARE = 0.25
 FORK = hasattr(os, "fork")  # tests set it False to check the one-process path
 
 T = TypeVar("T")
+_position, _family = itemgetter(0), itemgetter(1)
+_class_name = itemgetter(Conversation._fields.index("class_name"))
+_teachers = itemgetter(Conversation._fields.index("teachers"))
 
 
 class Halves(NamedTuple):
@@ -52,18 +56,18 @@ def halves(
     halves of a fair size."""
     if len(items) <= LARGE:
         return None
+    # Column by column (a board has 36,000 items): each family's classes, each class's
+    # teachers as its talks name them.
+    talks = list(map(conversations.__getitem__, map(_position, items)))
+    classes = list(map(_class_name, talks))
+    families = list(map(_family, items))
     class_of: dict[int, str | None] = {}  # a family's first class
     joined: set[tuple[str | None, str | None]] = set()  # classes that share a family
-    staffed: set[tuple[str | None, tuple[str, ...]]] = set()  # teachers a class's talks name
-    last: tuple[str | None, tuple[str, ...]] = ("", ())
-    for position, family, *_ in items:
-        c = conversations[position]
-        k = c.class_name
+    for family, k in dict.fromkeys(zip(families, classes, strict=True)):
         first = class_of.setdefault(family, k)
         if first != k:
             joined.add((first, k))
-        if k != last[0] or c.teachers is not last[1]:  # the same class as before, mostly
-            staffed.add(last := (k, c.teachers))
+    staffed = set(zip(classes, map(_teachers, talks), strict=True))
     parent: dict[object, object] = {}
 
     def root(node: object) -> object:
@@ -82,7 +86,7 @@ def halves(
             join(k, ("t", t))
     for a, b in joined:
         join(a, b)
-    per_family = Counter(item.family for item in items)
+    per_family = Counter(families)
     component = {k: root(k) for k in set(class_of.values())}
     size: dict[object, int] = {}  # per component: its conversations, in order of first appearance
     for family, k in class_of.items():

@@ -97,25 +97,30 @@ def schedule(
     else:
         numbers = ctx.books.numbers
         work_of = shares(work, two.sizes)
+        first = two.families[0]
+        mine: tuple[list[Item], list[Item]] = ([], [])
+        for item in items:
+            mine[item.family not in first].append(item)  # False (0): the first half
+        groups: tuple[dict[SiblingKey, tuple[Item, ...]], ...] = ({}, {})
+        for key, group in siblings.items():
+            groups[group[0].family not in first][key] = group
 
         def half(n: int) -> _Part:
             own = Context(cycle, cal, roster, wishes)
             own.books.numbers.update(numbers)  # the families' books as items_of numbered them
-            chosen = two.families[n]
-            mine = [item for item in items if item.family in chosen]
-            groups = {k: g for k, g in siblings.items() if g[0].family in chosen}
             found: list[Slot | None] = [None] * len(conversations)
             said: list[Problem] = []
-            lost = _place(own, conversations, mine, groups, found, previous, said, work_of[n])
-            placed = [(i.position, s) for i in mine if (s := found[i.position]) is not None]
+            lost = _place(own, conversations, mine[n], groups[n], found, previous, said, work_of[n])
+            placed = [(i.position, s) for i in mine[n] if (s := found[i.position]) is not None]
             return _Part(placed, [(i.position, r) for i, r in lost], said, own.books.busy)
 
-        by_position = {item.position: item for item in items}
         failed, teacher_days = [], []
         for part in both(lambda: half(0), lambda: half(1)):
             for position, given in part.placed:
                 slots[position] = given
-            failed += [(by_position[position], reason) for position, reason in part.failed]
+            if part.failed:
+                by_position = {item.position: item for item in items}
+                failed += [(by_position[position], reason) for position, reason in part.failed]
             notes += part.notes
             teacher_days += part.busy.values()
     unplaced = sorted(_unplaced(ctx, conversations, item, reason) for item, reason in failed)
