@@ -184,7 +184,7 @@ def schedule(
                 note = f"{member.note}; {remark}" if member.note else remark
                 kept[item.position] = member._replace(note=note)
     unmet = 0
-    for position, _, _, _, soft in items:
+    for position, _, _, _, soft in items if wishes is not None else ():
         slot = slots[position]
         if soft and slot is not None:
             day_part = conversations[position].day_part
