@@ -100,3 +100,18 @@ def test_a_failing_child_is_done_again_here() -> None:
 def test_work_is_shared_in_proportion() -> None:
     assert parts.shares(1_000, (18_000, 18_028)) == [499, 501]
     assert sum(parts.shares(7, (3, 3))) == 7
+
+
+def test_no_fork_while_other_threads_run() -> None:
+    import threading
+
+    parent, stop = os.getpid(), threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert parts.both(os.getpid, os.getpid) == (parent, parent)
+    finally:
+        stop.set()
+        thread.join()
+    if parts.FORK:
+        assert parts.both(os.getpid, os.getpid)[1] != parent

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from operator import itemgetter
@@ -115,10 +116,11 @@ def shares(total: int, sizes: Sequence[int]) -> list[int]:
 
 def both(first: Callable[[], T], second: Callable[[], T]) -> tuple[T, T]:
     """``first()`` here and ``second()`` in a forked child at the same time; the child's
-    result comes back pickled. Without fork, or when the child fails, ``second()`` runs
-    here after ``first()``."""
-    if not FORK:
-        return first(), second()
+    result comes back pickled. Without fork (or with other threads running), or when the
+    child fails, ``second()`` runs here after ``first()``."""
+    threads = sys.modules.get("threading")
+    if not FORK or (threads is not None and threads.active_count() > 1):
+        return first(), second()  # never fork a process with other threads running
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: compute, send, and leave without the parent's clean-up
