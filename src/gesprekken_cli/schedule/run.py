@@ -6,7 +6,8 @@ slots always give the same schedule. Greedy with a careful order: slots publishe
 (``--vorig``) are kept first when still valid, then families with siblings (one chain per
 family and round, same day, back to back in a stable youngest-first order), then the rest,
 narrowest window first; each takes the earliest day and time that honours every hard rule
-and as many soft wishes as possible. Times run on a 5-minute grid.
+and as many soft wishes as possible. Times run on a 5-minute grid. A large round made of
+independent parts (a board's schools) is scheduled in two halves (:mod:`.parts`).
 """
 
 from __future__ import annotations
