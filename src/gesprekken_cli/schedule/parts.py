@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -121,6 +120,8 @@ def both(first: Callable[[], T], second: Callable[[], T]) -> tuple[T, T]:
     threads = sys.modules.get("threading")
     if not FORK or (threads is not None and threads.active_count() > 1):
         return first(), second()  # never fork a process with other threads running
+    import pickle  # here: a class plan never forks and need not load it
+
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: compute, send, and leave without the parent's clean-up
