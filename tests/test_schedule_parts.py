@@ -115,3 +115,9 @@ def test_no_fork_while_other_threads_run() -> None:
         thread.join()
     if parts.FORK:
         assert parts.both(os.getpid, os.getpid)[1] != parent
+
+
+def test_no_fork_on_one_processor() -> None:
+    parent = os.getpid()
+    with patch.object(parts, "_processors", lambda: 1):
+        assert parts.both(os.getpid, os.getpid) == (parent, parent)

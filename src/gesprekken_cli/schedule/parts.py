@@ -115,11 +115,11 @@ def shares(total: int, sizes: Sequence[int]) -> list[int]:
 
 def both(first: Callable[[], T], second: Callable[[], T]) -> tuple[T, T]:
     """``first()`` here and ``second()`` in a forked child at the same time; the child's
-    result comes back pickled. Without fork (or with other threads running), or when the
-    child fails, ``second()`` runs here after ``first()``."""
+    result comes back pickled. Without fork, on one processor, with other threads running,
+    or when the child fails, ``second()`` runs here after ``first()``."""
     threads = sys.modules.get("threading")
-    if not FORK or (threads is not None and threads.active_count() > 1):
-        return first(), second()  # never fork a process with other threads running
+    if not FORK or _processors() < 2 or (threads is not None and threads.active_count() > 1):
+        return first(), second()  # one processor, or other threads running: no fork
     import pickle  # here: a class plan never forks and need not load it
 
     read, write = os.pipe()
@@ -147,3 +147,10 @@ def both(first: Callable[[], T], second: Callable[[], T]) -> tuple[T, T]:
         return mine, second()
     theirs: T = pickle.loads(data)
     return mine, theirs
+
+
+def _processors() -> int:
+    """The processors this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
