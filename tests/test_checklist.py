@@ -377,10 +377,8 @@ def test_a_pupil_who_started_after_the_rounds_invitation_gets_own_dates(tmp_path
         ),
         ("Gesprek vastleggen in ParnasSys", date(2027, 4, 7), ""),
     ]
-    assert (
-        "**uiterlijk di 16-03-2027**: Uitnodiging met dagen/tijden in de gespreksplanner: Bram Visser"
-        in render_markdown(cl)
-    )
+    shown = "**uiterlijk di 16-03-2027**: Uitnodiging met dagen/tijden in de gespreksplanner"
+    assert f"{shown}: Bram Visser" in render_markdown(cl)
     # a round that was over before he started has no line for him
     start = one(build_checklists(windows_plan(roster)), "startgesprek")
     assert not any("Bram" in t.task for t in start.tasks)
