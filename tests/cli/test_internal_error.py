@@ -72,3 +72,24 @@ def test_exit_3_is_documented_in_help_and_readme(runner: CliRunner) -> None:
     assert "3 een fout in het programma zelf" in help_text
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "| 3 | een fout in het programma zelf" in readme
+
+
+def test_an_input_error_outside_a_command_keeps_its_exit_code(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A GesprekkenError that reaches ``main`` itself (not raised inside a command) ended as
+    an uncaught ``typer.Exit``: a traceback and exit 1 instead of its message and code."""
+    import importlib
+
+    from gesprekken_cli.errors import GesprekkenError, Problem
+
+    module = importlib.import_module("gesprekken_cli.cli.app")
+
+    def refuse() -> None:
+        raise GesprekkenError([Problem("regels.yaml", "kapot")], exit_code=2)
+
+    monkeypatch.setattr(module, "app", refuse)
+    with pytest.raises(SystemExit) as stopped:
+        module.main()
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err == "regels.yaml: kapot\n"

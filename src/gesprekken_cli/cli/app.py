@@ -155,11 +155,11 @@ def main() -> None:
 
         completion_init()
     try:
-        app()
-    except GesprekkenError as error:
-        fail(error)
-    except Exception as error:  # outside a command (parsing, start-up): still no traceback
         try:
+            app()
+        except GesprekkenError as error:
+            fail(error)
+        except Exception as error:  # outside a command (parsing, start-up): still no traceback
             internal_error(error)
-        except typer.Exit as stop:
-            sys.exit(stop.exit_code)
+    except typer.Exit as stop:  # outside click, nothing turns it into the exit code
+        sys.exit(stop.exit_code)
