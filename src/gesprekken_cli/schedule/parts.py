@@ -6,10 +6,12 @@ what is known full in them) or a teacher who may hold them. A board's round of 4
 falls apart into 40 such components; no booking of one can change where a conversation of
 another goes, so each half is scheduled on books of its own, with the same result as in one
 process. Only the improvement step's budget is the round's, shared over the halves in
-proportion to their conversations (see :func:`shares`).
+proportion to their conversations (see :func:`shares`), and the warnings of the placement
+(a family bundle split over days) come half by half.
 
-The halves depend on the input only, never on the machine: with or without a fork (or when
-the child fails, then the parent schedules both) the plan is byte for byte the same.
+The halves depend on the input only, never on the machine: with or without a fork (none on
+one processor or with other threads running; when the child fails, the parent schedules both)
+the plan is byte for byte the same.
 """
 
 from __future__ import annotations
