@@ -76,7 +76,11 @@ def test_halves_place_as_one_round_does(instance) -> None:
 @given(instances())
 def test_a_fork_changes_nothing(instance) -> None:
     cycle, roster, convs = instance
-    with patch.object(parts, "LARGE", 0), patch.object(parts, "LEAST_SHARE", 0):
+    with (
+        patch.object(parts, "LARGE", 0),
+        patch.object(parts, "LEAST_SHARE", 0),
+        patch.object(parts, "_spare", lambda: True),  # fork however busy the machine is
+    ):
         forked = schedule(cycle, CAL, roster, convs)
         with patch.object(parts, "FORK", False):
             here = schedule(cycle, CAL, roster, convs)
@@ -92,9 +96,10 @@ def test_a_failing_child_is_done_again_here() -> None:
             raise RuntimeError("child fails")
         return 2
 
-    assert parts.both(lambda: 1, second) == (1, 2)
-    with pytest.raises(ZeroDivisionError):  # an error here ends the child too
-        parts.both(lambda: 1 // 0, lambda: b"x" * 1_000_000)
+    with patch.object(parts, "_spare", lambda: True):
+        assert parts.both(lambda: 1, second) == (1, 2)
+        with pytest.raises(ZeroDivisionError):  # an error here ends the child too
+            parts.both(lambda: 1 // 0, lambda: b"x" * 1_000_000)
 
 
 def test_work_is_shared_in_proportion() -> None:
@@ -114,10 +119,16 @@ def test_no_fork_while_other_threads_run() -> None:
         stop.set()
         thread.join()
     if parts.FORK:
-        assert parts.both(os.getpid, os.getpid)[1] != parent
+        with patch.object(parts, "_spare", lambda: True):
+            assert parts.both(os.getpid, os.getpid)[1] != parent
 
 
-def test_no_fork_on_one_processor() -> None:
+def test_no_fork_without_a_processor_to_spare() -> None:
     parent = os.getpid()
-    with patch.object(parts, "_processors", lambda: 1):
+    with patch.object(os, "sched_getaffinity", lambda _: {0}, create=True):
+        assert parts.both(os.getpid, os.getpid) == (parent, parent)
+    with (
+        patch.object(os, "sched_getaffinity", lambda _: {0, 1}, create=True),
+        patch.object(os, "getloadavg", lambda: (1.6, 1.0, 1.0)),
+    ):
         assert parts.both(os.getpid, os.getpid) == (parent, parent)
