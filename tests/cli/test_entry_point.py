@@ -76,3 +76,20 @@ def test_the_console_script_sets_the_collector_for_one_run() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "(200000, 30, 30) True"
+
+
+def test_a_run_that_names_its_command_gets_the_same_command_alone() -> None:
+    """The entry point builds only the named command; its help and usage stay the same."""
+    from typer.testing import CliRunner
+
+    from gesprekken_cli.cli.app import COMMANDS, application
+
+    runner = CliRunner()
+    for command in COMMANDS:
+        alone = application([command])
+        assert [info.callback for info in alone.registered_commands] == [command]
+        name = command.__name__
+        whole = runner.invoke(app, [name, "--help"], prog_name="gesprekken")
+        single = runner.invoke(alone, [name, "--help"], prog_name="gesprekken")
+        assert (single.exit_code, single.output) == (whole.exit_code, whole.output)
+        assert single.output.startswith(f"Gebruik: gesprekken {name}")
