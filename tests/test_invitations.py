@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import re
 from datetime import UTC, datetime
@@ -148,8 +147,7 @@ def test_names_are_escaped_in_html_and_letters(tiny: Plan) -> None:
         for p in tiny.roster.pupils
     )
     conversations = tuple(c._replace(name=f"{hostile} X") for c in tiny.conversations)
-    plan = dataclasses.replace(
-        tiny,
+    plan = tiny._replace(
         roster=tiny.roster.__class__(tiny.roster.source, pupils, tiny.roster.classes),
         conversations=conversations,
     )
