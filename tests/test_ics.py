@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import subprocess
-from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from urllib.parse import unquote
@@ -532,7 +531,7 @@ def test_hostile_names_become_safe_unique_files(tiny: Plan, tmp_path: Path) -> N
         Klass("1-2B", (1, 2), (Teacher(teachers[1]),)),
         Klass("CON", (3,), (Teacher(teachers[2]),)),
     )
-    plan = tiny._replace(roster=replace(tiny.roster, classes=classes, pupils=()))
+    plan = tiny._replace(roster=tiny.roster._replace(classes=classes, pupils=()))
     plan = with_conversations(plan, [])
     files = render_ics(plan, now=NOW, per=["leerkracht", "klas"])
     assert len(files) == 6

@@ -6,10 +6,8 @@ they can never disagree about which conversations exist.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -91,7 +89,7 @@ def read_roster(source: RosterSource) -> Roster:
     doubtful = shared_email_families(roster)
     if not doubtful:
         return roster
-    return dataclasses.replace(roster, warnings=roster.warnings + tuple(doubtful))
+    return roster._replace(warnings=roster.warnings + tuple(doubtful))
 
 
 def read_roster_file(
@@ -222,7 +220,7 @@ def make_plan(request: PlanRequest) -> Plan:
     source = request.roster
     if cycle.kolommen:
         mapping = MappingProxyType({**cycle.kolommen, **source.header_map})
-        source = replace(source, header_map=mapping)
+        source = source._replace(header_map=mapping)
     roster = read_roster(source)
     return build_plan(
         cycle,

@@ -8,7 +8,6 @@ case or accents; a name that matches nothing is a usage error (exit 2) with the 
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
@@ -187,7 +186,7 @@ def select_plan(plan: Plan, selection: Selection) -> Plan:
 
     conversations = tuple(c for c in plan.conversations if keep(c))
     kept_uids = {c.uid for c in conversations}
-    roster = dataclasses.replace(plan.roster, pupils=tuple(pupils), classes=tuple(classes))
+    roster = plan.roster._replace(pupils=tuple(pupils), classes=tuple(classes))
     return plan._replace(
         conversations=conversations,
         roster=roster,
