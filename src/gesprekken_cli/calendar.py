@@ -4,8 +4,7 @@ Pure and fast: vacations come from the shipped ``data/vakanties_nl.json``; the `
 package is imported only for a school year the data does not cover.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: NamedTuple would compile each string annotation.
 import re
 from bisect import bisect_left, bisect_right
 from datetime import date, timedelta

@@ -3,8 +3,7 @@
 Readers (CSV, xlsx, EDEXML) produce a :class:`Roster`; expansion and rendering only read it.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: NamedTuple would compile each string annotation.
 from datetime import date
 from typing import NamedTuple
 

@@ -4,8 +4,7 @@
 they can never disagree about which conversations exist.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: NamedTuple would compile each string annotation.
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -39,7 +38,7 @@ class PlanRequest(NamedTuple):
     command line's own ``--kolom`` wins).
     """
 
-    roster: RosterSource
+    roster: "RosterSource"
     today: date
     rules: Path | None = None
     school_year: str | None = None
@@ -79,7 +78,7 @@ def unplaced_counts(unplaced: Iterable[Unplaced]) -> list[tuple[str, str, int]]:
     return [(type_id, reason, n) for (type_id, reason), n in sorted(counts.items())]
 
 
-def read_roster(source: RosterSource) -> Roster:
+def read_roster(source: "RosterSource") -> Roster:
     """The roster of ``source``, names cleaned, with a warning per doubtful shared e-mail."""
     from gesprekken_cli.family_check import shared_email_families
     from gesprekken_cli.names import clean_roster

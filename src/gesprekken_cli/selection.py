@@ -6,8 +6,7 @@ checklist, uitnodigingen) renders ``select_plan(plan, selection)``. Names are ma
 case or accents; a name that matches nothing is a usage error (exit 2) with the closest names.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: NamedTuple would compile each string annotation.
 import re
 import unicodedata
 from collections.abc import Collection, Iterable

@@ -7,8 +7,7 @@ the years it ships; ``tests/test_calendar.py`` checks the file still equals the 
 Vacation ranges run Saturday to Sunday, both included, like the Rijksoverheid tables.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: NamedTuple would compile each string annotation.
 from datetime import date, timedelta
 from functools import cache
 from typing import Any, NamedTuple

@@ -1,7 +1,6 @@
 """The values expansion produces: a conversation instance with its window and its tasks."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: NamedTuple would compile each string annotation.
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple

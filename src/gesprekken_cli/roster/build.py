@@ -7,8 +7,7 @@ format gets the same header rules, checks and messages. The steps: map the heade
 raised together as one :class:`RosterError`, in row order.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: NamedTuple would compile each string annotation.
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import compress
 from typing import NamedTuple

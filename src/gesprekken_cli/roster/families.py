@@ -8,8 +8,7 @@ joined cells go through :func:`build.roster_from_table` like every other cell, a
 in them points back at the families file.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: NamedTuple would compile each string annotation.
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path

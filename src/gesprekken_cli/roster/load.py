@@ -5,8 +5,7 @@ file an .xls workbook (or an encrypted one), XML an EDEXML export, anything else
 A classes file and a families file add what the export lacks (see :mod:`families`).
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: NamedTuple would compile each string annotation.
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType

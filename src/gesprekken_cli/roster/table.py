@@ -1,7 +1,6 @@
 """The one table type every reader (CSV, xlsx, EDEXML) produces for the normaliser."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: NamedTuple would compile each string annotation.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple

@@ -4,8 +4,7 @@ Plain NamedTuples of numbers and strings: a board makes tens of thousands of the
 they read by name where the code cares (``item.family``) and unpack where it loops.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: NamedTuple would compile each string annotation.
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, NamedTuple
@@ -39,7 +38,7 @@ class Item(NamedTuple):
     family: int
     duration: int
     hard: Rules
-    soft: tuple[Condition, ...]
+    soft: tuple["Condition", ...]
 
 
 class Choice(NamedTuple):
