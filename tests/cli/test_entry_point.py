@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -64,6 +65,27 @@ def test_importing_the_cli_leaves_the_garbage_collector_alone() -> None:
         ).stdout
 
     assert run("import gesprekken_cli.cli; " + show) == run(show)
+
+
+def test_only_the_console_script_turns_pydantic_plugins_off() -> None:
+    show = "import os; print(os.environ.get('PYDANTIC_DISABLE_PLUGINS'))"
+    run = "from gesprekken_cli import console\n"
+    run += "try:\n    console.main()\nexcept SystemExit:\n    pass\n"
+
+    def output(code: str, **env: str) -> str:
+        environment = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+        return subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**environment, **env},
+        ).stdout.splitlines()[-1]
+
+    assert output("import gesprekken_cli.cli; " + show) == "None"
+    assert output("import sys; sys.argv = ['gesprekken', '--help']\n" + run + show) == "__all__"
+    own = "import sys; sys.argv = ['gesprekken', '--help']\n" + run + show
+    assert output(own, PYDANTIC_DISABLE_PLUGINS="logfire") == "logfire"
 
 
 def test_the_console_script_sets_the_collector_for_one_run() -> None:
