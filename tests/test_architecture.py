@@ -243,3 +243,26 @@ def test_renderers_choose_no_exit_code_and_parse_no_option() -> None:
             ):
                 found.append(f"{path.name}:{node.lineno}: from {node.module}")
     assert not found, found
+
+
+CLOCK_READS = {"now", "today", "utcnow", "time", "localtime", "gmtime"}
+CLOCKS = {"datetime", "date", "time"}
+
+
+def test_only_the_cli_reads_the_clock() -> None:
+    """ "Today" and "now" come from the CLI (issue 14.5): the core takes them as parameters,
+    so a test pins them. A default such as ``clock=lambda: datetime.now(UTC)`` counts too."""
+    found = []
+    for module, path in modules().items():
+        if module.startswith(f"{ROOT}.cli"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in CLOCK_READS
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id in CLOCKS
+            ):
+                found.append(f"{module}:{node.lineno}: {node.func.value.id}.{node.func.attr}()")
+    assert not found, found

@@ -2,7 +2,7 @@
 
 Exit codes: 0 done, 1 the input is wrong (rules, roster) or ``--strict`` found something,
 2 usage or I/O (missing file, unreadable, output exists without ``--force``), 3 a fault of the
-program itself (one Dutch line; ``GESPREKKEN_DEBUG=1`` shows the traceback).
+program itself (one Dutch line; ``GESPREKKEN_DEBUG=1`` shows the traceback too, still exit 3).
 Heavy imports happen inside the command that needs them, so ``--help`` starts fast. No
 ``from __future__ import annotations`` here: typer reads every command's annotations on every
 run, and evaluating them as strings cost ~5 ms of start-up.
@@ -11,6 +11,7 @@ run, and evaluating them as strings cost ~5 ms of start-up.
 import contextlib
 import os
 import sys
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -48,41 +49,36 @@ class _Group(TyperGroup):
             internal_error(error)
 
 
-REPORT_AT = "https://github.com/JOUW-ORGANISATIE/gesprekken/issues"
-
-
 def internal_error(error: Exception) -> NoReturn:
-    """A bug, not bad input: one Dutch line and exit 3; ``GESPREKKEN_DEBUG=1`` re-raises.
+    """A bug, not bad input: one Dutch line and exit 3; ``GESPREKKEN_DEBUG=1`` prints the
+    traceback first (still exit 3, so a script sees a bug and not bad input).
 
     Only the exception's type is named: its text may hold a pupil's name or other roster data.
+    There is no central place to report to: the school's own support does.
     """
     if os.environ.get("GESPREKKEN_DEBUG", "").strip() not in ("", "0"):
-        raise error
+        import traceback
+
+        traceback.print_exception(error, file=sys.stderr)
     sys.stderr.write(
         f"gesprekken: interne fout ({type(error).__name__}): dit is een fout in het programma, "
-        f"niet in uw invoer. Meld het op {REPORT_AT} met de opdracht die u gaf; "
-        "GESPREKKEN_DEBUG=1 toont de details.\n"
+        "niet in uw invoer. Meld het aan wie gesprekken voor uw school installeert of beheert, "
+        "met de opdracht die u gaf; GESPREKKEN_DEBUG=1 voor de opdracht toont de details "
+        "(kijk of daar geen namen van leerlingen in staan voor u ze doorstuurt).\n"
     )
-    raise typer.Exit(3)
+    raise typer.Exit(3) from None
 
 
-app = typer.Typer(
-    name="gesprekken",
-    cls=_Group,
-    help=(
-        "De gesprekkencyclus van de school als data: controleer de regels, maak het plan per "
-        "klas, agenda's (ICS), checklists en het jaaroverzicht.\n\n"
-        "Exitcodes: 0 klaar, 1 fout in de invoer (regels, rooster) of --strict vond iets, "
-        "2 gebruik of bestand (ontbreekt, onleesbaar, bestaat al zonder --force), "
-        "3 een fout in het programma zelf (meld die; GESPREKKEN_DEBUG=1 toont de details)."
-    ),
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    options_metavar=i18n.OPTIONS_METAVAR,
-    subcommand_metavar=i18n.SUBCOMMAND_METAVAR,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
+COMMANDS = (
+    rules_commands.validate,
+    rules_commands.schema,
+    plan_commands.plan,
+    plan_commands.overzicht,
+    plan_commands.rooster,
+    file_commands.checklist,
+    file_commands.ics,
+    deliver_commands.uitnodigingen,
+    deliver_commands.dag,
 )
 
 
@@ -94,7 +90,6 @@ def _show_version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _options(
     version: Annotated[
         bool,
@@ -110,18 +105,33 @@ def _options(
     """De gesprekkencyclus van de school als data."""
 
 
-for command in (
-    rules_commands.validate,
-    rules_commands.schema,
-    plan_commands.plan,
-    plan_commands.overzicht,
-    plan_commands.rooster,
-    file_commands.checklist,
-    file_commands.ics,
-    deliver_commands.uitnodigingen,
-    deliver_commands.dag,
-):
-    app.command()(command)
+def application(commands: "Sequence[Callable[..., None]]" = COMMANDS) -> typer.Typer:
+    """The ``gesprekken`` application with ``commands`` (by default all of them)."""
+    built = typer.Typer(
+        name="gesprekken",
+        cls=_Group,
+        help=(
+            "De gesprekkencyclus van de school als data: controleer de regels, maak het plan "
+            "per klas, agenda's (ICS), checklists en het jaaroverzicht.\n\n"
+            "Exitcodes: 0 klaar, 1 fout in de invoer (regels, rooster) of --strict vond iets, "
+            "2 gebruik of bestand (ontbreekt, onleesbaar, bestaat al zonder --force), "
+            "3 een fout in het programma zelf (meld die; GESPREKKEN_DEBUG=1 toont de details)."
+        ),
+        no_args_is_help=True,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        options_metavar=i18n.OPTIONS_METAVAR,
+        subcommand_metavar=i18n.SUBCOMMAND_METAVAR,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+    built.callback()(_options)
+    for command in commands:
+        built.command()(command)
+    return built
+
+
+app = application()
 
 
 # Errors the core and the renderers raise without an exit code of their own: the CLI's choice.
@@ -164,12 +174,16 @@ def main() -> None:
         from typer._completion_classes import completion_init
 
         completion_init()
+    # Typer builds the parameters of every command it holds on every run; a run that names its
+    # command gets an application with that one alone (all nine cost ~3% of a class plan).
+    named = [c for c in COMMANDS if c.__name__ == (sys.argv[1] if len(sys.argv) > 1 else "")]
+    whole = not named or COMPLETE_VARIABLE in os.environ
     try:
-        app()
-    except GesprekkenError as error:
-        fail(error)
-    except Exception as error:  # outside a command (parsing, start-up): still no traceback
         try:
+            (app if whole else application(named))()
+        except GesprekkenError as error:
+            fail(error)
+        except Exception as error:  # outside a command (parsing, start-up): still no traceback
             internal_error(error)
-        except typer.Exit as stop:
-            sys.exit(stop.exit_code)
+    except typer.Exit as stop:  # outside click, nothing turns it into the exit code
+        sys.exit(stop.exit_code)
