@@ -47,13 +47,17 @@ def _renameat2_function() -> Any:
     return function
 
 
-def renameat2(folder: int | None, source: str, target: str, flags: int) -> bool:
-    """Linux ``renameat2`` of two names in the folder open as ``folder``; False where the
-    system or the file system lacks it (the caller then renames the portable way)."""
+def renameat2(
+    folder: int | None, source: str, target: str, flags: int, into: int | None = None
+) -> bool:
+    """Linux ``renameat2``: ``source`` in the folder open as ``folder`` to ``target`` in
+    ``into`` (the same folder by default); False where the system or the file system lacks it
+    (the caller then renames the portable way)."""
+    into = folder if into is None else into
     function = _renameat2_function() if folder is not None else None
     if function is None:
         return False
-    if function(folder, os.fsencode(source), folder, os.fsencode(target), flags) == 0:
+    if function(folder, os.fsencode(source), into, os.fsencode(target), flags) == 0:
         return True
     import ctypes
 
