@@ -8,9 +8,10 @@ as in one process. An error in the helper is raised here, after the first half's
 as one process would have met them.
 
 Off by default: measured on the shared 2-core machine (benchmarks/README.md), the fork's
-copy-on-write faults cost both processes more than the half they save (the board's ``ics``
-+25-40% wall, ``uitnodigingen`` +10%), so ``GESPREKKEN_PROCESSEN=2`` asks for it (Linux with
-``fork`` and two cores); anything else is one process.
+copy-on-write faults cost both processes much of the half they save (the board's ``ics`` on
+tmpfs +25-40% wall; ``uitnodigingen`` on disk -6% wall for +17% CPU), so
+``GESPREKKEN_PROCESSEN=2`` asks for it (Linux with ``fork`` and two cores); anything else is
+one process.
 """
 
 from __future__ import annotations
