@@ -184,7 +184,7 @@ def test_compaction_moves_the_talks_after_a_gap_together(monkeypatch) -> None:
 
 def test_the_long_break_after_eight_talks_is_not_idle_time() -> None:
     eight = [(900 + 20 * i, 915 + 20 * i) for i in range(8)]  # the last ends at 1055
-    nine = [*eight, (1055 + 5 + 30, 1105)]
-    assert idle_beyond_pause(nine, 5) == 30
+    nine = [*eight, (1055 + 5 + 30 + 5, 1110)]  # the pause before and after the break
+    assert idle_beyond_pause(nine, 5) == 35
     assert idle_beyond_pause(nine, 5, 8, 30) == 0
-    assert idle_beyond_pause([*eight, (1100, 1115)], 5, 8, 30) == 10
+    assert idle_beyond_pause([*eight, (1105, 1120)], 5, 8, 30) == 10

@@ -87,10 +87,14 @@ def schedule(
     placer = Placer(ctx, conversations, slots)
     chains = Chains(ctx, conversations, slots)
     if previous:
-        for item in items:
-            published = previous.get(conversations[item.position].uid)
-            if published is not None:
-                placer.pin(item, published)
+        # in time order: a talk pinned before talks already pinned could move a long break
+        pins = [
+            (p.start, item)
+            for item in items
+            if (p := previous.get(conversations[item.position].uid))
+        ]
+        for _, item in sorted(pins, key=lambda pin: (pin[0], pin[1].position)):
+            placer.pin(item, previous[conversations[item.position].uid])
     failed: list[tuple[Item, Reason]] = []
     units: list[tuple[Item, ...]] = []  # what the improvement step may move: chains, singles
     bundles, families = bundles_of(siblings, conversations, slots, bool(previous))
