@@ -30,6 +30,7 @@ from gesprekken_cli.expand import Conversation
 from gesprekken_cli.model import Klass, Pupil, Roster, Teacher
 from gesprekken_cli.rules.model import Cycle
 from gesprekken_cli.schedule import GRID, schedule
+from gesprekken_cli.schedule.quality import idle_beyond_pause
 from gesprekken_cli.schedule.windows import Context
 
 CAL = build_calendar(parse_school_year("2026-2027"), CalendarSettings(region="noord"))
@@ -235,12 +236,14 @@ def exact(
     for i, p in enumerate(placed):
         model.add_hint(p, any(v.index in on for v in per_talk.get(i, [])))
     used, idle = [], []
+    limit, rest = school.max_zonder_pauze, school.lange_pauze_minuten
     for items in teacher_day.values():
         intervals = [
             model.new_optional_fixed_size_interval_var(s, e - s + pause, v, "") for s, e, v in items
         ]
         model.add_no_overlap(intervals)
-        model.add(sum(v for _, _, v in items) <= cap)
+        count = sum(v for _, _, v in items)
+        model.add(count <= cap)
         u = model.new_bool_var("")
         used.append(u)
         for _, _, v in items:
@@ -251,18 +254,22 @@ def exact(
         for s, e, v in items:
             model.add(first <= s).only_enforce_if(v)
             model.add(last >= e).only_enforce_if(v)
+        mine = [(s, e) for s, e, v in items if v.index in on]
+        mine.sort()
+        breaks = long_breaks(model, items, mine, u, (limit, rest, pause, cap))
         busy = sum((e - s + pause) * v for s, e, v in items)
         gap = model.new_int_var(0, hi - lo + pause, "")
-        # idle beyond the pause = span + pause - (durations + pauses), when the day is used
-        model.add(gap >= last - first + pause - busy - (hi - lo + pause) * (1 - u))
+        # idle beyond the pause = span + pause - (durations + pauses) - the long breaks
+        # beyond their pause, when the day is used
+        model.add(
+            gap
+            >= last - first + pause - busy - (rest + pause) * breaks - (hi - lo + pause) * (1 - u)
+        )
         idle.append(gap)
-        mine = [(s, e) for s, e, v in items if v.index in on]
         model.add_hint(u, bool(mine))
         model.add_hint(first, min((s for s, _ in mine), default=lo))
         model.add_hint(last, max((e for _, e in mine), default=lo))
-        spent = sum(e - s + pause for s, e in mine)
-        span = max(e for _, e in mine) - min(s for s, _ in mine) + pause if mine else 0
-        model.add_hint(gap, max(0, span - spent))
+        model.add_hint(gap, idle_beyond_pause(mine, pause, limit, rest))
     for items in family_day.values():
         if len(items) > 1:
             model.add_no_overlap(
@@ -341,6 +348,45 @@ def exact(
         "waiting": int(sum(solver.value(w) for w in waiting)),
     }
     return got, name, bound
+
+
+def long_breaks(model, items, mine, used, rules: tuple[int, int, int, int]):
+    """The tool's long break on one teacher-day (:class:`Books`): after talk ``limit``,
+    ``2 * limit``, ... in time order, the next starts no sooner than the pause, ``rest`` and
+    the pause again. Returns the count of long breaks between talks (for the idle time)."""
+    limit, rest, pause, cap = rules
+    count = sum(v for _, _, v in items)
+    breaks = model.new_int_var(0, cap // limit, "")
+    model.add(limit * breaks <= count - 1).only_enforce_if(used)
+    model.add(breaks == 0).only_enforce_if(~used)
+    model.add_hint(breaks, max(0, (len(mine) - 1) // limit))
+    if cap <= limit:  # no talk after the last one a break would follow
+        return breaks
+    at: dict[int, list] = {}
+    for s, e, v in items:
+        at.setdefault(s, []).append((e, v))
+    times = sorted(at)
+    starts = {}  # a talk starts at this time
+    for t in times:
+        y = model.new_bool_var("")
+        model.add(sum(v for _, v in at[t]) == y)
+        starts[t] = y
+    before = 0  # talks starting no later than t
+    mine_starts = [s for s, _ in mine]
+    for t in times:
+        before = before + starts[t]
+        for k in range(1, cap // limit + 1):
+            if k * limit >= cap:
+                break
+            nth = model.new_bool_var("")
+            model.add(before == k * limit).only_enforce_if(nth)
+            model.add(before != k * limit).only_enforce_if(~nth)
+            model.add_hint(nth, sum(1 for s in mine_starts if s <= t) == k * limit)
+            for e, v in at[t]:
+                window = [starts[a] for a in times if e <= a < e + 2 * pause + rest]
+                if window:
+                    model.add(sum(window) == 0).only_enforce_if([v, nth])
+    return breaks
 
 
 INSTANCES = (("school", school_instance), ("hard", hard_instance))

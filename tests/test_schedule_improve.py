@@ -13,11 +13,12 @@ from hypothesis import given
 from test_schedule import CAL, FAST, check_valid, conversation, instances, make_cycle
 
 from gesprekken_cli.model import Klass, Pupil, Roster, Teacher
-from gesprekken_cli.schedule import schedule
+from gesprekken_cli.schedule import run, schedule
 from gesprekken_cli.schedule.chains import NODE_LIMIT, Search
 from gesprekken_cli.schedule.improve import DEFAULT_ORDER, FIELDS, Improver, budget
 from gesprekken_cli.schedule.quality import family_state, idle_beyond_pause
 from gesprekken_cli.schedule.records import Slot
+from gesprekken_cli.schedule.ruin import LARGEST, MOST, PER_CONVERSATION, search_budget
 
 MONDAY = date(2026, 9, 14)
 
@@ -154,6 +155,7 @@ def four_classes_with_families(seed: int):
 
 
 def test_moving_whole_sibling_chains_closes_the_idle_time_between_them(monkeypatch) -> None:
+    monkeypatch.setattr(run, "search_budget", lambda conversations: 0)  # the passes only
     cycle = make_cycle(cap=8, pause=5, wait=15)
     roster, convs = four_classes_with_families(6)
     improved = schedule(cycle, CAL, roster, convs)
@@ -169,6 +171,7 @@ def test_moving_whole_sibling_chains_closes_the_idle_time_between_them(monkeypat
 
 
 def test_compaction_moves_the_talks_after_a_gap_together(monkeypatch) -> None:
+    monkeypatch.setattr(run, "search_budget", lambda conversations: 0)  # the passes only
     cycle = make_cycle(cap=8, pause=5, wait=15)
     roster, convs = four_classes_with_families(9)
     improved = schedule(cycle, CAL, roster, convs)
@@ -188,3 +191,38 @@ def test_the_long_break_after_eight_talks_is_not_idle_time() -> None:
     assert idle_beyond_pause(nine, 5) == 35
     assert idle_beyond_pause(nine, 5, 8, 30) == 0
     assert idle_beyond_pause([*eight, (1105, 1120)], 5, 8, 30) == 10
+
+
+def test_the_search_frees_two_families_where_the_passes_stop(monkeypatch) -> None:
+    cycle = make_cycle(cap=8, pause=5, wait=15)
+    roster, convs = four_classes_with_families(12)
+    searched = schedule(cycle, CAL, roster, convs)
+    check_valid(cycle, roster, searched.conversations)
+    assert schedule(cycle, CAL, roster, convs) == searched  # deterministic
+    monkeypatch.setattr(run, "search_budget", lambda conversations: 0)
+    passes = schedule(cycle, CAL, roster, convs)
+    assert (
+        passes.quality["leegloop_boven_pauze_min"],
+        passes.quality["wachttijd_gezinnen_min"],
+    ) == (
+        10,
+        15,
+    )
+    assert searched.quality["leegloop_boven_pauze_min"] == 0
+    assert searched.quality["wachttijd_gezinnen_min"] == 10
+    assert objective(searched.quality) < objective(passes.quality)
+
+
+def test_the_search_budget_is_bounded_and_skips_a_board() -> None:
+    assert search_budget(32) == 32 * PER_CONVERSATION
+    assert search_budget(LARGEST) == MOST
+    assert search_budget(LARGEST + 1) == 0
+
+
+def test_a_class_plan_without_families_over_teachers_is_not_searched(monkeypatch) -> None:
+    def refuse(*args: object) -> None:
+        raise AssertionError("searched")
+
+    monkeypatch.setattr(run, "ruin_and_recreate", refuse)
+    roster, convs = one_class(12, cap=6)
+    schedule(make_cycle(cap=6), CAL, roster, convs)

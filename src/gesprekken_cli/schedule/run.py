@@ -35,6 +35,7 @@ from gesprekken_cli.schedule.placement import Placer
 from gesprekken_cli.schedule.quality import FamilyRound, family_state, quality
 from gesprekken_cli.schedule.reasons import Reason, describe
 from gesprekken_cli.schedule.records import Item, Published, Schedule, Slot, Unplaced
+from gesprekken_cli.schedule.ruin import ruin_and_recreate, search_budget, worth_searching
 from gesprekken_cli.schedule.windows import Context
 
 if TYPE_CHECKING:
@@ -139,6 +140,12 @@ def schedule(
         order = cycle.school.optimaliseren or DEFAULT_ORDER
         improver = Improver(ctx, conversations, slots, units, families, order)
         improver.run(budget(len(items)))
+        extra = search_budget(len(items))
+        if extra and worth_searching(improver):
+            # the search may also place what the greedy could not and join split families
+            improver.regroup([item for item, _ in failed], youngest_first)
+            ruin_and_recreate(improver, extra)
+            failed = [(item, reason) for item, reason in failed if slots[item.position] is None]
     unplaced = sorted(_unplaced(ctx, conversations, item, reason) for item, reason in failed)
     reasons = {u.uid: u.reason for u in unplaced}
 
