@@ -209,7 +209,8 @@ def test_the_search_frees_two_families_where_the_passes_stop(monkeypatch) -> Non
         15,
     )
     assert searched.quality["leegloop_boven_pauze_min"] == 0
-    assert searched.quality["wachttijd_gezinnen_min"] == 10
+    assert searched.quality["wachttijd_gezinnen_min"] == 15
+    assert searched.quality["gezinsrondes_aansluitend"] == 8
     assert objective(searched.quality) < objective(passes.quality)
 
 

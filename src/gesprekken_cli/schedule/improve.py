@@ -11,7 +11,7 @@ conversations re-placed, scaled by the size of the round, never by the clock.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from gesprekken_cli.expand import Conversation
@@ -124,30 +124,6 @@ class Improver:
         self.days_of: dict[int, list[Key]] = {}
         for k in sorted(books.busy):
             self.days_of.setdefault(k[0], []).append(k)
-
-    def regroup(
-        self,
-        unplaced: Sequence[Item],
-        in_order: Callable[[tuple[Item, ...], Sequence[Conversation]], tuple[Item, ...]],
-    ) -> None:
-        """Add the conversations the greedy could not place as units, and make each family
-        round that is not back to back (and fits one day) one unit again, its members
-        ``in_order``, so a move can place it as a chain. Talks on request stay out."""
-        units = [*self.units, *((item,) for item in unplaced)]
-        unit_of = {item.position: u for u, unit in enumerate(units) for item in unit}
-        merged: set[int] = set()
-        for r, group in enumerate(self.rounds):
-            members = {unit_of.get(item.position) for item in group}
-            if None in members or len(members) < 2 or len(group) > self.ctx.least_cap:
-                continue
-            if not self.state_of(r)[0]:
-                continue
-            if any(len(units[u]) > 1 for u in members if u is not None):
-                continue
-            merged.update(u for u in members if u is not None)
-            units.append(in_order(group, self.convs))
-        self.units = [unit for u, unit in enumerate(units) if u not in merged]
-        self.on_key = None  # the index is built again on the next look
 
     def tolerable(self, change: Totals, allow: int) -> bool:
         """The parts before idle time and waiting stay, and those two grow by at most

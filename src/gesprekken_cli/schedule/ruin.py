@@ -3,10 +3,11 @@
 Each try takes a few related units off and places them again, in a shuffled order, through
 the same chain and best-fit search: a conversation the greedy could not place (or a family
 round not back to back, whole) with conversations of its teachers; a family round that
-waits, with conversations beside it; a sibling chain with conversations of its teachers on
-another day (a swap: with every teacher-day full, a chain changes day only when others make
-room); or a few units of a teacher-day with idle time. Two families' chains can so change
-at once, which the passes cannot do.
+waits, with units right before or after its talks and others of its teachers' days; a
+sibling chain with conversations of its teachers on another day (a swap: with every
+teacher-day full, a chain changes day only when others make room); or a few units of a
+teacher-day with idle time. Two families' chains can so change at once, which the passes
+cannot do.
 
 The walk keeps a try that makes no part before idle time worse and adds at most a threshold
 of idle and waiting minutes, the threshold falling to zero as the budget is spent; it
@@ -15,16 +16,20 @@ the end, so the result is never worse than where the search began.
 
 Deterministic: a fixed seed, candidates in a fixed order, and the work bounded by a count of
 conversations re-placed (:func:`search_budget`), never by the clock. It stops early when
-nothing is left to gain and after :data:`STALL` tries per unit without a better plan.
+nothing is left to gain and after :data:`STALL` tries per unit in a row that make the plan
+no better.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from gesprekken_cli.schedule.bookings import Key
 from gesprekken_cli.schedule.improve import Totals
+from gesprekken_cli.schedule.order import youngest_first
+from gesprekken_cli.schedule.records import Item
 from gesprekken_cli.schedule.windows import Restrict
 
 if TYPE_CHECKING:
@@ -34,8 +39,9 @@ SEED = 17
 PER_CONVERSATION = 200  # conversations re-placed per conversation of the plan ...
 MOST = 60_000  # ... at most this many
 LARGEST = 2_000  # plans with more conversations (a board's) skip the search
-STALL = 10  # tries in a row without a better plan, per unit, end the search
+STALL = 10  # tries in a row, per unit, that make the plan no better end the search
 THRESHOLD = 10  # minutes of idle and waiting a try may add at the start of the walk
+BESIDE = 3  # at most this many units right before or after a waiting family's talks
 TAKEN = 2  # at most this many units taken from each teacher-day a try touches
 ANYWHERE = Restrict(frozenset(), True, frozenset())
 
@@ -58,6 +64,25 @@ def worth_searching(imp: Improver) -> bool:
         if len(holders) > 1 or any(imp.slots[item.position] is None for item in group):
             return True
     return False
+
+
+def regroup(imp: Improver, unplaced: Sequence[Item]) -> None:
+    """Add the conversations the greedy could not place as units, and make each family
+    round that is not back to back (and fits one day) one unit again, youngest first, so a
+    try can place it as a chain."""
+    units = [*imp.units, *((item,) for item in unplaced)]
+    unit_of = {item.position: u for u, unit in enumerate(units) for item in unit}
+    merged: set[int] = set()
+    for r, group in enumerate(imp.rounds):
+        members = {unit_of.get(item.position) for item in group}
+        if None in members or len(members) < 2 or len(group) > imp.ctx.least_cap:
+            continue  # a talk on request in it, already one unit, or split over days
+        if not imp.state_of(r)[0] or any(len(units[u]) > 1 for u in members if u is not None):
+            continue
+        merged.update(u for u in members if u is not None)
+        units.append(youngest_first(group, imp.convs))
+    imp.units = [unit for u, unit in enumerate(units) if u not in merged]
+    imp.on_key = None  # the index is built again on the next look
 
 
 def ruin_and_recreate(imp: Improver, budget: int) -> None:
@@ -96,6 +121,9 @@ def ruin_and_recreate(imp: Improver, budget: int) -> None:
             u = unit_of[imp.rounds[rng.choice(open_rounds)][0].position]
             moved.add(u)
             around = held(imp, u) or teacher_days(imp, u, days)
+            near = beside(imp, u)
+            if near:
+                moved.update(rng.sample(near, min(len(near), rng.randint(1, BESIDE))))
         elif idle and (pick >= 0.8 or not chains):
             around = [rng.choice(sorted(idle))]
         else:  # a swap: a chain and some of its teachers' units on a day
@@ -114,8 +142,10 @@ def ruin_and_recreate(imp: Improver, budget: int) -> None:
         if order and imp.attempt((0, 0), ANYWHERE, tuple(order), allow=allow):
             current = [a + b for a, b in zip(current, imp.change, strict=True)]
             key = Totals(*current).key(imp.order)
+            if imp.strict:
+                stall = 0
             if key < best:
-                best, stall = key, 0
+                best = key
             if key <= best:  # nothing to take back to reach this plan
                 imp.log.clear()
     imp.revert(len(imp.log))
@@ -139,3 +169,21 @@ def teacher_days(imp: Improver, u: int, days: list[int]) -> list[Key]:
             if number is not None:
                 found.extend((number, day) for day in days if (number, day) in busy)
     return found
+
+
+def beside(imp: Improver, u: int) -> list[int]:
+    """The units right before and after unit ``u``'s conversations on their teacher-days."""
+    found: set[int] = set()
+    for item in imp.units[u]:
+        slot = imp.slots[item.position]
+        if slot is None:
+            continue
+        for k in imp.keys_of(slot):
+            starts = imp.unit_starts(k)
+            talks = imp.ctx.books.busy.get(k, ())
+            i = talks.index((slot.start, slot.end))
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(talks) and talks[j][0] in starts:
+                    found.add(starts[talks[j][0]])
+    found.discard(u)
+    return sorted(found)

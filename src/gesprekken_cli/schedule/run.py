@@ -35,7 +35,12 @@ from gesprekken_cli.schedule.placement import Placer
 from gesprekken_cli.schedule.quality import FamilyRound, family_state, quality
 from gesprekken_cli.schedule.reasons import Reason, describe
 from gesprekken_cli.schedule.records import Item, Published, Schedule, Slot, Unplaced
-from gesprekken_cli.schedule.ruin import ruin_and_recreate, search_budget, worth_searching
+from gesprekken_cli.schedule.ruin import (
+    regroup,
+    ruin_and_recreate,
+    search_budget,
+    worth_searching,
+)
 from gesprekken_cli.schedule.windows import Context
 
 if TYPE_CHECKING:
@@ -143,7 +148,8 @@ def schedule(
         extra = search_budget(len(items))
         if extra and worth_searching(improver):
             # the search may also place what the greedy could not and join split families
-            improver.regroup([item for item, _ in failed], youngest_first)
+            mandatory = [i for i, _ in failed if conversations[i.position].status == "verplicht"]
+            regroup(improver, mandatory)
             ruin_and_recreate(improver, extra)
             failed = [(item, reason) for item, reason in failed if slots[item.position] is None]
     unplaced = sorted(_unplaced(ctx, conversations, item, reason) for item, reason in failed)
