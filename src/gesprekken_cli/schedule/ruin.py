@@ -36,8 +36,8 @@ if TYPE_CHECKING:
     from gesprekken_cli.schedule.improve import Improver
 
 SEED = 17
-PER_CONVERSATION = 200  # conversations re-placed per conversation of the plan ...
-MOST = 60_000  # ... at most this many
+PER_CONVERSATION = 100  # conversations re-placed per conversation of the plan ...
+MOST = 30_000  # ... at most this many
 LARGEST = 2_000  # plans with more conversations (a board's) skip the search
 STALL = 10  # tries in a row, per unit, that make the plan no better end the search
 THRESHOLD = 10  # minutes of idle and waiting a try may add at the start of the walk
