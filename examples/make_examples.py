@@ -127,7 +127,7 @@ TEACHERS = (
     "Lisanne Bos",
     "Dirk Prins",
     "Priya Ramdin",
-    "Hanneke Zwart",
+    "Kees Blom",
     "Joost van Beek",
     "Carla Vos",
     "Femke Wolters",
@@ -330,6 +330,8 @@ def groep5() -> None:
     pupils[9].first, pupils[9].family.last, pupils[9].family.infix = "Daniëlle", "Çelik", ""
     pupils[12].first, pupils[12].family.last, pupils[12].family.infix = "Chidi", "Ngozi-Ó'Brien", ""
     pupils[20].start = date(2027, 1, 11)
+    # Parents without e-mail: their invitations are printed letters (uitnodigingen).
+    pupils[14].family.emails = ("", "")
     write(
         "groep5.csv",
         COLUMNS,
@@ -427,7 +429,7 @@ def socialschools() -> None:
         "klassen.csv",
         ("klas", "leerkrachten", "nieuwe leerkracht", "afwezig"),
         [
-            ["1/2B", "Sandra Kok (ma, di) / Hanneke Zwart (wo t/m vr)", "nee", ""],
+            ["1/2B", "Sandra Kok (ma, di) / Kees Blom (wo t/m vr)", "nee", ""],
             ["Groep 5A", "Karim Haddou", "ja", "12-11-2026, 13-11-2026"],
             ["8", "Wendy de Graaf (ma-do) & Tom Koster (vr)", "nee", ""],
         ],

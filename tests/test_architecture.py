@@ -223,3 +223,26 @@ def test_the_roster_package_has_one_entry_for_the_stages_above() -> None:
     from gesprekken_cli import roster
 
     assert roster.__all__ == ["KIND_NAMES", "RosterImport", "RosterSource", "load_roster"]
+
+
+CLOCK_READS = {"now", "today", "utcnow", "time", "localtime", "gmtime"}
+CLOCKS = {"datetime", "date", "time"}
+
+
+def test_only_the_cli_reads_the_clock() -> None:
+    """ "Today" and "now" come from the CLI (issue 14.5): the core takes them as parameters,
+    so a test pins them. A default such as ``clock=lambda: datetime.now(UTC)`` counts too."""
+    found = []
+    for module, path in modules().items():
+        if module.startswith(f"{ROOT}.cli"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in CLOCK_READS
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id in CLOCKS
+            ):
+                found.append(f"{module}:{node.lineno}: {node.func.value.id}.{node.func.attr}()")
+    assert not found, found

@@ -342,3 +342,43 @@ def test_chromium_prints_a_class_on_two_a4(tmp_path: Path) -> None:
     cl = one(build_checklists(windows_plan(ROOT / "examples" / "groep5.csv")), "startgesprek")
     assert len(cl.rows) == 27
     assert _pages(_print_pdf(render_html(cl), tmp_path)) == 2
+
+
+def test_a_pupil_who_started_after_the_rounds_invitation_gets_own_dates(tmp_path: Path) -> None:
+    """Bram starts on 22-02-2027, after the portfolio round's invitation (15-02) and portfolio
+    viewing (16-02): the list showed only those dates, as if he had been invited with the class.
+    His own window (after na_start_weken: 30-03 and 31-03) gives his own dates, on lines of
+    their own; the report after the round keeps the round's date."""
+    lines = SMALL.read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    at = header.index("startdatum")
+    changed = []
+    for line in lines:
+        cells = line.split(";")
+        if cells[0] == "15104":
+            cells[at] = "22-02-2027"
+        changed.append(";".join(cells))
+    roster = tmp_path / "laat.csv"
+    roster.write_text("\n".join(changed) + "\n", encoding="utf-8")
+    cl = one(build_checklists(windows_plan(roster)), "eerste-portfoliogesprek")
+    found = [(t.task, t.due, t.note) for t in cl.tasks]
+    assert found == [
+        ("Uitnodiging met dagen/tijden in de gespreksplanner", date(2027, 2, 15), ""),
+        (
+            "Uitnodiging met dagen/tijden in de gespreksplanner: Bram Visser",
+            date(2027, 3, 16),
+            "start op 22-02-2027",
+        ),
+        ("Portfolio ter inzage tijdens de inloop", date(2027, 2, 16), ""),
+        (
+            "Portfolio ter inzage tijdens de inloop: Bram Visser",
+            date(2027, 3, 23),
+            "start op 22-02-2027",
+        ),
+        ("Gesprek vastleggen in ParnasSys", date(2027, 4, 7), ""),
+    ]
+    shown = "**uiterlijk di 16-03-2027**: Uitnodiging met dagen/tijden in de gespreksplanner"
+    assert f"{shown}: Bram Visser" in render_markdown(cl)
+    # a round that was over before he started has no line for him
+    start = one(build_checklists(windows_plan(roster)), "startgesprek")
+    assert not any("Bram" in t.task for t in start.tasks)

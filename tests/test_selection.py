@@ -92,6 +92,15 @@ def test_day_list_fits_80_columns_date_and_time_first(school: Plan) -> None:
     assert lines[3].lstrip()[:5].replace(".", "").isdigit()
 
 
+def test_day_list_cuts_a_type_name_only_when_the_line_does_not_fit(school: Plan) -> None:
+    text = render_day_list(pick(school, teacher="Kees Blom").conversations, "Kees Blom")
+    assert "  Ouderinformatieavond groep 3 en 8  groep 3" in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+    narrow = render_day_list(pick(school, teacher="Kees Blom").conversations, "x", width=40)
+    assert "Ouderinformatieavond groep 3 en 8" not in narrow
+    assert max(len(line) for line in narrow.splitlines()) <= 40
+
+
 def test_cli_plan_for_one_teacher_and_unknown_name(school: Plan) -> None:
     runner = CliRunner()
     args = ["plan", str(SCHOOL), "-r", str(DUIF), "-j", YEAR]

@@ -30,6 +30,14 @@ from aiosmtpd.smtp import AuthResult, LoginPassword  # noqa: E402
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl ontbreekt")
 SENDER = "De Duif <info@deduif.example>"
+SENT_AT = datetime(2026, 11, 2, 15, 4, 5, tzinfo=UTC)
+
+
+def clock() -> datetime:
+    """The time the core is given: the CLI passes the real clock (issue 14.5)."""
+    return SENT_AT
+
+
 USER, PASSWORD = "school", "geheim"
 
 
@@ -123,7 +131,13 @@ def test_round_trip_and_a_rerun_never_sends_twice(
     log = tmp_path / "verstuurd.csv"
     pauses: list[float] = []
     first = send_all(
-        messages[:3], _server(port, certificate[0]), SENDER, log, pause=0.5, sleep=pauses.append
+        messages[:3],
+        _server(port, certificate[0]),
+        SENDER,
+        log,
+        clock=clock,
+        pause=0.5,
+        sleep=pauses.append,
     )
     assert [m.file for m in first.sent] == [m.file for m in messages[:3]]
     assert pauses == [0.5, 0.5]  # between messages, not before the first
@@ -132,10 +146,16 @@ def test_round_trip_and_a_rerun_never_sends_twice(
     assert mail_from == "info@deduif.example" and rcpt == list(messages[0].recipients)
     parsed = BytesParser(policy=policy.default).parsebytes(content)
     assert parsed["Message-ID"] == messages[0].msgid
-    assert len(read_log(log)) == 3
+    assert [row[3] for row in read_log(log)] == ["2026-11-02 15:04:05"] * 3  # the given clock
     # The re-run (all messages) sends only the ones the log does not list.
     second = send_all(
-        messages, _server(port, certificate[0]), SENDER, log, pause=0, sleep=pauses.append
+        messages,
+        _server(port, certificate[0]),
+        SENDER,
+        log,
+        clock=clock,
+        pause=0,
+        sleep=pauses.append,
     )
     assert len(second.skipped) == 3 and len(second.sent) == len(messages) - 3
     assert len(inbox.received) == len(messages)
@@ -143,7 +163,7 @@ def test_round_trip_and_a_rerun_never_sends_twice(
         BytesParser(policy=policy.default).parsebytes(c)["Message-ID"] for _, _, c in inbox.received
     ]
     assert sorted(received_ids) == sorted(m.msgid for m in messages)
-    third = send_all(messages, _server(port, certificate[0]), SENDER, log, pause=0)
+    third = send_all(messages, _server(port, certificate[0]), SENDER, log, clock=clock, pause=0)
     assert not third.sent and len(inbox.received) == len(messages)
 
 
@@ -155,7 +175,13 @@ def test_wrong_password_sends_nothing(
 ) -> None:
     inbox, port = smtp_server
     with pytest.raises(GesprekkenError) as caught:
-        send_all(messages, _server(port, certificate[0], "fout"), SENDER, tmp_path / "log.csv")
+        send_all(
+            messages,
+            _server(port, certificate[0], "fout"),
+            SENDER,
+            tmp_path / "log.csv",
+            clock=clock,
+        )
     assert caught.value.exit_code == 2 and "inloggen" in caught.value.problems[0].message
     assert inbox.received == [] and not (tmp_path / "log.csv").exists()
 
@@ -166,7 +192,7 @@ def test_untrusted_certificate_is_refused(
     inbox, port = smtp_server
     server = Server("localhost", port, USER, PASSWORD, ssl.create_default_context())
     with pytest.raises(GesprekkenError):
-        send_all(messages, server, SENDER, tmp_path / "log.csv")
+        send_all(messages, server, SENDER, tmp_path / "log.csv", clock=clock)
     assert inbox.received == []
 
 
@@ -196,14 +222,14 @@ def test_cli_dry_run_by_default_then_real_send_then_nothing_twice(
     runner = CliRunner()
     dry = runner.invoke(app, args)
     assert dry.exit_code == 0, dry.output
-    assert "Proefrun: 27 bericht(en)" in dry.stderr and inbox.received == []
+    assert "Proefrun: 26 bericht(en)" in dry.stderr and inbox.received == []
     real = runner.invoke(app, [*args, "--force", "--echt"])
     assert real.exit_code == 0, real.output
-    assert "Verstuurd: 27" in real.stderr and len(inbox.received) == 27
+    assert "Verstuurd: 26" in real.stderr and len(inbox.received) == 26
     again = runner.invoke(app, [*args, "--force", "--echt"])
     assert again.exit_code == 0, again.output
-    assert "Verstuurd: 0" in again.stderr and len(inbox.received) == 27
-    assert len(read_log(out / "verstuurd.csv")) == 27
+    assert "Verstuurd: 0" in again.stderr and len(inbox.received) == 26
+    assert len(read_log(out / "verstuurd.csv")) == 26
 
 
 def test_a_planted_log_link_is_never_read_into_the_output(tmp_path: Path) -> None:

@@ -224,7 +224,7 @@ def _checklist(
         duration=kind.duur_minuten,
         channel=kind.kanaal,
         participants=first.participants,
-        tasks=_tasks(kind, items, dated=not always),
+        tasks=_tasks(kind, items, pupils, dated=not always),
         rows=rows,
         meetings=meetings,
         ticks=ticks_of(kind),
@@ -232,12 +232,14 @@ def _checklist(
 
 
 def _tasks(
-    kind: ConversationType, items: list[Conversation], *, dated: bool
+    kind: ConversationType, items: list[Conversation], pupils: dict[str, Pupil], *, dated: bool
 ) -> tuple[TaskLine, ...]:
     """The round's tasks; before-tasks due at the earliest, after-tasks at the latest date.
 
     With slots, each conversation may carry its own due dates: a before-task must be done
-    before the first conversation of the round, a report after the last one.
+    before the first conversation of the round, a report after the last one. A pupil who
+    started after a before-task of the round was due (:func:`late_lines`) gets that task
+    again on a line of its own, with the date of the pupil's own, later window.
     """
     lines = []
     meeting = any(c.form == "groep" for c in items)
@@ -270,7 +272,36 @@ def _tasks(
                 chosen.note if chosen else "",
             )
         )
+        if chosen is not None and chosen.due is not None and rule.dagen_na is None:
+            lines += late_lines(rule, i, chosen.due, items, pupils, rule_text(rule, meeting))
     return tuple(lines)
+
+
+def late_lines(
+    rule: Task,
+    index: int,
+    due: date,
+    items: list[Conversation],
+    pupils: dict[str, Pupil],
+    text: str,
+) -> list[TaskLine]:
+    """The before-task ``index`` for each pupil who started after the round's date ``due``
+    for it: the pupil was not at school then (not yet invited, no portfolio to show), so the
+    round's date does not hold; the pupil's own window gives the own date."""
+    lines: dict[str, TaskLine] = {}
+    for c in items:
+        pupil = pupils.get(c.pupil_id) if c.pupil_id is not None else None
+        if pupil is None or pupil.start_date is None or pupil.start_date <= due or c.skipped:
+            continue
+        own = c.tasks[index] if len(c.tasks) > index else None
+        if own is None or own.due is None or own.due == due or pupil.pupil_id in lines:
+            continue
+        note = "; ".join(filter(None, [f"start op {pupil.start_date:%d-%m-%Y}", own.note]))
+        task = f"{rule.taak}: {pupil.display_name}"
+        lines[pupil.pupil_id] = TaskLine(
+            task, rule.soort, rule.wie, rule.kanaal, own.due, text, note
+        )
+    return sorted(lines.values(), key=lambda t: (t.due or date.max, t.task))
 
 
 def _rows(

@@ -16,7 +16,7 @@ import ssl
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -89,12 +89,16 @@ def send_all(
     sender: str,
     log: Path,
     *,
+    clock: Callable[[], datetime],
     pause: float = 1.0,
     sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     tick: Callable[[], object] | None = None,
 ) -> Outcome:
-    """Send what the log does not list yet; the log is rewritten after every message."""
+    """Send what the log does not list yet; the log is rewritten after every message.
+
+    ``clock`` gives the time each message went out, in UTC for the log: the CLI
+    passes the real clock, a test a fixed one.
+    """
     rows = read_log(log)
     done = sent_ids(rows)
     outcome = Outcome()

@@ -21,23 +21,23 @@ GROEP5 = EXAMPLES / "groep5.csv"
 def test_groep5_round_writes_a_message_per_household_and_a_letter_without_address(
     tmp_path: Path,
 ) -> None:
-    source = GROEP5.read_text(encoding="utf-8-sig")
-    roster = tmp_path / "groep5.csv"
-    # Fleur Brouwer's family without an e-mail address: her invitation becomes a letter.
-    roster.write_text(source.replace("anouk.brouwer@example.org", ""), encoding="utf-8")
+    # The issue's own command on the shipped roster: Sanne de Boer's parents (gezin 1015)
+    # have no e-mail address, so her invitation is a printed letter.
     out = tmp_path / "u"
     result = CliRunner().invoke(
         app,
-        ["uitnodigingen", str(roster), "-r", str(DUIF), "-j", YEAR, "--gesprek",
+        ["uitnodigingen", str(GROEP5), "-r", str(DUIF), "-j", YEAR, "--gesprek",
          "voortgangsgesprek", "--out", str(out)],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
     letters = [n for n in names if n.startswith("brief-")]
-    assert letters == ["brief-g-1001-voortgangsgesprek.1.html"]
-    assert "brief-g-1001-voortgangsgesprek.1.html" in result.stderr
+    assert letters == ["brief-g-1015-voortgangsgesprek.1.html"]
+    assert "brief-g-1015-voortgangsgesprek.1.html" in result.stderr
     emls = [n for n in names if n.endswith(".eml")]
     assert len(emls) == 26 and "uitnodigingen.csv" in names
+    letter = (out / "brief-g-1015-voortgangsgesprek.1.html").read_text(encoding="utf-8")
+    assert "Sanne de Boer" in letter
     message = BytesParser(policy=policy.default).parsebytes(
         (out / "g-1002-voortgangsgesprek.1.eml").read_bytes()
     )

@@ -3,8 +3,8 @@
 Every input kind is fuzzed through the real command (typer's ``CliRunner`` on ``app``, the
 same group and error mapping as the console script), asserting: exit 0, 1 or 2; no traceback;
 each case under ``SECONDS`` and the process's peak memory under ``PEAK_MB`` above what it was
-before fuzzing. ``GESPREKKEN_DEBUG=1`` makes an internal error (exit 3) raise instead, so
-hypothesis shows and shrinks its traceback.
+before fuzzing. ``GESPREKKEN_DEBUG=1`` prints an internal error's traceback (still exit 3),
+so the failing case hypothesis shrinks to shows where the program broke.
 
 ``GESPREKKEN_FUZZ=lang`` (``make fuzz``) runs ``LONG`` cases per kind; otherwise ``SHORT``
 (part of ``make test``). ``GESPREKKEN_FUZZ_CASES=N`` sets the number directly.
@@ -66,6 +66,7 @@ def run_cli(kind: str, args: Sequence[str]) -> Result:
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     output = result.stdout + result.stderr
+    assert result.exit_code != 3, f"interne fout:\n{result.stderr[-4000:]}"
     assert result.exit_code in (0, 1, 2), (result.exit_code, output[-2000:])
     assert "Traceback" not in result.stderr, result.stderr[-2000:]
     assert elapsed < SECONDS, f"{kind}: {elapsed:.1f} s"

@@ -2,7 +2,7 @@
 
 Exit codes: 0 done, 1 the input is wrong (rules, roster) or ``--strict`` found something,
 2 usage or I/O (missing file, unreadable, output exists without ``--force``), 3 a fault of the
-program itself (one Dutch line; ``GESPREKKEN_DEBUG=1`` shows the traceback).
+program itself (one Dutch line; ``GESPREKKEN_DEBUG=1`` shows the traceback too, still exit 3).
 Heavy imports happen inside the command that needs them, so ``--help`` starts fast. No
 ``from __future__ import annotations`` here: typer reads every command's annotations on every
 run, and evaluating them as strings cost ~5 ms of start-up.
@@ -48,22 +48,24 @@ class _Group(TyperGroup):
             internal_error(error)
 
 
-REPORT_AT = "https://github.com/JOUW-ORGANISATIE/gesprekken/issues"
-
-
 def internal_error(error: Exception) -> NoReturn:
-    """A bug, not bad input: one Dutch line and exit 3; ``GESPREKKEN_DEBUG=1`` re-raises.
+    """A bug, not bad input: one Dutch line and exit 3; ``GESPREKKEN_DEBUG=1`` prints the
+    traceback first (still exit 3, so a script sees a bug and not bad input).
 
     Only the exception's type is named: its text may hold a pupil's name or other roster data.
+    There is no central place to report to: the school's own support does.
     """
     if os.environ.get("GESPREKKEN_DEBUG", "").strip() not in ("", "0"):
-        raise error
+        import traceback
+
+        traceback.print_exception(error, file=sys.stderr)
     sys.stderr.write(
         f"gesprekken: interne fout ({type(error).__name__}): dit is een fout in het programma, "
-        f"niet in uw invoer. Meld het op {REPORT_AT} met de opdracht die u gaf; "
-        "GESPREKKEN_DEBUG=1 toont de details.\n"
+        "niet in uw invoer. Meld het aan wie gesprekken voor uw school installeert of beheert, "
+        "met de opdracht die u gaf; GESPREKKEN_DEBUG=1 voor de opdracht toont de details "
+        "(kijk of daar geen namen van leerlingen in staan voor u ze doorstuurt).\n"
     )
-    raise typer.Exit(3)
+    raise typer.Exit(3) from None
 
 
 app = typer.Typer(
@@ -153,11 +155,11 @@ def main() -> None:
 
         completion_init()
     try:
-        app()
-    except GesprekkenError as error:
-        fail(error)
-    except Exception as error:  # outside a command (parsing, start-up): still no traceback
         try:
+            app()
+        except GesprekkenError as error:
+            fail(error)
+        except Exception as error:  # outside a command (parsing, start-up): still no traceback
             internal_error(error)
-        except typer.Exit as stop:
-            sys.exit(stop.exit_code)
+    except typer.Exit as stop:  # outside click, nothing turns it into the exit code
+        sys.exit(stop.exit_code)

@@ -202,7 +202,9 @@ def _send(messages: Any, smtp: str, sender: str, log: Path, pause: float, really
         os.environ.get("GESPREKKEN_SMTP_WACHTWOORD") or None,
     )
     with progress("Versturen", len(todo)) as tick:
-        outcome = send_all(messages, server, sender, log, pause=pause, tick=tick)
+        outcome = send_all(
+            messages, server, sender, log, clock=lambda: datetime.now(UTC), pause=pause, tick=tick
+        )
     sys.stderr.write(
         f"Verstuurd: {len(outcome.sent)} bericht(en); {len(outcome.skipped)} waren al verstuurd "
         f"(zie {log})\n"

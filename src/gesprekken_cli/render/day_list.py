@@ -50,8 +50,11 @@ def _line(c: Conversation, width: int) -> str:
     kind = "kind" if c.child_present else ""
     head = f"  {time_text(c) or '':11}  "
     room = width - len(head) - len(kind) - 2
-    type_width = min(len(c.type_name), max(room // 2, 12))
-    body = f"{cut(c.type_name, type_width)}  {who_text(c)}"
+    who = who_text(c)
+    # The name is cut only when type and name together do not fit, and then no further
+    # than what leaves the name whole (or half the room, when the name is long too).
+    type_width = max(room - len(who) - 2, min(len(c.type_name), max(room // 2, 12)))
+    body = f"{cut(c.type_name, type_width)}  {who}"
     return f"{head}{cut(body, room):{room}}  {kind}".rstrip()
 
 

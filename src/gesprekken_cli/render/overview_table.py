@@ -7,6 +7,8 @@ A terminal too narrow for the grid without cutting a word (every column as wide 
 longest word: the Duif's cycle needs about 200 columns) gets one block per group instead,
 the months down; the teachers' load per week is split into as many tables as its weeks need.
 Nothing is ever cut in the middle of a word (issue 19.5). The HTML page is a separate renderer.
+Texts from the rules or the roster (school, teachers) reach rich as :class:`Text`: a string
+would be read as markup and emoji codes.
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ def grid_table(overview: Overview, widths: list[int] | None = None) -> Table:
     title = f"Gesprekkencyclus {overview.school} · schooljaar {overview.year_label}"
     if overview.counted:
         title += " · aantallen uit het rooster"
-    table = Table(title=title, box=box.SQUARE, show_lines=True, title_justify="left")
+    table = Table(title=Text(title), box=box.SQUARE, show_lines=True, title_justify="left")
     header, rows = grid_rows(overview)
     for index, label in enumerate(header):
         width = widths[index] if widths else None
@@ -137,7 +139,7 @@ def block_tables(overview: Overview) -> list[Table]:
                 if index:
                     text.append("\n")
                 text.append_text(entry_text(entry))
-            table.add_row(column_label(column).capitalize(), text)
+            table.add_row(Text(column_label(column).capitalize()), text)
         blocks.append(table)
     if overview.counted:
         table = Table.grid(padding=(0, 2), pad_edge=False)
@@ -235,7 +237,7 @@ def load_table(load: TeacherLoad, weeks: tuple[Week, ...] | None = None) -> Tabl
             style="bold" if week in busy else "",
         )
     for teacher in load.teachers:
-        table.add_row(teacher, *(_number(load.count(teacher, w)) for w in weeks))
+        table.add_row(Text(teacher), *(_number(load.count(teacher, w)) for w in weeks))
     table.add_row("totaal", *(_number(load.total(w)) for w in weeks), style="bold")
     return table
 
@@ -270,4 +272,4 @@ def render_overview(overview: Overview, console: Console) -> None:
         for table in load_tables(overview.load, console):
             console.print()
             console.print(table)
-        console.print(busiest_line(overview.load))
+        console.print(Text(busiest_line(overview.load)))

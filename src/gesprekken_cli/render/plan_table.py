@@ -1,4 +1,8 @@
-"""The plan in the terminal: per month and conversation type, then a short summary."""
+"""The plan in the terminal: per month and conversation type, then a short summary.
+
+Every text from the roster or the rules reaches rich as a :class:`Text`, never as a string:
+rich reads a string as markup (``[bold]``, a trailing backslash) and emoji codes
+(``:smile:``), whatever the console's settings for markup are."""
 
 from __future__ import annotations
 
@@ -94,7 +98,7 @@ def render_table(plan: Plan, console: Console) -> None:
             month = key
             console.rule(Text(f"{MONTHS_NL[key[1] - 1].capitalize()} {key[0]}", style="bold"))
         console.print(_round_table(group, console.width))
-    console.print(Panel("\n".join(summary_lines(plan)), title="Samenvatting", expand=False))
+    console.print(Panel(Text("\n".join(summary_lines(plan))), title="Samenvatting", expand=False))
 
 
 def _round_table(group: list[Conversation], width: int) -> RenderableType:
@@ -139,7 +143,7 @@ def _round_table(group: list[Conversation], width: int) -> RenderableType:
     for column, fixed in zip(columns, _fitted_widths([columns, *rows], width), strict=True):
         table.add_column(column, overflow="fold", width=fixed)
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*map(Text, row))
     if not first.tasks:
         return table
     lines = Text("Voorbereiding: ", style="dim")

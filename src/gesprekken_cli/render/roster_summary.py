@@ -36,9 +36,9 @@ def render_summary(result: RosterImport, console: Console, year: SchoolYear) -> 
     head = f"Rooster: {roster.source} ({KIND_NAMES[result.kind]}"
     if result.school_year:
         head += f", schooljaar {result.school_year}"
-    console.print(head + ")", highlight=False)
+    console.print(Text(head + ")"))
     if result.families_file:
-        console.print(f"Gezinnenbestand: {result.families_file}", highlight=False)
+        console.print(Text(f"Gezinnenbestand: {result.families_file}"))
     linked = sum(1 for p in roster.pupils if p.family_id)
     console.print(
         f"{count(len(roster.pupils), 'leerling', 'leerlingen')} in"
@@ -67,9 +67,10 @@ def render_summary(result: RosterImport, console: Console, year: SchoolYear) -> 
     duos = [k for k in roster.classes if len(k.teachers) > 1]
     no_days = [k.name for k in duos if any(not t.workdays for t in k.teachers)]
     console.print(
-        f"Duo's: {count(len(duos), 'klas', 'klassen')} met twee of meer leerkrachten"
-        + (f"; zonder werkdagen: {', '.join(no_days)}" if no_days else ""),
-        highlight=False,
+        Text(
+            f"Duo's: {count(len(duos), 'klas', 'klassen')} met twee of meer leerkrachten"
+            + (f"; zonder werkdagen: {', '.join(no_days)}" if no_days else "")
+        )
     )
 
     families: dict[str, list[str]] = {}
@@ -120,6 +121,6 @@ def render_summary(result: RosterImport, console: Console, year: SchoolYear) -> 
     if roster.warnings:
         console.print(f"Waarschuwingen ({len(roster.warnings)}):", highlight=False)
         for warning in roster.warnings:
-            console.print(f"  - {warning.render()}", highlight=False, markup=False)
+            console.print(Text(f"  - {warning.render()}"))
     else:
         console.print("Geen waarschuwingen.")

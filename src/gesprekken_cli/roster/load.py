@@ -1,7 +1,8 @@
 """The roster package's entry: read a roster in whatever form the school has it.
 
 The form is found by content, not by extension: a zip is an .xlsx or .ods workbook, an OLE
-file an .xls workbook (or an encrypted one), XML an EDEXML export, anything else CSV.
+file an .xls workbook (or an encrypted one), XML an EDEXML export, anything else CSV. A name
+that disagrees is said (:func:`check_name`): a warning, or an error for a workbook name on text.
 A classes file and a families file add what the export lacks (see :mod:`families`).
 """
 
@@ -21,7 +22,7 @@ from gesprekken_cli.roster.csvtable import csv_table
 from gesprekken_cli.roster.families import Families, join_table, read_families, relocate_joined
 from gesprekken_cli.roster.headers import map_header
 from gesprekken_cli.roster.table import Columns, Table
-from gesprekken_cli.roster.text import read_file
+from gesprekken_cli.roster.text import decode_text, read_file
 
 Kind = Literal["csv", "xlsx", "ods", "xls", "edexml"]
 KIND_NAMES: dict[str, str] = {
@@ -32,6 +33,17 @@ KIND_NAMES: dict[str, str] = {
     "edexml": "EDEXML",
 }
 WORKBOOKS = ("xlsx", "ods", "xls")
+# what a file's name says it is; the content decides how it is read
+_NAMED: dict[str, str] = {
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xls": "xls",
+    ".ods": "ods",
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "csv",
+    ".xml": "edexml",
+}
 _ODS_HEAD = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
 SIDECARS = (".gezinnen.yaml", ".gezinnen.yml", ".gezinnen.csv")
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
@@ -77,6 +89,57 @@ def roster_kind(head: bytes) -> Kind:
     return "edexml" if text.lstrip().startswith(b"<") else "csv"
 
 
+def check_name(raw: bytes, name: str, kind: Kind) -> Problem | None:
+    """A file named as a workbook whose content is none is an error (an export that went
+    wrong, or text renamed): reading it as CSV would only give confusing column faults. Any
+    other name that disagrees with the content is a warning saying what the file was read as.
+    """
+    suffix = Path(name).suffix.lower()
+    named = _NAMED.get(suffix)
+    if named is None or named == kind or (named in WORKBOOKS and kind in WORKBOOKS):
+        return None
+    if named in WORKBOOKS:
+        if kind == "csv":
+            decode_text(raw, name)  # binary content: "geen geldig rekenblad" [roster.binary]
+        what = "OpenDocument-bestand" if named == "ods" else "Excel-bestand"
+        found = (
+            "tekst in XML (bijv. een EDEXML-export of een webpagina)"
+            if kind == "edexml"
+            else "gewone tekst (bijv. CSV)"
+        )
+        rename = (
+            ".xml als het een EDEXML-export is"
+            if kind == "edexml"
+            else ".csv als het een CSV-export is"
+        )
+        raise RosterError(
+            [
+                Problem(
+                    name,
+                    f"geen {what}: de naam eindigt op {suffix}, maar de inhoud is {found};"
+                    f" verwacht een werkmap (.xlsx, .xls of .ods). Sla het overzicht opnieuw op"
+                    f" als werkmap, of geef het bestand de naam {rename}",
+                    code="roster.not-a-workbook",
+                )
+            ]
+        )
+    return Problem(
+        name,
+        f"de naam eindigt op {suffix}, maar dit is {_AS[kind]}; gelezen als {KIND_NAMES[kind]}",
+        code="roster.other-format",
+        severity="warning",
+    )
+
+
+_AS: dict[str, str] = {
+    "csv": "gewone tekst (CSV)",
+    "xlsx": "een Excel-werkmap (.xlsx)",
+    "xls": "een Excel-werkmap (.xls)",
+    "ods": "een OpenDocument-werkmap (.ods)",
+    "edexml": "een EDEXML-export (XML)",
+}
+
+
 def sidecar(roster_path: Path) -> Path | None:
     """``school.gezinnen.yaml`` (or ``.yml``, ``.csv``) beside ``school.xml``, if it exists."""
     stem = roster_path.name.rsplit(".", 1)[0]
@@ -96,12 +159,13 @@ def load_roster(source: RosterSource) -> RosterImport:
     raw = read_file(path)
     name = str(path)
     kind = roster_kind(raw[:4096])
+    misnamed = check_name(raw, name, kind)
     families_file = source.families_file
     if kind == "edexml" and families_file is None:
         families_file = sidecar(path)
     families = read_families(families_file) if families_file is not None else None
     configured = read_classes(source.classes_file) if source.classes_file is not None else ()
-    warnings: list[Problem] = []
+    warnings: list[Problem] = [misnamed] if misnamed else []
     header_map: Mapping[str, str] | None = source.header_map
     base: tuple[Klass, ...] = ()
     school_year = ""

@@ -37,10 +37,12 @@ from gesprekken_cli.rules.values import (
     ClockTime,
     DayPart,
     Form,
+    FreeText,
     Grades,
     GroupPer,
     Ident,
     Month,
+    OneLine,
     Participant,
     Requester,
     Status,
@@ -200,7 +202,7 @@ class When(RulesModel):
 class Task(RulesModel):
     """A preparation (or follow-up) task with its offset from the round."""
 
-    taak: str = Field(
+    taak: OneLine = Field(
         min_length=1, description="Wat er moet gebeuren.", examples=["Startformulier invullen"]
     )
     soort: TaskKind = Field(
@@ -216,7 +218,7 @@ class Task(RulesModel):
     dagen_na: int | None = Field(
         default=None, ge=0, le=180, description="Zoveel dagen na het gesprek.", examples=[7]
     )
-    kanaal: str = Field(
+    kanaal: OneLine = Field(
         default="", description="Waar de taak gebeurt.", examples=["Social Schools", "Parnassys"]
     )
 
@@ -251,15 +253,15 @@ class ConversationType(RulesModel):
         description="Korte naam: kleine letters, cijfers, - en _ (uniek).",
         examples=["startgesprek"],
     )
-    naam: str = Field(
+    naam: OneLine = Field(
         min_length=1, description="Naam zoals ouders hem zien.", examples=["Startgesprek"]
     )
-    doel: list[str] = Field(
+    doel: list[OneLine] = Field(
         default=[],
         description="De doelen van het gesprek.",
         examples=[["Kennismaken met de leerkracht."]],
     )
-    beschrijving: str = Field(
+    beschrijving: FreeText = Field(
         default="", description="Toelichting.", examples=["Het eerste gesprek van het jaar."]
     )
     groepen: Grades = Field(
@@ -335,12 +337,12 @@ class ConversationType(RulesModel):
         description="Taken vooraf en achteraf, met hun termijn.",
         examples=[[{"taak": "Startformulier invullen", "wie": "ouders", "dagen_voor": 3}]],
     )
-    kanaal: str = Field(
+    kanaal: OneLine = Field(
         default="",
         description="Hoe ouders zich inschrijven.",
         examples=["Social Schools (gespreksplanner)"],
     )
-    notities: str = Field(
+    notities: FreeText = Field(
         default="", description="Vrije tekst.", examples=["Wordt gegeven door de IB'er."]
     )
     vertrouwelijk: bool = Field(

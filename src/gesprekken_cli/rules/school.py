@@ -18,6 +18,7 @@ from gesprekken_cli.rules.values import (
     Grades,
     Ident,
     Month,
+    OneLine,
     Weekday,
     grade,
     one_or_more,
@@ -91,11 +92,11 @@ Goal = Literal["ingepland", "broers_zussen", "wensen", "leerkrachtdagen", "leegl
 
 
 class School(RulesModel):
-    naam: str = Field(min_length=1, description="Naam van de school.", examples=["De Duif"])
+    naam: OneLine = Field(min_length=1, description="Naam van de school.", examples=["De Duif"])
     regio: Literal["noord", "midden", "zuid"] = Field(
         description="Regio van de schoolvakanties: noord, midden of zuid.", examples=["noord"]
     )
-    locatie: str = Field(
+    locatie: OneLine = Field(
         default="",
         description="Waar de gesprekken zijn; komt in de agenda.",
         examples=["De Duif, lokaal van de eigen groep"],
@@ -218,7 +219,7 @@ class Event(RulesModel):
         description="Korte naam om naar te verwijzen (wanneer: na).",
         examples=["middenscreening-iep"],
     )
-    naam: str = Field(description="Naam van de gebeurtenis.", examples=["Middenscreening IEP"])
+    naam: OneLine = Field(description="Naam van de gebeurtenis.", examples=["Middenscreening IEP"])
     maand: Month = Field(
         description="Maand van de gebeurtenis; de datum per jaar staat onder schooljaren.",
         examples=["februari"],
@@ -232,7 +233,7 @@ class StudyDayRule(RulesModel):
         description="Korte naam om naar te verwijzen (wanneer: studiedag).",
         examples=["studiedag-groep-8"],
     )
-    naam: str = Field(
+    naam: OneLine = Field(
         description="Naam van de studiedag.", examples=["Studiedag groep 8 (OKR-gesprekken)"]
     )
     groepen: Grades = Field(
@@ -248,7 +249,7 @@ class StudyDayRule(RulesModel):
 class Period(RulesModel):
     van: date = Field(description="Eerste vrije dag (JJJJ-MM-DD).", examples=["2026-10-19"])
     tot: date = Field(description="Laatste vrije dag (JJJJ-MM-DD).", examples=["2026-10-23"])
-    naam: str = Field(default="", description="Naam (optioneel).", examples=["Herfstvakantie"])
+    naam: OneLine = Field(default="", description="Naam (optioneel).", examples=["Herfstvakantie"])
 
     @model_validator(mode="after")
     def _order(self) -> "Period":
@@ -258,7 +259,7 @@ class Period(RulesModel):
 
 
 class DayOffRule(RulesModel):
-    naam: str = Field(description="Naam van de vrije dag(en).", examples=["Bevrijdingsdag"])
+    naam: OneLine = Field(description="Naam van de vrije dag(en).", examples=["Bevrijdingsdag"])
     datum: date | None = Field(
         default=None, description="Eén vrije dag (JJJJ-MM-DD).", examples=["2027-05-05"]
     )

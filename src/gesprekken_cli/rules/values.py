@@ -10,7 +10,7 @@ import re
 from datetime import time
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
 MONTHS_NL: tuple[str, ...] = (
     "januari",
@@ -38,6 +38,46 @@ _WEEKDAY_ALIASES = {
     **{name[:2]: index for index, name in enumerate(WEEKDAY_KEYS)},
 }
 ALL_GRADES: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8)
+
+# a line break or another control character (C0, DEL, C1, the Unicode line separators)
+_NOT_ON_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # a text of lines: tab and \n pass
+_BREAKS = {"\n": "een regeleinde", "\r": "een regeleinde", "\u2028": "een regeleinde"}
+
+
+def _character(found: str) -> str:
+    if found in _BREAKS or found == "\u2029":
+        return "een regeleinde"
+    if found == "\t":
+        return "een tab"
+    return f"een stuurteken (U+{ord(found):04X})"
+
+
+def _one_line(value: str) -> str:
+    """A name or short text shown on one line (a table cell, a calendar title, a file list)."""
+    found = _NOT_ON_ONE_LINE.search(value)
+    if found:
+        raise ValueError(
+            f"bevat {_character(found.group())} op positie {found.start() + 1}; deze tekst moet"
+            " op één regel passen (tabellen, agenda's, onderwerpregels): haal het weg"
+        )
+    return value
+
+
+def _no_control(value: str) -> str:
+    """A free text of one or more lines: line breaks and tabs pass, other controls do not."""
+    found = _CONTROL.search(value)
+    if found:
+        raise ValueError(
+            f"bevat {_character(found.group())} op positie {found.start() + 1}; verwijder het"
+        )
+    return value
+
+
+# A name or short text of the rules file: no line break or control character (issue 18 review).
+OneLine = Annotated[str, AfterValidator(_one_line)]
+# A free text (beschrijving, notities): lines and tabs, no other control character.
+FreeText = Annotated[str, AfterValidator(_no_control)]
 
 
 def _parse_month(value: Any) -> int:
