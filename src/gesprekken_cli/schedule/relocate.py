@@ -123,6 +123,17 @@ class Fit:
 
     def solve(self, windows: Sequence[Window]) -> None:
         bundle, pause, last = self.bundle, self.pause, len(self.bundle) - 1
+        # the starts each sibling can have after some start of the one before (bit sets)
+        reach = [-1]  # the first: any
+        for k in range(1, last + 1):
+            duration = bundle[k - 1].duration
+            before, spread = reach[-1], 0
+            for shift in range(-(-duration // GRID), (duration + self.wait) // GRID + 1):
+                spread |= before << shift
+            free = 0
+            for _, _, bits in self.options[k]:
+                free |= bits
+            reach.append(spread & free)
         # per start index of the sibling: the best way on from there (over its holders)
         after: dict[int, Value] = {}
         for k in range(last, -1, -1):
@@ -131,6 +142,7 @@ class Fit:
             near, far = -(-duration // GRID), (duration + self.wait) // GRID
             here: dict[int, Value] = {}
             for o, (choice, own, bits) in enumerate(self.options[k]):
+                bits &= reach[k]
                 books = own[: len(choice.keys)]  # the holders' talks, not their breaks
                 while bits:
                     low = bits & -bits
@@ -138,15 +150,8 @@ class Fit:
                     i = low.bit_length() - 1
                     s = i * GRID
                     e = s + duration
-                    c = penalty(soft, entry.day, s, e, day_part) if soft else 0
-                    d = 0
-                    for bookings in books:
-                        d += added_idle(bookings, s, e, pause)
-                    value: Value
-                    if k == last:
-                        value = (c, d, 0, ((o, i),))
-                    else:
-                        tail: Value | None = None
+                    tail: Value | None = None  # the best way on from here (first: is there one)
+                    if k < last:
                         for j in range(i + near, i + far + 1):
                             found = after.get(j)
                             if found is not None:
@@ -156,6 +161,14 @@ class Fit:
                                     tail = then
                         if tail is None:
                             continue
+                    c = penalty(soft, entry.day, s, e, day_part) if soft else 0
+                    d = 0
+                    for bookings in books:
+                        d += added_idle(bookings, s, e, pause)
+                    value: Value
+                    if tail is None:
+                        value = (c, d, 0, ((o, i),))
+                    else:
                         value = (c + tail[0], d + tail[1], tail[2], ((o, i), *tail[3]))
                     known = here.get(i)
                     if known is None or value[:3] < known[:3]:
