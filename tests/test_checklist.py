@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import subprocess
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -52,7 +51,7 @@ def with_slots(plan: Plan, type_id: str, first: datetime) -> Plan:
             c = c._replace(start=moment, end=moment + timedelta(minutes=15))
             moment += timedelta(minutes=20)
         items.append(c)
-    return replace(plan, conversations=tuple(items))
+    return plan._replace(conversations=tuple(items))
 
 
 def one(lists: list[Checklist], type_id: str, teacher: str = "Anna") -> Checklist:
@@ -210,7 +209,7 @@ def test_slotted_due_dates_earliest_before_latest_after() -> None:
             c = c._replace(tasks=tasks)
             day += timedelta(days=1)  # five conversations: 9 … 13 november
         items.append(c)
-    lists = build_checklists(replace(plan, conversations=tuple(items)))
+    lists = build_checklists(plan._replace(conversations=tuple(items)))
     days = [t.due for t in one(lists, "voortgangsgesprek").tasks]
     assert days == [date(2026, 10, 26), date(2026, 11, 20)]
 

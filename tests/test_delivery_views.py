@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import re
 import shutil
@@ -84,8 +83,8 @@ def test_day_sheet_lists_each_teachers_conversations_in_time_order() -> None:
 
 
 def test_day_sheet_escapes_names(tiny: Plan) -> None:
-    hostile = dataclasses.replace(
-        tiny, conversations=tuple(c._replace(name="<b>x</b>") for c in tiny.conversations)
+    hostile = tiny._replace(
+        conversations=tuple(c._replace(name="<b>x</b>") for c in tiny.conversations)
     )
     day = _busy_day(tiny)
     page = render_day_sheets(day_sheets(hostile, day), "<i>", day)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -70,7 +69,7 @@ def hostile() -> Plan:
     )
     school = plan.cycle.school.model_copy(update={"naam": "De Duif\nMETHOD:REQUEST"})
     cycle = plan.cycle.model_copy(update={"school": school})
-    return dataclasses.replace(plan, conversations=conversations, cycle=cycle)
+    return plan._replace(conversations=conversations, cycle=cycle)
 
 
 def test_newline_in_a_name_neither_crashes_nor_injects_a_property(hostile: Plan) -> None:

@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import subprocess
-from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from urllib.parse import unquote
@@ -55,7 +54,7 @@ def plan_uids(data: bytes) -> list[str]:
 
 
 def with_conversations(plan: Plan, conversations: list[Conversation]) -> Plan:
-    return replace(plan, conversations=tuple(conversations))
+    return plan._replace(conversations=tuple(conversations))
 
 
 def unslotted(plan: Plan) -> Plan:
@@ -82,7 +81,7 @@ def pinned(plan: Plan) -> Plan:
 
 def with_reminders(plan: Plan, minutes: list[int]) -> Plan:
     school = plan.cycle.school.model_copy(update={"herinneringen_minuten": minutes})
-    return replace(plan, cycle=plan.cycle.model_copy(update={"school": school}))
+    return plan._replace(cycle=plan.cycle.model_copy(update={"school": school}))
 
 
 # --- the file as a whole ---
@@ -532,7 +531,7 @@ def test_hostile_names_become_safe_unique_files(tiny: Plan, tmp_path: Path) -> N
         Klass("1-2B", (1, 2), (Teacher(teachers[1]),)),
         Klass("CON", (3,), (Teacher(teachers[2]),)),
     )
-    plan = replace(tiny, roster=replace(tiny.roster, classes=classes, pupils=()))
+    plan = tiny._replace(roster=tiny.roster._replace(classes=classes, pupils=()))
     plan = with_conversations(plan, [])
     files = render_ics(plan, now=NOW, per=["leerkracht", "klas"])
     assert len(files) == 6

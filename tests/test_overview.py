@@ -227,8 +227,7 @@ def test_a_slot_in_another_month_moves_the_count(groep5_plan: Plan) -> None:
         start=datetime(2026, 12, 1, 15, 0, tzinfo=AMSTERDAM),
         end=datetime(2026, 12, 1, 15, 15, tzinfo=AMSTERDAM),
     )
-    plan = dataclasses.replace(
-        groep5_plan,
+    plan = groep5_plan._replace(
         conversations=tuple(moved if c is first else c for c in groep5_plan.conversations),
     )
     before, after = plan_overview(groep5_plan), plan_overview(plan)

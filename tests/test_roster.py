@@ -392,7 +392,7 @@ def test_twelve_thousand_rows_read_fast() -> None:
 
 def test_pupil_field_order_matches_positional_construction() -> None:
     # roster_from_table builds Pupil positionally, a column at a time.
-    assert list(Pupil.__dataclass_fields__)[:14] == [
+    assert list(Pupil._fields)[:14] == [
         "pupil_id",
         "first_name",
         "last_name",

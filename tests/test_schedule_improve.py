@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -147,7 +146,7 @@ def four_classes_with_families(seed: int):
         b = next(i for i in free if pupils[i].class_name != pupils[a].class_name)
         free.remove(b)
         family[a] = family[b] = f"g{f}"
-    pupils = [replace(p, family_id=family.get(i)) for i, p in enumerate(pupils)]
+    pupils = [p._replace(family_id=family.get(i)) for i, p in enumerate(pupils)]
     teacher = {k.name: k.teachers[0].name for k in classes}
     last = MONDAY + timedelta(days=1)
     convs = tuple(conversation(p, (teacher[p.class_name],), MONDAY, last, 15) for p in pupils)

@@ -7,7 +7,6 @@ Each test names the item of the issue it checks; each fails on the code before i
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 from datetime import date, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -358,7 +357,7 @@ def test_the_summary_counts_skipped_pupils_not_skipped_items(plan: Plan) -> None
     pupils = {c.pupil_id for c in twice if c.skipped}
     items = [c for c in twice if c.skipped]
     assert len(items) > len(pupils)
-    lines = summary_lines(replace(plan, conversations=twice))
+    lines = summary_lines(plan._replace(conversations=twice))
     word = "leerling" if len(pupils) == 1 else "leerlingen"
     assert any(line.startswith(f"{len(pupils)} {word} niet uitgenodigd") for line in lines), lines
 

@@ -8,7 +8,6 @@ roster is read for a plan, so no renderer can show them.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 from gesprekken_cli.model import Klass, Pupil, Roster
@@ -22,8 +21,7 @@ def strip_bidi(text: str) -> str:
 
 
 def _pupil(p: Pupil) -> Pupil:
-    return dataclasses.replace(
-        p,
+    return p._replace(
         first_name=strip_bidi(p.first_name),
         infix=strip_bidi(p.infix),
         last_name=strip_bidi(p.last_name),
@@ -31,8 +29,8 @@ def _pupil(p: Pupil) -> Pupil:
 
 
 def _klass(k: Klass) -> Klass:
-    teachers = tuple(dataclasses.replace(t, name=strip_bidi(t.name)) for t in k.teachers)
-    return dataclasses.replace(k, name=strip_bidi(k.name), teachers=teachers)
+    teachers = tuple(t._replace(name=strip_bidi(t.name)) for t in k.teachers)
+    return k._replace(name=strip_bidi(k.name), teachers=teachers)
 
 
 def clean_roster(roster: Roster) -> Roster:
@@ -42,11 +40,9 @@ def clean_roster(roster: Roster) -> Roster:
     ) + "".join(k.name + "".join(t.name for t in k.teachers) for k in roster.classes)
     if not _BIDI.search(names):
         return roster
-    return dataclasses.replace(
-        roster,
+    return roster._replace(
         pupils=tuple(
-            dataclasses.replace(_pupil(p), class_name=strip_bidi(p.class_name))
-            for p in roster.pupils
+            _pupil(p)._replace(class_name=strip_bidi(p.class_name)) for p in roster.pupils
         ),
         classes=tuple(_klass(k) for k in roster.classes),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -66,6 +67,27 @@ def test_importing_the_cli_leaves_the_garbage_collector_alone() -> None:
     assert run("import gesprekken_cli.cli; " + show) == run(show)
 
 
+def test_only_the_console_script_turns_pydantic_plugins_off() -> None:
+    show = "import os; print(os.environ.get('PYDANTIC_DISABLE_PLUGINS'))"
+    run = "from gesprekken_cli import console\n"
+    run += "try:\n    console.main()\nexcept SystemExit:\n    pass\n"
+
+    def output(code: str, **env: str) -> str:
+        environment = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+        return subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**environment, **env},
+        ).stdout.splitlines()[-1]
+
+    assert output("import gesprekken_cli.cli; " + show) == "None"
+    assert output("import sys; sys.argv = ['gesprekken', '--help']\n" + run + show) == "__all__"
+    own = "import sys; sys.argv = ['gesprekken', '--help']\n" + run + show
+    assert output(own, PYDANTIC_DISABLE_PLUGINS="logfire") == "logfire"
+
+
 def test_the_console_script_sets_the_collector_for_one_run() -> None:
     code = (
         "import gc, sys\n"
@@ -76,3 +98,20 @@ def test_the_console_script_sets_the_collector_for_one_run() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "(200000, 30, 30) True"
+
+
+def test_a_run_that_names_its_command_gets_the_same_command_alone() -> None:
+    """The entry point builds only the named command; its help and usage stay the same."""
+    from typer.testing import CliRunner
+
+    from gesprekken_cli.cli.app import COMMANDS, application
+
+    runner = CliRunner()
+    for command in COMMANDS:
+        alone = application([command])
+        assert [info.callback for info in alone.registered_commands] == [command]
+        name = command.__name__
+        whole = runner.invoke(app, [name, "--help"], prog_name="gesprekken")
+        single = runner.invoke(alone, [name, "--help"], prog_name="gesprekken")
+        assert (single.exit_code, single.output) == (whole.exit_code, whole.output)
+        assert single.output.startswith(f"Gebruik: gesprekken {name}")

@@ -266,7 +266,6 @@ def rooster(
     Exitcodes: 0 klaar, 1 fout in het rooster (of met --strict: een waarschuwing), 2 bestand
     ontbreekt of is onleesbaar.
     """
-    import dataclasses
 
     from rich.console import Console
 
@@ -279,7 +278,7 @@ def rooster(
     year = school_year_of(schooljaar, date.today())
     source = roster_source(roster, klassen=klassen, gezinnen=gezinnen, kolom=kolom, blad=blad)
     result = load_roster(source)
-    result = dataclasses.replace(result, roster=clean_roster(result.roster))
+    result = result._replace(roster=clean_roster(result.roster))
     render_summary(result, Console(markup=False), year)
     doubtful = shared_email_families(result.roster)
     warn(doubtful)

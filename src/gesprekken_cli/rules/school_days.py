@@ -6,7 +6,6 @@ Each check yields ``Problem``s with a code and the position of the key the schoo
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import date
 
 from gesprekken_cli.errors import Problem
@@ -61,7 +60,7 @@ def check_school_day_dates(cycle: Cycle, loaded: Loaded) -> Iterator[Problem]:
     for label, year in cycle.schooljaren.items():
         try:
             school_year = parse_school_year(label)
-            settings = replace(calendar_settings(cycle, school_year, loaded.file), study_days=())
+            settings = calendar_settings(cycle, school_year, loaded.file)._replace(study_days=())
             cal = build_calendar(school_year, settings)
         except GesprekkenError:  # an unknown year or bad dates: check_school_years says so
             continue

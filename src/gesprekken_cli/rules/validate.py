@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -483,5 +483,5 @@ def validate_file(path: Path) -> Report:
     try:
         raw = read_bytes(path)
     except GesprekkenError as exc:
-        return Report(str(path), problems=[replace(p, code="io") for p in exc.problems])
+        return Report(str(path), problems=[p._replace(code="io") for p in exc.problems])
     return check_rules(raw, str(path))
