@@ -24,7 +24,6 @@ import random
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date
 from itertools import pairwise
 
@@ -129,7 +128,7 @@ def school_instance() -> tuple[Cycle, Roster, list[Conversation]]:
                 break
         for index in members:
             family_of[index] = f"g{f:02d}"
-    pupils = [replace(p, family_id=family_of.get(i)) for i, p in enumerate(pupils)]
+    pupils = [p._replace(family_id=family_of.get(i)) for i, p in enumerate(pupils)]
     by_name = {k.name: k for k in classes}
     convs = [talk(p, by_name[p.class_name], NOVEMBER, 15) for p in pupils]
     return (
