@@ -56,9 +56,9 @@ def search_budget(conversations: int) -> int:
 
 
 def worth_searching(imp: Improver) -> bool:
-    """The plan has a family round held by two or more teachers: what the passes cannot
-    untangle comes from such chains tying teachers' days together (a class plan without
-    them keeps the passes only, and its speed)."""
+    """The plan has a family round held by two or more teachers, or one with a talk not
+    placed: what the passes cannot untangle comes from such chains tying teachers' days
+    together (a class plan without them keeps the passes only, and its speed)."""
     for group in imp.rounds:
         holders = {t for item in group if (slot := imp.slots[item.position]) for t in slot.holders}
         if len(holders) > 1 or any(imp.slots[item.position] is None for item in group):
