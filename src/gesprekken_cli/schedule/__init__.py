@@ -3,7 +3,8 @@
 Modules: ``records`` (named state), ``bookings`` (the books and their keys), ``free`` (free
 starts in the books), ``windows`` (days, day parts, holders), ``placement`` (one
 conversation), ``chains`` (sibling chains), ``order`` (what goes first), ``reasons`` (codes
-for unplaced talks), ``quality`` (figures), ``previous`` (reading ``--vorig``), ``run``.
+for unplaced talks), ``quality`` (figures), ``previous`` (reading ``--vorig``), ``parts`` (a
+large round in two independent halves, the second in a forked child), ``run``.
 """
 
 from gesprekken_cli.schedule.order import needs_slot

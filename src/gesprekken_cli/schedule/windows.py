@@ -91,7 +91,7 @@ class Context:
         self, cycle: Cycle, cal: SchoolCalendar, roster: Roster, wishes: Wishes | None
     ) -> None:
         school = cycle.school
-        self.cycle, self.cal = cycle, cal
+        self.cycle, self.cal, self.source = cycle, cal, roster.source
         self.books = Books(
             school.max_zonder_pauze, school.lange_pauze_minuten, school.pauze_minuten
         )
