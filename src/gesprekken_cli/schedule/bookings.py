@@ -72,7 +72,7 @@ class Books:
             bookings = busy.get(key, ())
             if bookings and slot < bookings[-1]:
                 busy[key] = insert(bookings, slot)
-                if self.limit and len(bookings) >= self.limit:
+                if self.limit and len(bookings) + 1 >= self.limit:
                     self.rest_after(key)  # an earlier talk moves the breaks
             else:  # the usual case: the day fills from its start
                 busy[key] = (*bookings, slot)
@@ -116,16 +116,37 @@ class Books:
                 self.rest_after(key)
 
     def rest_after(self, key: Key) -> None:
-        """The breaks of one teacher day: one after every ``limit`` bookings in time order."""
+        """The breaks of one teacher day, one after every ``limit`` bookings in time order,
+        and the guards that keep a talk put in between from moving a break onto a talk.
+
+        A break starts ``gap`` (the pause) after the last talk before it, and the pause
+        around it applies too: from the end of talk ``m`` to the start of talk ``m + 1`` at
+        least ``rest`` plus twice the pause."""
         bookings, limit = self.busy.get(key, ()), self.limit
-        blocks = []
-        for last in range(limit - 1, len(bookings), limit):
-            end = max(b for _, b in bookings[: last + 1]) + self.gap
-            blocks.append((end, end + self.rest))
-        if blocks:
-            self.breaks[key] = tuple(blocks)
-        else:
+        n = len(bookings)
+        if n < limit:
             self.breaks.pop(key, None)
+            return
+        gap, rest = self.gap, self.rest
+        blocks = []
+        guard = 0  # no talk may go in before the talk at this index (1-based)
+        for m in range(limit, n + 1, limit):  # talk m is followed by a break
+            end = bookings[m - 1][1]
+            blocks.append((end + gap, end + gap + rest))
+            if m == 1:
+                continue
+            # A talk put in just before talk m becomes the one the break follows: it must
+            # end the break and both pauses before talk m starts ...
+            start, before = bookings[m - 1][0], bookings[m - 2][1]
+            blocks.append((max(start - gap - rest, before), start))
+            # ... and one put in earlier still moves this break to between talks m - 1 and
+            # m, which needs that much room there.
+            if start - before < 2 * gap + rest:
+                guard = m - 1
+        if guard:
+            blocks.append((0, bookings[guard - 1][0]))
+        blocks.sort()
+        self.breaks[key] = tuple(blocks)
 
     def forget(self, ordinal: int) -> None:
         """Drop what is known to be full on a day: something there was taken back."""

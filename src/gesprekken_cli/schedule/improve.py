@@ -20,7 +20,7 @@ from gesprekken_cli.schedule.chains import Chains
 from gesprekken_cli.schedule.free import closed, free_starts, penalty
 from gesprekken_cli.schedule.placement import Placer
 from gesprekken_cli.schedule.quality import family_state, idle_beyond_pause
-from gesprekken_cli.schedule.records import GRID, Choice, Day, Item, Slot
+from gesprekken_cli.schedule.records import GRID, Bookings, Choice, Day, Item, Slot
 from gesprekken_cli.schedule.relocate import added_idle, best_chain
 from gesprekken_cli.schedule.windows import Context, Restrict, Window
 
@@ -106,10 +106,44 @@ class Improver:
         self.on_key: dict[Key, set[int]] | None = None
         self.state: dict[int, tuple[int, int]] = {}
         self.work = 0
+        self.strict = False  # the last move tried made the objective strictly better
+        self.change = Totals(0, 0, 0, 0, 0, 0)  # what the last move kept changed
+        # while the search runs: per move kept, what takes it back (see :meth:`revert`)
+        self.log: (
+            list[
+                tuple[
+                    list[tuple[bool, Key, Bookings]],
+                    dict[int, Slot | None],
+                    dict[Key, int],
+                    dict[int, tuple[int, int]],
+                ]
+            ]
+            | None
+        ) = None
         self.worked: dict[Window, list[tuple[int, list[Key]]]] = {}  # per window: the days_to_try
         self.days_of: dict[int, list[Key]] = {}
         for k in sorted(books.busy):
             self.days_of.setdefault(k[0], []).append(k)
+
+    def tolerable(self, change: Totals, allow: int) -> bool:
+        """The parts before idle time and waiting stay, and those two grow by at most
+        ``allow`` minutes together (the search's walk; its best plan is kept apart)."""
+        if any(getattr(change, f) for f in ("unplaced", "apart", "unmet", "teacher_days")):
+            return False
+        return change.idle + change.waiting <= allow
+
+    def revert(self, moves: int) -> None:
+        """Take back the last ``moves`` moves kept while :attr:`log` was on."""
+        assert self.log is not None
+        books = self.ctx.books
+        for _ in range(moves):
+            journal, old, saved_idle, saved_state = self.log.pop()
+            books.undo(journal)
+            for p, slot in old.items():
+                self.slots[p] = slot
+            self.idle.update(saved_idle)
+            self.state.update(saved_state)
+        self.on_key = None  # built again on the next look
 
     def units_on(self, key: Key) -> set[int]:
         """The units on teacher-day ``key`` (the index is built on the first call)."""
@@ -359,9 +393,15 @@ class Improver:
         days = self.days_of.get(key[0], ())
         return sum(cap - len(busy[k]) for k in days if k != key and busy[k])
 
-    def attempt(self, key: Key, restrict: Restrict, units: tuple[int, ...] = ()) -> bool:
+    def attempt(
+        self, key: Key, restrict: Restrict, units: tuple[int, ...] = (), allow: int = -1
+    ) -> bool:
         """Take ``units`` (default: all on teacher-day ``key``) off and place them again
-        under ``restrict``; keep the result when the objective improves."""
+        under ``restrict``; keep the result when the objective improves. ``allow`` 0 keeps
+        it too when it stays the same, more when the parts before idle time stay and idle
+        plus waiting grow by at most ``allow`` minutes (the search, which keeps its best
+        plan). A move that leaves a conversation unplaced that had a slot is never kept,
+        whatever the school's order."""
         ctx, books, slots = self.ctx, self.ctx.books, self.slots
         moved = list(units) or sorted(self.units_on(key))
         if not moved:
@@ -404,15 +444,21 @@ class Improver:
         for r in touched:
             self.state[r] = self.round_state(r)
         # the change in each part of the objective; kept when the first that changes drops
+        lost = any(s is not None and slots[p] is None for p, s in old.items())
         change = Totals(
-            sum(1 for p, s in old.items() if s is not None and slots[p] is None),
+            sum(slots[p] is None for p in old) - sum(s is None for s in old.values()),
             sum(self.state[r][0] - saved_state[r][0] for r in touched),
             sum(self.unmet_of(item) for item in soft) - unmet_before,
             sum(bool(books.busy.get(k)) - held for k, held in first.items()),
             sum(self.idle[k] - saved_idle[k] for k in first),
             sum(self.state[r][1] - saved_state[r][1] for r in touched),
         )
-        if change.key(self.order) < NO_CHANGE:
+        better = change.key(self.order)
+        self.strict = not lost and better < NO_CHANGE
+        if self.strict or (not lost and allow >= 0 and self.tolerable(change, allow)):
+            self.change = change
+            if self.log is not None:
+                self.log.append((journal, old, saved_idle, saved_state))
             on_key = self.on_key
             if on_key is not None:
                 for u in moved:

@@ -73,10 +73,10 @@ def idle_beyond_pause(
 ) -> int:
     """Minutes a teacher waits between conversations that day beyond the compulsory pause
     (``day`` sorted by start). After every ``limit`` talks the compulsory gap is the long
-    break ``rest`` plus the pause, as the books keep it."""
+    break ``rest`` with the pause before and after it, as the books keep it."""
     idle = 0
     for count, ((_, end), (start, _)) in enumerate(pairwise(day), start=1):
-        compulsory = pause + rest if limit and count % limit == 0 else pause
+        compulsory = 2 * pause + rest if limit and count % limit == 0 else pause
         if start - end > compulsory:
             idle += start - end - compulsory
     return idle

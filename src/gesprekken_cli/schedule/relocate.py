@@ -41,6 +41,8 @@ def added_idle(bookings: Sequence[tuple[int, int]], s: int, e: int, pause: int) 
 
 
 Option = tuple[Choice, tuple[Bookings, ...], int]  # holders, their day's bookings, free starts
+Path = tuple[tuple[int, int], ...]  # per sibling from one on: (holders' index, start index)
+Value = tuple[int, int, int, Path]  # wishes missed, idle added, waiting, path
 
 
 def best_chain(
@@ -83,7 +85,6 @@ def best_chain(
             if not apart(names):
                 return False
             fit = Fit(bundle, windows, entries, options, pause, wait, index)
-            fit.walk(0, 0, 24 * 60, 0, 0, 0)
             if fit.best is not None and (best is None or fit.best < best):
                 best, chosen = fit.best, fit.chosen
     if best is None:
@@ -96,21 +97,13 @@ def best_chain(
 
 
 class Fit:
-    """The depth-first walk over one day's chains: sibling after sibling, each option and
-    free start, keeping the best complete chain (a class, not a closure: no cycle)."""
+    """The best chain on one day, sibling after sibling back to front: for each sibling's
+    holders and free start, the best way to end the chain from there (the siblings have
+    different teachers, so a sibling's booking does not change where the next can go and
+    each part of the score adds up). Ties go the way a depth-first walk over holders and
+    starts in order would take them: the first such chain wins."""
 
-    __slots__ = (
-        "best",
-        "bundle",
-        "chosen",
-        "entries",
-        "index",
-        "options",
-        "path",
-        "pause",
-        "wait",
-        "windows",
-    )
+    __slots__ = ("best", "bundle", "chosen", "entries", "index", "options", "pause", "wait")
 
     def __init__(
         self,
@@ -122,37 +115,75 @@ class Fit:
         wait: int,
         index: int,
     ) -> None:
-        self.bundle, self.windows, self.entries, self.options = bundle, windows, entries, options
+        self.bundle, self.entries, self.options = bundle, entries, options
         self.pause, self.wait, self.index = pause, wait, index
         self.best: tuple[int, int, int, int, int] | None = None
         self.chosen: list[Booked] = []
-        self.path: list[tuple[Option, int]] = []
+        self.solve(windows)
 
-    def walk(self, k: int, lo: int, hi: int, cost: int, idle: int, waiting: int) -> None:
-        """Sibling ``k`` starting from ``lo`` to ``hi`` and the rest after it."""
-        item, window, entry, path = self.bundle[k], self.windows[k], self.entries[k], self.path
-        duration, pause, last = item.duration, self.pause, len(self.bundle) - 1
-        for option in self.options[k]:
-            _, own, bits = option
-            for i in range(max(-(-lo // GRID), 0), min(hi // GRID, bits.bit_length() - 1) + 1):
-                if not bits >> i & 1:
-                    continue
-                s = i * GRID
-                e = s + duration
-                c = cost
-                if item.soft:
-                    c += penalty(item.soft, entry.day, s, e, window.day_part)
-                d = idle + sum(added_idle(b, s, e, pause) for b in own)
-                w = waiting + (s - lo if k else 0)
-                path.append((option, s))
-                if k < last:
-                    self.walk(k + 1, e, e + self.wait, c, d, w)
-                else:
-                    score = (c, d, w, self.index, path[0][1])
-                    if self.best is None or score < self.best:
-                        self.best = score
-                        self.chosen = [
-                            Booked(self.entries[j], s0, s0 + self.bundle[j].duration, o[0])
-                            for j, (o, s0) in enumerate(path)
-                        ]
-                path.pop()
+    def solve(self, windows: Sequence[Window]) -> None:
+        bundle, pause, last = self.bundle, self.pause, len(self.bundle) - 1
+        # the starts each sibling can have after some start of the one before (bit sets)
+        reach = [-1]  # the first: any
+        for k in range(1, last + 1):
+            duration = bundle[k - 1].duration
+            before, spread = reach[-1], 0
+            for shift in range(-(-duration // GRID), (duration + self.wait) // GRID + 1):
+                spread |= before << shift
+            free = 0
+            for _, _, bits in self.options[k]:
+                free |= bits
+            reach.append(spread & free)
+        # per start index of the sibling: the best way on from there (over its holders)
+        after: dict[int, Value] = {}
+        for k in range(last, -1, -1):
+            item, window, entry = bundle[k], windows[k], self.entries[k]
+            duration, soft, day_part = item.duration, item.soft, window.day_part
+            near, far = -(-duration // GRID), (duration + self.wait) // GRID
+            here: dict[int, Value] = {}
+            for o, (choice, own, bits) in enumerate(self.options[k]):
+                bits &= reach[k]
+                books = own[: len(choice.keys)]  # the holders' talks, not their breaks
+                while bits:
+                    low = bits & -bits
+                    bits ^= low
+                    i = low.bit_length() - 1
+                    s = i * GRID
+                    e = s + duration
+                    tail: Value | None = None  # the best way on from here (first: is there one)
+                    if k < last:
+                        for j in range(i + near, i + far + 1):
+                            found = after.get(j)
+                            if found is not None:
+                                w = j * GRID - e + found[2]
+                                then: Value = (found[0], found[1], w, found[3])
+                                if tail is None or then < tail:
+                                    tail = then
+                        if tail is None:
+                            continue
+                    c = penalty(soft, entry.day, s, e, day_part) if soft else 0
+                    d = 0
+                    for bookings in books:
+                        d += added_idle(bookings, s, e, pause)
+                    value: Value
+                    if tail is None:
+                        value = (c, d, 0, ((o, i),))
+                    else:
+                        value = (c + tail[0], d + tail[1], tail[2], ((o, i), *tail[3]))
+                    known = here.get(i)
+                    if known is None or value[:3] < known[:3]:
+                        here[i] = value
+            after = here
+        best: tuple[tuple[int, int, int, int, int], Path] | None = None
+        for i, (c, d, w, path) in after.items():
+            score = (c, d, w, self.index, i * GRID)
+            if best is None or (score, path) < best:
+                best = (score, path)
+        if best is None:
+            return
+        self.best = best[0]
+        self.chosen = []
+        for k, (o, i) in enumerate(best[1]):
+            s = i * GRID
+            choice = self.options[k][o][0]
+            self.chosen.append(Booked(self.entries[k], s, s + bundle[k].duration, choice))

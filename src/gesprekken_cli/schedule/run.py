@@ -39,6 +39,12 @@ from gesprekken_cli.schedule.placement import Placer
 from gesprekken_cli.schedule.quality import FamilyRound, family_state, quality
 from gesprekken_cli.schedule.reasons import Reason, describe
 from gesprekken_cli.schedule.records import Bookings, Item, Published, Schedule, Slot, Unplaced
+from gesprekken_cli.schedule.ruin import (
+    regroup,
+    ruin_and_recreate,
+    search_budget,
+    worth_searching,
+)
 from gesprekken_cli.schedule.windows import Context
 
 if TYPE_CHECKING:
@@ -231,10 +237,14 @@ def _place(
     placer = Placer(ctx, conversations, slots)
     chains = Chains(ctx, conversations, slots)
     if previous:
-        for item in items:
-            published = previous.get(conversations[item.position].uid)
-            if published is not None:
-                placer.pin(item, published)
+        # in time order: a talk pinned before talks already pinned could move a long break
+        pins = [
+            (p.start, item)
+            for item in items
+            if (p := previous.get(conversations[item.position].uid))
+        ]
+        for _, item in sorted(pins, key=lambda pin: (pin[0], pin[1].position)):
+            placer.pin(item, previous[conversations[item.position].uid])
     failed: list[tuple[Item, Reason]] = []
     units: list[tuple[Item, ...]] = []  # what the improvement step may move: chains, singles
     bundles, families = bundles_of(siblings, conversations, slots, bool(previous))
@@ -279,6 +289,13 @@ def _place(
         order = ctx.cycle.school.optimaliseren or DEFAULT_ORDER
         improver = Improver(ctx, conversations, slots, units, families, order)
         improver.run(work)
+        extra = search_budget(len(items))
+        if extra and worth_searching(improver):
+            # the search may also place what the greedy could not and join split families
+            mandatory = [i for i, _ in failed if conversations[i.position].status == "verplicht"]
+            regroup(improver, mandatory)
+            ruin_and_recreate(improver, extra)
+            failed = [(item, reason) for item, reason in failed if slots[item.position] is None]
     return failed
 
 
