@@ -228,6 +228,23 @@ def test_changed_code_of_the_same_size_and_time_is_another_program(
     assert rules_cache.fingerprint() != before
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["rules/school_days.py", "calendar.py", "expand/periods.py", "data/vakanties_nl.json"],
+)
+def test_a_change_to_what_validation_uses_beyond_rules_is_another_program(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """These were outside the fingerprint: a changed vacation table kept the old cycle."""
+    folder = _copy_sources(tmp_path)
+    monkeypatch.setattr(rules_cache, "__file__", str(folder / "rules" / "cache.py"))
+    before = rules_cache.fingerprint()
+    changed = folder / name
+    text = changed.read_bytes()
+    changed.write_bytes(text[:-1] + (b" " if text[-1:] != b" " else b"\n"))
+    assert rules_cache.fingerprint() != before
+
+
 def test_sources_that_cannot_be_read_mean_no_cache_and_no_failure(
     tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
