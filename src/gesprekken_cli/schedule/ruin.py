@@ -19,12 +19,12 @@ conversations re-placed (:func:`search_budget`), never by the clock. It stops ea
 nothing is left to gain and after :data:`STALL` tries per unit in a row that make the plan
 no better.
 
-A sibling chain of more than :data:`LONGEST` conversations is never taken off by a try: its
-siblings share a class (a family of that size or a placeholder e-mail), so placing it again
-is the start-by-start search of :mod:`chains`, up to ``NODE_LIMIT`` nodes per day, and a
-count of conversations re-placed would not bound the work (a 15-sibling family in a duo
-class took 209,000 nodes and 2.6 s before; 1,100 nodes after). Such a chain keeps the place
-the greedy and the passes gave it.
+A sibling chain of more than :data:`LONGEST` conversations is never taken off by a try:
+such a chain has siblings sharing a class (a family that size, or pupils sharing a
+placeholder e-mail), so placing it again is the start-by-start search of :mod:`chains`, up
+to ``NODE_LIMIT`` nodes per day, and a count of conversations re-placed would not bound the
+work (a 15-sibling family in a duo class: 209,000 nodes and 2.6 s before; 1,100 nodes
+after). It keeps the place the greedy and the passes gave it.
 """
 
 from __future__ import annotations
