@@ -88,3 +88,13 @@ def test_singles_put_in_before_sibling_chains_keep_the_long_break() -> None:
         result = schedule(cycle, CAL, roster, convs, improve=improve)
         check_valid(cycle, roster, result.conversations)
         check_breaks(cycle, result.conversations)
+
+
+def test_with_a_break_after_every_talk_nothing_goes_in_just_before_the_first() -> None:
+    # max_zonder_pauze 1: a talk put in before the day's first becomes the one the break
+    # follows, so it must end the break (and both pauses) before the first starts. Found by
+    # the property test above: the search put 16.40-16.50 before a booked 16.50-17.00.
+    books = Books(limit=1, rest=5, gap=0)
+    key = (0, 1)
+    books.book([key], None, 1010, 1020)
+    assert any(a <= 1005 and b >= 1010 for a, b in books.breaks[key])

@@ -133,15 +133,15 @@ class Books:
         for m in range(limit, n + 1, limit):  # talk m is followed by a break
             end = bookings[m - 1][1]
             blocks.append((end + gap, end + gap + rest))
-            if m == 1:
-                continue
             # A talk put in just before talk m becomes the one the break follows: it must
-            # end the break and both pauses before talk m starts ...
-            start, before = bookings[m - 1][0], bookings[m - 2][1]
+            # end the break and both pauses before talk m starts (with ``limit`` 1 also
+            # before the first talk) ...
+            start = bookings[m - 1][0]
+            before = bookings[m - 2][1] if m > 1 else 0
             blocks.append((max(start - gap - rest, before), start))
             # ... and one put in earlier still moves this break to between talks m - 1 and
             # m, which needs that much room there.
-            if start - before < 2 * gap + rest:
+            if m > 1 and start - before < 2 * gap + rest:
                 guard = m - 1
         if guard:
             blocks.append((0, bookings[guard - 1][0]))
