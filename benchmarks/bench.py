@@ -41,6 +41,18 @@ CASES: dict[str, tuple[list[str], dict[str, str]]] = {
         [GESPREKKEN, "uitnodigingen", *BOARD_FILES, str(HERE / "out" / "uitnodigingen")],
         {},
     ),
+    # One round, as an office sends them (the issue's own example names a round).
+    "bestuur-uitnodigingen-ronde": (
+        [
+            GESPREKKEN,
+            "uitnodigingen",
+            *BOARD_FILES,
+            str(HERE / "out" / "ronde"),
+            "--gesprek",
+            "voortgangsgesprek",
+        ],
+        {},
+    ),
 }
 
 

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import read_roster, roster_from_bytes
+from support import DUIF, YEAR, read_roster, roster_from_bytes
+from typer.testing import CliRunner
 
+from gesprekken_cli.cli import app
 from gesprekken_cli.errors import GesprekkenError, RosterError
 from gesprekken_cli.model import Klass, Pupil, Teacher
 from gesprekken_cli.roster.build import roster_from_table
@@ -547,3 +549,21 @@ def test_an_over_long_field_is_a_dutch_fault() -> None:
     (problem,) = caught.value.problems
     assert problem.code == "roster.csv"
     assert problem.message == "regel 2: CSV niet te lezen (een veld is langer dan 131072 tekens)"
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls", ".ods", ".csv", ".txt", ".xml"])
+@pytest.mark.parametrize(
+    "content", [b"", b"\xef\xbb\xbf", b"\n\r\n  \n"], ids=["0-bytes", "bom", "witregels"]
+)
+def test_an_empty_roster_says_it_is_empty_whatever_its_name(
+    runner: CliRunner, tmp_path: Path, suffix: str, content: bytes
+) -> None:
+    """A zero-byte ``.xlsx`` was "de inhoud is gewone tekst (bijv. CSV)"; every empty roster
+    now says the same thing, with exit 1."""
+    roster = tmp_path / f"rooster{suffix}"
+    roster.write_bytes(content)
+    result = runner.invoke(app, ["plan", str(roster), "-r", str(DUIF), "-j", YEAR])
+    assert result.exit_code == 1, result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"{roster}:1: het bestand is leeg"), line
+    assert line.endswith("[roster.empty]") and "gewone tekst" not in line

@@ -63,6 +63,20 @@ def test_namespaces_change_nothing(name: str) -> None:
     assert other.classes == plain.classes
 
 
+def test_families_file_with_a_control_character_names_it_with_its_position(
+    tmp_path: Path,
+) -> None:
+    """The families file goes through the same YAML reader as the rules: a Shift-Enter from
+    Word (U+000B) was an English message with a character offset and no line."""
+    families = tmp_path / "gezinnen.yaml"
+    families.write_text('leerlingen:\n  - {leerlingnummer: "5001", gezin: "7\x0b"}\n')
+    with pytest.raises(RosterError) as caught:
+        load(DATA / "voorbeeld.xml", families_file=families)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.column) == (2, 39), problem.render()
+    assert "stuurteken U+000B" in problem.message and "position" not in problem.message
+
+
 def test_families_file_joins_on_leerlingnummer_and_class(tmp_path: Path) -> None:
     families = tmp_path / "gezinnen.yaml"
     families.write_text(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import pickle
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import NamedTuple
@@ -205,7 +207,8 @@ def _copy_sources(tmp_path: Path) -> Path:
     folder.mkdir()
     (folder / "rules").mkdir()
     package = Path(rules_cache.__file__).parent.parent
-    for name in rules_cache._SOURCES:
+    for name in rules_cache.sources(package):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes((package / name).read_bytes())
     return folder
 
@@ -222,6 +225,23 @@ def test_changed_code_of_the_same_size_and_time_is_another_program(
     module.write_bytes(text.replace(b"le=480", b"le=  1", 1))
     os.utime(module, ns=(times.st_atime_ns, times.st_mtime_ns))
     assert module.stat().st_size == times.st_size
+    assert rules_cache.fingerprint() != before
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["rules/school_days.py", "calendar.py", "expand/periods.py", "data/vakanties_nl.json"],
+)
+def test_a_change_to_what_validation_uses_beyond_rules_is_another_program(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """These were outside the fingerprint: a changed vacation table kept the old cycle."""
+    folder = _copy_sources(tmp_path)
+    monkeypatch.setattr(rules_cache, "__file__", str(folder / "rules" / "cache.py"))
+    before = rules_cache.fingerprint()
+    changed = folder / name
+    text = changed.read_bytes()
+    changed.write_bytes(text[:-1] + (b" " if text[-1:] != b" " else b"\n"))
     assert rules_cache.fingerprint() != before
 
 
@@ -331,3 +351,62 @@ def test_random_cache_bytes_never_raise(data: bytes, in_envelope: bool) -> None:
         assert entry is not None
         entry.write_bytes(data)
         assert rules_cache.load("x", raw) is None
+
+
+# Imports the validator, validates the shipped files and every bad case (error paths import
+# lazily), and prints each gesprekken_cli module loaded and each package file opened, as
+# paths inside the package.
+_WHAT_VALIDATION_READS = """
+import json, sys
+from pathlib import Path
+package = None
+opened = []
+def audit(event, args):
+    if event == "open" and isinstance(args[0], str):
+        opened.append(args[0])
+sys.addaudithook(audit)
+import gesprekken_cli
+from gesprekken_cli.rules import load_rules
+from gesprekken_cli.rules.validate import check_rules
+package = Path(gesprekken_cli.__file__).parent
+for name in sys.argv[1:]:
+    check_rules(Path(name).read_bytes(), name)
+    try:
+        load_rules(Path(name))
+    except Exception:
+        pass
+files = {m.__file__ for n, m in list(sys.modules.items())
+         if n.startswith("gesprekken_cli") and getattr(m, "__file__", None)}
+files |= {f for f in opened if not f.endswith(".pyc")}
+inside = sorted(
+    Path(f).resolve().relative_to(package.resolve()).as_posix()
+    for f in files if Path(f).resolve().is_relative_to(package.resolve())
+)
+print(json.dumps(inside))
+"""
+
+
+def test_the_fingerprint_covers_every_module_and_file_validation_reads(tmp_path: Path) -> None:
+    """A module or data file validation depends on but the fingerprint leaves out would let a
+    cached cycle outlive a change to it (``calendar.py``, ``expand/periods.py`` and the
+    vacation data were left out)."""
+    import json
+
+    files = [
+        str(DUIF),
+        str(EXAMPLES / "ouder-kindgesprekken.yaml"),
+        *sorted(str(p) for p in (Path(__file__).parent / "data" / "bad" / "rules").glob("*.yaml")),
+    ]
+    env = {**os.environ, "GESPREKKEN_CACHE": "uit"}
+    done = subprocess.run(
+        [sys.executable, "-c", _WHAT_VALIDATION_READS, *files],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    read = set(json.loads(done.stdout))
+    assert "calendar.py" in read and "data/vakanties_nl.json" in read  # the probe works
+    package = Path(rules_cache.__file__).parent.parent
+    covered = set(rules_cache.sources(package))
+    assert read - covered == set(), "niet in de vingerafdruk van de regelcache"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from support import DATA, DUIF, EXAMPLES, YEAR, request
@@ -99,6 +100,19 @@ def test_day_list_cuts_a_type_name_only_when_the_line_does_not_fit(school: Plan)
     narrow = render_day_list(pick(school, teacher="Kees Blom").conversations, "x", width=40)
     assert "Ouderinformatieavond groep 3 en 8" not in narrow
     assert max(len(line) for line in narrow.splitlines()) <= 40
+
+
+def test_day_list_cuts_a_long_name_but_keeps_class_and_household(tmp_path: Path) -> None:
+    source = (EXAMPLES / "groep5.csv").read_text(encoding="utf-8-sig")
+    roster = tmp_path / "lang.csv"
+    long_name = "Smit-Çelik-Oudshoorn-Hagenaars-Vermeulen-van-Bommel"
+    roster.write_text(source.replace(";Yusuf;;Smit;", f";Yusuf;;{long_name};"), "utf-8")
+    mine = pick(make_plan(request(roster, DUIF)), teacher="Anna de Boer")
+    lines = render_day_list(mine.conversations, "Anna de Boer").splitlines()
+    yusuf = [line for line in lines if "Yusuf" in line]
+    assert yusuf and all(len(line) <= 80 for line in lines)
+    assert any(line.endswith(("(5A), huishouden 1  kind", "(5A), huishouden 1")) for line in yusuf)
+    assert any("(5A), huishouden 2" in line for line in yusuf)
 
 
 def test_cli_plan_for_one_teacher_and_unknown_name(school: Plan) -> None:

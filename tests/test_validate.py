@@ -359,6 +359,7 @@ def test_mutations_never_traceback(raw: bytes) -> None:
     report = check_rules(raw, "gemuteerd.yaml")
     for problem in report.problems:
         assert problem.message
+        assert "<unicode string>" not in problem.message  # PyYAML's English reader text
         assert problem.severity in {"error", "warning"}
         assert problem.line is None or problem.line >= 1
         assert problem.column is None or problem.column >= 1
@@ -539,3 +540,56 @@ def test_docs_complete_example_validates() -> None:
     for block in complete:
         report = check_rules(block.encode("utf-8"), "docs/regels.md")
         assert report.problems == [], [p.render() for p in report.problems]
+
+
+# Characters YAML does not allow (the reader refuses them before parsing): C0 controls,
+# DEL, C1 controls and the non-characters U+FFFE/U+FFFF.
+CONTROL_CHARACTERS = ["\x0b", "\x01", "\x07", "\x0c", "\x1b", "\x7f", "\x9b", "\ufffe"]
+
+
+@pytest.mark.parametrize("character", CONTROL_CHARACTERS)
+@pytest.mark.parametrize("fmt", ["text", "github", "json"])
+def test_control_character_is_a_dutch_message_with_its_position(
+    tmp_path: Path, character: str, fmt: str
+) -> None:
+    """A raw control character was PyYAML's English reader message with a character offset
+    and no line or column ("position 343"), in every format."""
+    path = tmp_path / "vt.yaml"
+    text = CYCLE.read_text(encoding="utf-8").replace("De Duif", f"De{character}Duif", 1)
+    path.write_text(text, encoding="utf-8")
+    code = f"U+{ord(character):04X}"
+
+    result = runner.invoke(app, ["validate", "--format", fmt, str(path)])
+
+    assert result.exit_code == 1, result.output
+    assert "position" not in result.output and "unacceptable" not in result.output
+    if fmt == "json":
+        [item] = json.loads(result.stdout)
+        assert (item["regel"], item["kolom"]) == (8, 11)
+        assert code in item["melding"] and "\n" not in item["melding"]
+    elif fmt == "github":
+        assert ",line=8,col=11," in result.stdout
+        assert code in result.stdout
+    else:
+        [line] = [line for line in result.output.splitlines() if line.startswith(str(path))]
+        assert line.startswith(f"{path}:8:11: ") and code in line and "verwijder" in line
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("a: 1\r\nb: Dé\x0b\r\n", (2, 6)),  # Windows line ends; é is one character
+        ("a: 1\rb: x\x07\r", (2, 5)),  # old Mac line ends
+        ("a: 1\n\n# 😀 \x1b\n", (3, 5)),  # outside the BMP: still one column
+        ("\x0c", (1, 1)),
+    ],
+)
+def test_control_character_position_counts_characters_and_line_breaks(
+    text: str, where: tuple[int, int]
+) -> None:
+    """libyaml reports a UTF-8 byte offset, the pure-Python reader a character offset: the
+    position shown is the character's line and column in the text either way."""
+    report = check_rules(text.encode("utf-8"), "r.yaml")
+    [problem] = report.errors
+    assert (problem.line, problem.column) == where, problem.render()
+    assert "stuurteken" in problem.message

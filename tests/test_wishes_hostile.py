@@ -25,6 +25,11 @@ from gesprekken_cli.cli import app
             "wensen:\n  - {wie: [1], id: '801', duur: 1.5e400, overslaan: [ja]}\n",
             "typen.yaml:2: wie:",
         ),
+        (
+            "stuurteken.yaml",
+            "wensen:\n  - wie: gezin\n    id: '8\x0b01'\n",
+            "stuurteken.yaml:3:11: onzichtbaar stuurteken U+000B",
+        ),
         ("groot.csv", "wie;id;duur\ngezin;801;" + "9" * 6000 + "\n", "groot.csv:2: duur:"),
         ("jaar.csv", "wie;id;niet\ngezin;801;31-12-9999 t/m 01-01-9999\n", "jaar.csv:2: niet:"),
     ],

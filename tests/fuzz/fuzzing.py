@@ -69,6 +69,8 @@ def run_cli(kind: str, args: Sequence[str]) -> Result:
     assert result.exit_code != 3, f"interne fout:\n{result.stderr[-4000:]}"
     assert result.exit_code in (0, 1, 2), (result.exit_code, output[-2000:])
     assert "Traceback" not in result.stderr, result.stderr[-2000:]
+    # PyYAML's English reader message ("... in "<unicode string>", position 343") leaking
+    assert "<unicode string>" not in output, output[-2000:]
     assert elapsed < SECONDS, f"{kind}: {elapsed:.1f} s"
     assert _peak_mb() - _BASELINE < PEAK_MB, f"{kind}: peak {_peak_mb():.0f} MB"
     return result
@@ -86,6 +88,10 @@ TOKENS = [
     b"\r",
     b"\r\n",
     b"\t",
+    b"\x0b",  # Shift-Enter from Word
+    b"\x1b",
+    b"\xc2\x9b",  # a C1 control
+    b"\xef\xbf\xbe",  # U+FFFE
     b" ",
     b"=",
     b"-1",

@@ -29,12 +29,15 @@ def cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
-def who_text(c: Conversation) -> str:
-    """``Emma de Vries (5A)``, ``… (huishouden 2)``, or the class of a meeting."""
+def who_text(c: Conversation, width: int | None = None) -> str:
+    """``Emma de Vries (5A)``, ``…, huishouden 2``, or the class of a meeting; in at most
+    ``width`` characters the name is cut, never the class or the household."""
     if c.pupil_id is None:
         return f"klas {c.class_name}" if c.class_name else "groep " + "/".join(map(str, c.grades))
-    out = f"{c.name} ({c.class_name})" if c.class_name else c.name
-    return out + (f", huishouden {c.household}" if c.household else "")
+    tail = f" ({c.class_name})" if c.class_name else ""
+    tail += f", huishouden {c.household}" if c.household else ""
+    name = c.name if width is None else cut(c.name, max(width - len(tail), 8))
+    return name + tail
 
 
 def time_text(c: Conversation) -> str:
@@ -54,7 +57,8 @@ def _line(c: Conversation, width: int) -> str:
     # The name is cut only when type and name together do not fit, and then no further
     # than what leaves the name whole (or half the room, when the name is long too).
     type_width = max(room - len(who) - 2, min(len(c.type_name), max(room // 2, 12)))
-    body = f"{cut(c.type_name, type_width)}  {who}"
+    shown_type = cut(c.type_name, type_width)
+    body = f"{shown_type}  {who_text(c, room - len(shown_type) - 2)}"
     return f"{head}{cut(body, room):{room}}  {kind}".rstrip()
 
 

@@ -158,5 +158,9 @@ def _rows_table(text: str, source: str) -> Table:
         if any(cell.strip() for cell in cells):
             return Table(number, cells, rows[position + 1 :])
     raise RosterError(
-        [Problem(source, "leeg bestand: geen kopregel gevonden", line=1, code="roster.empty")]
+        [
+            Problem(
+                source, "het bestand is leeg: geen kopregel gevonden", line=1, code="roster.empty"
+            )
+        ]
     )

@@ -86,6 +86,25 @@ def roster_kind(head: bytes) -> Kind:
     return "edexml" if text.lstrip().startswith(b"<") else "csv"
 
 
+def check_empty(raw: bytes, name: str) -> None:
+    """An empty roster (no bytes, or only a byte order mark and blank lines) says so, whatever
+    its name: as a workbook it would be "tekst", as XML or CSV "geen kopregel"."""
+    body = raw[len(_BOMS[0]) :] if raw.startswith(_BOMS[0]) else raw
+    if body.strip():
+        return
+    what = "0 bytes" if not raw else "alleen witregels of spaties"
+    raise RosterError(
+        [
+            Problem(
+                name,
+                f"het bestand is leeg ({what}); exporteer het overzicht opnieuw",
+                line=1,
+                code="roster.empty",
+            )
+        ]
+    )
+
+
 def check_name(raw: bytes, name: str, kind: Kind) -> Problem | None:
     """A file named as a workbook whose content is none is an error (an export that went
     wrong, or text renamed): reading it as CSV would only give confusing column faults. Any
@@ -155,6 +174,7 @@ def load_roster(source: RosterSource) -> RosterImport:
     path = source.path
     raw = read_file(path)
     name = str(path)
+    check_empty(raw, name)
     kind = roster_kind(raw[:4096])
     misnamed = check_name(raw, name, kind)
     families_file = source.families_file

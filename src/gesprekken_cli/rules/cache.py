@@ -4,8 +4,9 @@ Reading a rules file (libyaml, the pydantic model, the checks) is most of what a
 one class costs on start-up, and the outcome for the same bytes under the same program never
 changes. After a rules file validated without errors, :func:`store` keeps the resulting
 :class:`Cycle` in the user's cache folder, one file per rules file, beside a copy of the rules'
-exact bytes and a fingerprint of the program that validated them (the contents of the modules
-that read and check rules, and the versions of Python, pydantic and PyYAML). :func:`load`
+exact bytes and a fingerprint of the program that validated them (the contents of every module
+and data file rules validation can use: ``rules/``, ``expand/``, ``data/`` and the top-level
+modules they import; and the versions of Python, pydantic and PyYAML). :func:`load`
 returns it only when both match exactly; anything else (other bytes, another program, a
 damaged, foreign or unsafe cache file, no cache folder) is a miss, and the caller validates
 as before. The cache holds the rules file only, never roster data, and a cache that cannot be
@@ -52,19 +53,13 @@ _FORMAT = 3
 _MAGIC = b"gesprekken-regelcache-3\n"
 _DIGEST = 32
 _PROTOCOL = 5
-# What decides the validated cycle besides the bytes: the modules that read and check rules
-# (paths inside the ``gesprekken_cli`` package).
-_SOURCES = (
-    "rules/__init__.py",
-    "rules/model.py",
-    "rules/school.py",
-    "rules/base.py",
-    "rules/values.py",
-    "rules/validate.py",
-    "rules/yaml.py",
-    "rules/cache.py",
-    "errors.py",
-)
+# What decides the validated cycle besides the bytes, as paths inside the ``gesprekken_cli``
+# package: every module of these folders (rules validation imports ``expand`` for its
+# periods and ``data`` for the school holidays, whose files it reads) ...
+_FOLDERS = ("rules", "expand", "data")
+# ... and the top-level modules it imports. A test imports the validator, runs it over the
+# shipped and the bad rules files and fails if it loaded or read a package file not covered.
+_MODULES = ("__init__.py", "errors.py", "calendar.py", "model.py", "names.py")
 # Unpickling damaged bytes can fail in many ways; each of them is just a miss.
 _DAMAGED = (
     UnpicklingError,
@@ -132,19 +127,32 @@ def _default_dir() -> Path | None:
         return None
 
 
+def sources(package: Path) -> list[str]:
+    """The package files the fingerprint covers: the named modules and every entry of the
+    folders but subfolders (``__pycache__``), sorted; a dangling link is kept, so reading it
+    fails and there is no fingerprint. Raises OSError when a folder cannot be listed."""
+    names = list(_MODULES)
+    for folder in _FOLDERS:
+        with os.scandir(package / folder) as entries:
+            names.extend(f"{folder}/{entry.name}" for entry in entries if not entry.is_dir())
+    return sorted(names)
+
+
 def fingerprint() -> str | None:
     """What the validated cycle depends on besides the bytes; ``None`` when it cannot be told.
 
-    A checksum of the modules' contents rather than their times, so a rebuilt or repacked
-    install (fixed timestamps) with changed code is never mistaken for the old one. It detects
-    changes; it is no protection against an attacker (the folder checks are).
+    A checksum of the names and contents of :func:`sources` (27 files, about 236 kB) rather
+    than their times, so a rebuilt or repacked install (fixed timestamps) with changed code is
+    never mistaken for the old one. It detects changes; it is no protection against an
+    attacker (the folder checks are).
     """
     from pydantic.version import VERSION as pydantic_version
 
     package = Path(__file__).parent.parent
     checksum = 0
     try:
-        for name in _SOURCES:
+        for name in sources(package):
+            checksum = zlib.crc32(name.encode(), checksum)
             checksum = zlib.crc32((package / name).read_bytes(), checksum)
         yaml_spec = _yaml_init()
         if yaml_spec is not None:

@@ -8,6 +8,7 @@ to (line, column) so every later fault can point at its YAML node.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -188,6 +189,43 @@ def _dutch(message: str) -> str:
     return message
 
 
+# What the YAML reader refuses before parsing (YAML 1.1 "printable"; PyYAML's NON_PRINTABLE):
+# C0 controls other than tab and line breaks, DEL, C1 controls other than NEL, U+FFFE/U+FFFF.
+_NOT_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+_LINE_BREAK = re.compile("\r\n|\r|\n")
+# Where such a character usually comes from, for the ones with a likely source.
+_CONTROL_HINTS = {
+    0x0B: "regeleinde uit Word?",
+    0x0C: "pagina-einde uit Word?",
+    0x1B: "Esc-toets?",
+}
+
+
+def _unprintable(text: str, file: str) -> Problem | None:
+    """The first character YAML does not allow, as a positioned Dutch problem.
+
+    The reader's own error gives an offset that is a UTF-8 byte count under libyaml and a
+    character count under the pure-Python reader, and no line; the first such character in
+    the text is the one either reader stops at, so it is found here instead.
+    """
+    match = _NOT_PRINTABLE.search(text)
+    if match is None:
+        return None
+    index = match.start()
+    breaks = list(_LINE_BREAK.finditer(text, 0, index))
+    line = len(breaks) + 1
+    column = index - (breaks[-1].end() if breaks else 0) + 1
+    code = ord(match.group())
+    if 0xFFFE <= code <= 0xFFFF:
+        what = f"ongeldig teken U+{code:04X} (geen tekst)"
+    else:
+        hint = _CONTROL_HINTS.get(code)
+        what = f"onzichtbaar stuurteken U+{code:04X}" + (f" ({hint})" if hint else "")
+    return Problem(file, f"{what} niet toegestaan; verwijder het", line, column, code="yaml")
+
+
 def load_yaml(raw: bytes, file: str) -> Loaded:
     """Parse ``raw`` safely; never raises for bad content, reports it in ``problems``."""
     if len(raw) > MAX_BYTES:
@@ -222,6 +260,10 @@ def load_yaml(raw: bytes, file: str) -> Loaded:
         return Loaded(
             file, None, problems=[Problem(file, f"ongeldige YAML: {what}", line, col, code="yaml")]
         )
+    except yaml.reader.ReaderError as exc:
+        found = _unprintable(text, file)
+        problem = found or Problem(file, f"ongeldige YAML: {exc.reason}", code="yaml")
+        return Loaded(file, None, problems=[problem])
     except yaml.YAMLError as exc:
         return Loaded(file, None, problems=[Problem(file, f"ongeldige YAML: {exc}", code="yaml")])
     except RecursionError:
