@@ -124,6 +124,27 @@ class Improver:
         self.days_of: dict[int, list[Key]] = {}
         for k in sorted(books.busy):
             self.days_of.setdefault(k[0], []).append(k)
+        self.apart: dict[tuple[int, int], bool] = {}  # per chain: see :meth:`surely_apart`
+
+    def surely_apart(self, unit: tuple[Item, ...]) -> bool:
+        """No teacher can hold two of the chain's siblings (their classes' teachers differ):
+        then :func:`relocate.best_chain` looked at every chain, and when it found none the
+        start-by-start search of :mod:`chains` would find none either."""
+        key = (unit[0].position, len(unit))
+        known = self.apart.get(key)
+        if known is None:
+            seen: set[str] = set()
+            known = True
+            for item in unit:
+                conv = self.convs[item.position]
+                names = {t.name for t in self.ctx.classes.get(conv.class_name or "", ())}
+                names.update(conv.teachers)
+                if names & seen:
+                    known = False
+                    break
+                seen |= names
+            self.apart[key] = known
+        return known
 
     def tolerable(self, change: Totals, allow: int) -> bool:
         """The parts before idle time and waiting stay, and those two grow by at most
@@ -426,7 +447,8 @@ class Improver:
             unit = self.units[u]
             self.work += len(unit)
             if len(unit) > 1 and (
-                best_chain(ctx, self.convs, slots, unit) or self.chains.chain(unit)
+                best_chain(ctx, self.convs, slots, unit)
+                or (not self.surely_apart(unit) and self.chains.chain(unit))
             ):
                 continue
             for item in unit:

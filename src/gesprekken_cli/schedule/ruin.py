@@ -18,6 +18,13 @@ Deterministic: a fixed seed, candidates in a fixed order, and the work bounded b
 conversations re-placed (:func:`search_budget`), never by the clock. It stops early when
 nothing is left to gain and after :data:`STALL` tries per unit in a row that make the plan
 no better.
+
+A sibling chain of more than :data:`LONGEST` conversations is never taken off by a try:
+such a chain has siblings sharing a class (a family that size, or pupils sharing a
+placeholder e-mail), so placing it again is the start-by-start search of :mod:`chains`, up
+to ``NODE_LIMIT`` nodes per day, and a count of conversations re-placed would not bound the
+work (a 15-sibling family in a duo class: 209,000 nodes and 2.6 s before; 1,100 nodes
+after). It keeps the place the greedy and the passes gave it.
 """
 
 from __future__ import annotations
@@ -37,12 +44,13 @@ if TYPE_CHECKING:
 
 SEED = 17
 PER_CONVERSATION = 100  # conversations re-placed per conversation of the plan ...
-MOST = 30_000  # ... at most this many
+MOST = 20_000  # ... at most this many (a school's year: about 1.7 s; see benchmarks/README)
 LARGEST = 2_000  # plans with more conversations (a board's) skip the search
 STALL = 10  # tries in a row, per unit, that make the plan no better end the search
 THRESHOLD = 10  # minutes of idle and waiting a try may add at the start of the walk
 BESIDE = 3  # at most this many units right before or after a waiting family's talks
 TAKEN = 2  # at most this many units taken from each teacher-day a try touches
+LONGEST = 4  # a sibling chain of more conversations stays where the passes left it
 ANYWHERE = Restrict(frozenset(), True, frozenset())
 
 
@@ -91,25 +99,36 @@ def ruin_and_recreate(imp: Improver, budget: int) -> None:
     books = imp.ctx.books
     end = imp.work + budget
     units = imp.units
-    chains = [u for u, unit in enumerate(units) if len(unit) > 1]
+    fixed = {u for u, unit in enumerate(units) if len(unit) > LONGEST}
+    chains = [u for u, unit in enumerate(units) if len(unit) > 1 and u not in fixed]
     unit_of = {item.position: u for u, unit in enumerate(units) for item in unit}
-    rounds = [r for r, group in enumerate(imp.rounds) if group[0].position in unit_of]
+    rounds = [
+        r
+        for r, group in enumerate(imp.rounds)
+        if group[0].position in unit_of and unit_of[group[0].position] not in fixed
+    ]
     # placed units are never taken off for good (such a try is not kept): only these can be
     # unplaced
     unplaced = [
-        u for u, unit in enumerate(units) if any(imp.slots[i.position] is None for i in unit)
+        u
+        for u, unit in enumerate(units)
+        if u not in fixed and any(imp.slots[i.position] is None for i in unit)
     ]
     days = sorted({k[1] for k in books.busy})
     imp.log = []
     current = [0] * len(Totals._fields)  # the objective's parts, from where the search began
     best, stall = Totals(*current).key(imp.order), 0
     patience = STALL * len(units)
+    kept = True  # a try not kept leaves the plan as it was: the lists below stay
+    open_rounds: list[int] = []
+    idle: list[Key] = []
     while imp.work < end and stall < patience:
-        unplaced = [u for u in unplaced if any(imp.slots[i.position] is None for i in units[u])]
-        open_rounds = [r for r in rounds if any(imp.state_of(r))]
-        idle = [k for k, v in imp.idle.items() if v]
-        if not (open_rounds or idle or unplaced):
-            break
+        if kept:
+            unplaced = [u for u in unplaced if any(imp.slots[i.position] is None for i in units[u])]
+            open_rounds = [r for r in rounds if any(imp.state_of(r))]
+            idle = [k for k, v in imp.idle.items() if v]
+            if not (open_rounds or idle or unplaced):
+                break
         pick = rng.random()
         moved: set[int] = set()
         around: list[Key]
@@ -122,6 +141,7 @@ def ruin_and_recreate(imp: Improver, budget: int) -> None:
             moved.add(u)
             around = held(imp, u) or teacher_days(imp, u, days)
             near = beside(imp, u)
+            near = [v for v in near if v not in fixed]
             if near:
                 moved.update(rng.sample(near, min(len(near), rng.randint(1, BESIDE))))
         elif idle and (pick >= 0.8 or not chains):
@@ -132,14 +152,15 @@ def ruin_and_recreate(imp: Improver, budget: int) -> None:
             day = rng.choice(days)
             around = [(k[0], day) for k in held(imp, u)]
         for k in around:
-            on = sorted(imp.units_on(k))
+            on = sorted(imp.units_on(k) - fixed)
             if on:
                 moved.update(rng.sample(on, min(len(on), rng.randint(1, TAKEN))))
         order = sorted(moved)
         rng.shuffle(order)
         allow = THRESHOLD * (end - imp.work) // budget // 5 * 5
         stall += 1
-        if order and imp.attempt((0, 0), ANYWHERE, tuple(order), allow=allow):
+        kept = bool(order) and imp.attempt((0, 0), ANYWHERE, tuple(order), allow=allow)
+        if kept:
             current = [a + b for a, b in zip(current, imp.change, strict=True)]
             key = Totals(*current).key(imp.order)
             if imp.strict:
