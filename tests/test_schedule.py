@@ -413,6 +413,9 @@ def test_wishes_hard_soft_duration_and_skip() -> None:
     assert slots["p2"].end - slots["p2"].start == timedelta(minutes=30)
     assert "p3" not in slots
     assert any("overgeslagen" in n.message for n in result.notes)
+    # about that pupil, so a view of another class leaves it out (issue 14.4)
+    skipped = [n for n in result.notes if n.code == "overgeslagen-volgens-wens"]
+    assert [n.subject for n in skipped] == [("p3",)]
 
 
 def test_siblings_wait_for_a_busy_teacher_instead_of_splitting() -> None:

@@ -142,3 +142,74 @@ def test_cli_ics_for_one_class_writes_only_that_class(tmp_path: object) -> None:
     assert "klas-8a.ics" in names and "klas-3b.ics" not in names
     assert "leerkracht-joke-meijer.ics" not in names
     assert "index.csv" in names
+
+
+def test_a_view_leaves_out_warnings_about_pupils_outside_it(school: Plan) -> None:
+    """--klas 3A showed (and --strict counted) warnings naming pupils of class 1/2A."""
+    about_pupils = [w for w in school.warnings if w.code == "leerling-te-laat-gestart"]
+    assert about_pupils, "the example school should have warnings about pupils"
+    rows = {p.row: p for p in school.roster.pupils}
+    assert {rows[w.line or 0].class_name for w in about_pupils} == {"1/2A"}
+    assert not [w for w in pick(school, klass="3A").warnings if w in about_pupils]
+    assert not [w for w in pick(school, teacher="kees blom").warnings if w in about_pupils]
+    own = pick(school, klass="1/2A").warnings
+    assert all(w in own for w in about_pupils)
+    one = rows[about_pupils[0].line or 0]
+    alone = pick(school, pupil=one.pupil_id).warnings
+    assert [w for w in alone if w in about_pupils] == [about_pupils[0]]
+    # period and type views keep every pupil: they leave no warning out
+    assert pick(school, conversation="startgesprek").warnings == school.warnings
+
+
+def test_a_view_keeps_file_warnings_and_uses_a_warnings_subject(school: Plan) -> None:
+    from gesprekken_cli.errors import Problem
+
+    three_a = next(p for p in school.roster.pupils if p.class_name == "3A")
+    other = next(p for p in school.roster.pupils if p.class_name == "5A")
+    whole = Problem("regels.yaml", "over het bestand", 3, 1, code="x", severity="warning")
+    mine = Problem("w.csv", "over 3A", code="y", severity="warning", subject=(three_a.pupil_id,))
+    theirs = Problem("w.csv", "over 5A", code="z", severity="warning", subject=(other.pupil_id,))
+    both = Problem(
+        "w.csv", "gezin", code="g", severity="warning", subject=(other.pupil_id, three_a.pupil_id)
+    )
+    plan = school._replace(warnings=(whole, mine, theirs, both))
+    assert pick(plan, klass="3A").warnings == (whole, mine, both)
+    assert pick(plan, klass="5A").warnings == (whole, theirs, both)
+    assert pick(plan).warnings == plan.warnings
+
+
+def test_cli_view_says_how_many_warnings_it_left_out(runner: CliRunner) -> None:
+    base = ["plan", str(SCHOOL), "-r", str(DUIF), "-j", YEAR]
+    result = runner.invoke(app, [*base, "--klas", "3A", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert "leerling-te-laat-gestart" not in result.stderr
+    assert "3 meldingen over leerlingen buiten deze selectie niet getoond" in result.stderr
+    strict = runner.invoke(app, [*base, "--leerkracht", "kees blom", "--strict"])
+    assert strict.exit_code == 0, strict.output
+    assert "Milan Nguyen" not in strict.output
+    own = runner.invoke(app, [*base, "--klas", "1/2A", "-f", "json", "--strict"])
+    assert own.exit_code == 1
+    assert own.stderr.count("[leerling-te-laat-gestart]") == 3
+    assert "niet getoond" not in own.stderr
+
+
+def test_shared_address_warning_is_about_its_children_only(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from gesprekken_cli.family_check import CODE
+
+    assert isinstance(tmp_path, Path)
+    roster = tmp_path / "rooster.csv"
+    roster.write_text(
+        "leerlingnummer;roepnaam;achternaam;geboortedatum;groep;klas;leerkracht;"
+        "e-mail ouder 1;e-mail ouder 2\n"
+        "1;Emma;de Vries;12-04-2018;5;5A;Anna de Boer;devries@example.org;oma@example.org\n"
+        "2;Sam;Bakker;03-06-2017;6;6A;Bas Timmermans;bakker@example.org;oma@example.org\n"
+        "3;Lotte;Visser;03-06-2017;4;4A;Kees Blom;visser@example.org;\n",
+        encoding="utf-8",
+    )
+    plan = make_plan(request(roster, DUIF))
+    (shared,) = [w for w in plan.warnings if w.code == CODE]
+    assert set(shared.subject) == {"1", "2"}
+    assert shared in pick(plan, klass="6A").warnings
+    assert shared not in pick(plan, klass="4A").warnings

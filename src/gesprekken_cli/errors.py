@@ -19,6 +19,8 @@ class Problem(NamedTuple):
 
     ``line`` and ``column`` are 1-based; for tabular input ``line`` is the row number the
     user sees (header = row 1) and ``column`` the column's header name in ``key``.
+    ``subject`` names the pupils (leerlingnummers) a warning is about, when its position does
+    not (a view of one class or person leaves out warnings about others); never printed.
     """
 
     file: str
@@ -28,6 +30,7 @@ class Problem(NamedTuple):
     key: str = ""
     code: str = ""
     severity: str = "error"  # "error" or "warning"
+    subject: tuple[str, ...] = ()
 
     def render(self) -> str:
         """``FILE:LINE:COL: key: waarschuwing: message [code]``; parts that are unknown left out."""

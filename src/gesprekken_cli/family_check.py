@@ -56,6 +56,7 @@ def shared_email_families(roster: Roster) -> list[Problem]:
                 "en agenda's. Klopt het niet, vul dan de kolom 'gezin' in",
                 code=CODE,
                 severity="warning",
+                subject=tuple(p.pupil_id for p in children),
             )
         )
     return problems

@@ -275,13 +275,16 @@ def cycle_overview(cycle: Cycle, cal: SchoolCalendar, *, rules_file: str = "") -
 
 def rules_overview(rules: Path | None, year: SchoolYear) -> Overview:
     """The overview of a rules file alone (``overzicht`` without ``--rooster``)."""
+    from dataclasses import replace
+
     from gesprekken_cli.calendar import build_calendar
     from gesprekken_cli.expand import calendar_settings
-    from gesprekken_cli.rules import load_rules
+    from gesprekken_cli.rules import read_rules
 
-    rules_file, cycle = load_rules(rules)
+    rules_file, cycle, warnings = read_rules(rules)
     calendar = build_calendar(year, calendar_settings(cycle, year, rules_file))
-    return cycle_overview(cycle, calendar, rules_file=rules_file)
+    view = cycle_overview(cycle, calendar, rules_file=rules_file)
+    return replace(view, notes=warnings + view.notes) if warnings else view
 
 
 def _plan_column(kind: ConversationType, c: Conversation) -> str:

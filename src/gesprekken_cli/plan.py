@@ -22,7 +22,7 @@ from gesprekken_cli.calendar import (
 from gesprekken_cli.errors import GesprekkenError, Problem
 from gesprekken_cli.expand import Conversation, calendar_settings, expand
 from gesprekken_cli.model import Roster
-from gesprekken_cli.rules import load_rules
+from gesprekken_cli.rules import read_rules
 from gesprekken_cli.rules.model import Cycle
 
 if TYPE_CHECKING:
@@ -215,13 +215,13 @@ def _check_previous_belongs(
 
 def make_plan(request: PlanRequest) -> Plan:
     """Read rules and roster from disk and build the plan: the commands' one entry point."""
-    rules_file, cycle = load_rules(request.rules)
+    rules_file, cycle, rules_warnings = read_rules(request.rules)
     source = request.roster
     if cycle.kolommen:
         mapping = MappingProxyType({**cycle.kolommen, **source.header_map})
         source = source._replace(header_map=mapping)
     roster = read_roster(source)
-    return build_plan(
+    plan = build_plan(
         cycle,
         roster,
         school_year_of(request.school_year, request.today),
@@ -229,3 +229,6 @@ def make_plan(request: PlanRequest) -> Plan:
         previous=request.previous,
         wishes=request.wishes,
     )
+    if rules_warnings:  # the rules file's own warnings first, as ``validate`` prints them
+        return plan._replace(warnings=rules_warnings + plan.warnings)
+    return plan

@@ -186,8 +186,22 @@ def select_plan(plan: Plan, selection: Selection) -> Plan:
     conversations = tuple(c for c in plan.conversations if keep(c))
     kept_uids = {c.uid for c in conversations}
     roster = plan.roster._replace(pupils=tuple(pupils), classes=tuple(classes))
+    warnings = plan.warnings
+    if narrowed:
+        warnings = tuple(w for w in warnings if _kept_warning(w, plan, kept_pupils))
     return plan._replace(
         conversations=conversations,
         roster=roster,
+        warnings=warnings,
         unplaced=tuple(u for u in plan.unplaced if u.uid in kept_uids),
     )
+
+
+def _kept_warning(warning: Problem, plan: Plan, kept_pupils: Collection[str]) -> bool:
+    """Whether a view of ``kept_pupils`` shows ``warning``: one about pupils (its ``subject``,
+    or the pupil of its roster row) only when it is about a kept one; one about the rules or a
+    file as a whole always."""
+    about = warning.subject
+    if not about and warning.line is not None and warning.file == plan.roster.source:
+        about = tuple(p.pupil_id for p in plan.roster.pupils if p.row == warning.line)
+    return not about or any(pupil in kept_pupils for pupil in about)

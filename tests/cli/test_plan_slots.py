@@ -262,6 +262,13 @@ def test_an_unmet_wish_names_the_pupil_and_the_conversation(
     (line,) = [line for line in stderr.splitlines() if "[wens-niet-gelukt]" in line]
     assert f"{pupil['naam']} (Startgesprek): wens 'na 20.00' niet gelukt" in line
     assert pupil["id"] not in line
+    # a view of another class does not name this pupil (issue 14.4): the warning's subject
+    other = next(i for i in first if i["klas"] != pupil["klas"] and i["leerling"])
+    _, elsewhere, code = run_json(runner, "--wensen", str(wishes), "--klas", str(other["klas"]))
+    assert code == 0, elsewhere
+    assert "[wens-niet-gelukt]" not in elsewhere and "niet getoond" in elsewhere
+    _, own, _ = run_json(runner, "--wensen", str(wishes), "--klas", str(pupil["klas"]))
+    assert "[wens-niet-gelukt]" in own
 
 
 def test_a_family_too_large_for_one_day_is_split_and_named(

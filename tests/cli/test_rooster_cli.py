@@ -162,3 +162,27 @@ def test_rooster_summary_singular_for_one_class_one_duo_one_family(
     assert "2 leerlingen in 1 klas;" in out
     assert "Duo's: 1 klas met twee of meer leerkrachten" in out
     assert "Gezinnen: 1, waarvan 1 met meer kinderen op school (2 leerlingen)" in out
+
+
+def test_rooster_lists_a_shared_address_warning_once_and_strict_counts_it(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    # groep5 with no gezin column values and one placeholder address for every first parent:
+    # the summary said "Geen waarschuwingen." right after the gezin-gedeeld-adres warning
+    lines = (EXAMPLES / "groep5.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    family, email = header.index("gezin"), header.index("e-mail ouder 1")
+    rows = [lines[0]]
+    for line in lines[1:]:
+        fields = line.split(";")
+        fields[family], fields[email] = "", "geen@school.nl"
+        rows.append(";".join(fields))
+    roster = tmp_path / "placeholder.csv"
+    roster.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["rooster", str(roster), "-j", YEAR], env={"COLUMNS": "2000"})
+    assert result.exit_code == 0, result.output
+    assert "Geen waarschuwingen" not in result.output
+    assert "Waarschuwingen (1):" in result.stdout
+    assert result.output.count("[gezin-gedeeld-adres]") == 1
+    strict = runner.invoke(app, ["rooster", str(roster), "-j", YEAR, "--strict"])
+    assert strict.exit_code == 1

@@ -278,11 +278,13 @@ def rooster(
     year = school_year_of(schooljaar, date.today())
     source = roster_source(roster, klassen=klassen, gezinnen=gezinnen, kolom=kolom, blad=blad)
     result = load_roster(source)
-    result = result._replace(roster=clean_roster(result.roster))
+    cleaned = clean_roster(result.roster)
+    # One list: the summary's warnings are the ones --strict counts (the readers' and the
+    # doubtful e-mail families', as ``plan`` has them).
+    cleaned = cleaned._replace(warnings=cleaned.warnings + tuple(shared_email_families(cleaned)))
+    result = result._replace(roster=cleaned)
     render_summary(result, Console(markup=False), year)
-    doubtful = shared_email_families(result.roster)
-    warn(doubtful)
-    strict_exit(strict, len(result.roster.warnings) + len(doubtful))
+    strict_exit(strict, len(cleaned.warnings))
 
 
 def unplaced_lines(

@@ -100,13 +100,20 @@ def with_selection(command: F) -> F:
 
 def selected(plan: "Plan", selection: "Selection") -> tuple["Plan", "Selection"]:
     """The plan narrowed to ``selection``, and the selection with the plan's own spelling of
-    each name (an unknown name is exit 2 with the closest ones)."""
+    each name (an unknown name is exit 2 with the closest ones). Warnings about pupils outside
+    the selection are left out of the plan (so --strict does not count them); how many is said
+    on stderr."""
     from gesprekken_cli.selection import resolve, select_plan
 
     if selection.everything:
         return plan, selection
     resolved = resolve(plan, selection)
-    return select_plan(plan, resolved), resolved
+    narrowed = select_plan(plan, resolved)
+    hidden = len(plan.warnings) - len(narrowed.warnings)
+    if hidden:  # left out, never silently: they are about pupils outside this view
+        what = "1 melding" if hidden == 1 else f"{hidden} meldingen"
+        sys.stderr.write(f"{what} over leerlingen buiten deze selectie niet getoond\n")
+    return narrowed, resolved
 
 
 @contextmanager

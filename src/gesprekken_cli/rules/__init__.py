@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gesprekken_cli.errors import read_bytes
+from gesprekken_cli.errors import Problem, read_bytes
 
 if TYPE_CHECKING:
     from gesprekken_cli.rules.model import Cycle
@@ -25,12 +25,21 @@ PACKAGED_NAME = "(meegeleverd) cycle.yaml"
 
 
 def load_rules(path: Path | None) -> tuple[str, Cycle]:
-    """The rules file to use (its name for messages) and its cycle.
+    """The rules file to use (its name for messages) and its cycle; see :func:`read_rules`
+    (which also gives the rules file's warnings)."""
+    name, cycle, _ = read_rules(path)
+    return name, cycle
+
+
+def read_rules(path: Path | None) -> tuple[str, Cycle, tuple[Problem, ...]]:
+    """The rules file to use (its name for messages), its cycle and the warnings ``validate``
+    gives for it (each a ``Problem(severity="warning")`` with its position).
 
     Without ``path``: ``rules/cycle.yaml`` in the current folder when it exists, else the
     cycle shipped inside the package (so ``gesprekken plan`` works from any folder). A rules
-    file validated before, byte for byte, comes from the cache (:mod:`.cache`). Raises
-    ``RulesError`` with every fault, or an I/O error (exit 2) when the file cannot be read.
+    file validated before, byte for byte, comes from the cache (:mod:`.cache`), warnings and
+    all. Raises ``RulesError`` with every fault, or an I/O error (exit 2) when the file cannot
+    be read.
     """
     from gesprekken_cli.rules import cache
 
@@ -42,11 +51,14 @@ def load_rules(path: Path | None) -> tuple[str, Cycle]:
     else:
         name, source = str(path), os.path.abspath(path)
         raw = read_bytes(path)
-    cycle = cache.load(source, raw)
-    if cycle is not None:
-        return name, cycle
+    found = cache.load(source, raw, name)
+    if found is not None:
+        cycle, warnings = found
+        return name, cycle, warnings
     from gesprekken_cli.rules import validate
 
-    cycle = validate.check_rules(raw, name).valid_cycle()
-    cache.store(source, raw, cycle)
-    return name, cycle
+    report = validate.check_rules(raw, name)
+    cycle = report.valid_cycle()
+    warnings = tuple(report.warnings)
+    cache.store(source, raw, cycle, warnings)
+    return name, cycle, warnings

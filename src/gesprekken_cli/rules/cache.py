@@ -10,7 +10,8 @@ modules they import; and the versions of Python, pydantic and PyYAML). :func:`lo
 returns it only when both match exactly; anything else (other bytes, another program, a
 damaged, foreign or unsafe cache file, no cache folder) is a miss, and the caller validates
 as before. The cache holds the rules file only, never roster data, and a cache that cannot be
-read or written never fails a run.
+read or written never fails a run. The validation's warnings are kept with the cycle (plain
+values, named as the run that reads them names the rules file): a warm run warns as a cold one.
 
 A cache file is only read when this user owns it and its folder, and nobody else may write
 either (POSIX; on Windows only in the default, per-user ``%LOCALAPPDATA%``). Its body must match
@@ -38,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from gesprekken_cli import __version__
+from gesprekken_cli.errors import Problem
 from gesprekken_cli.rules import model
 from gesprekken_cli.rules.model import Cycle
 
@@ -201,9 +203,12 @@ def _checksum(stamp: str, body: bytes) -> bytes:
     return hashlib.blake2b(body, key=key.digest(), digest_size=_DIGEST).digest()
 
 
-def seal(stamp: str, raw: bytes, cycle_pickle: bytes) -> bytes:
-    """A cache file's bytes: a marker, the keyed checksum of the body, the body."""
-    body = dumps((stamp, raw, cycle_pickle), protocol=_PROTOCOL)
+def seal(stamp: str, raw: bytes, cycle_pickle: bytes, warnings: tuple[Any, ...] = ()) -> bytes:
+    """A cache file's bytes: a marker, the keyed checksum of the body, the body.
+
+    ``warnings`` are the rules file's warnings as plain values (:func:`_plain`), so the
+    envelope still holds no class at all."""
+    body = dumps((stamp, raw, cycle_pickle, warnings), protocol=_PROTOCOL)
     return _MAGIC + _checksum(stamp, body) + body
 
 
@@ -218,8 +223,14 @@ def _unseal(data: bytes, stamp: str) -> bytes | None:
     )
 
 
-def load(source: str, raw: bytes) -> Cycle | None:
-    """The cycle validated earlier from exactly ``raw`` by this program, else ``None``.
+def _plain(warning: Problem) -> tuple[str, int | None, int | None, str, str]:
+    """A rules warning without its file name (the run that reads it back names the file)."""
+    return (warning.message, warning.line, warning.column, warning.key, warning.code)
+
+
+def load(source: str, raw: bytes, name: str = "") -> tuple[Cycle, tuple[Problem, ...]] | None:
+    """The cycle validated earlier from exactly ``raw`` by this program and that validation's
+    warnings (named ``name``, the rules file as this run calls it), else ``None``.
 
     ``source`` names the rules file (its absolute path); it only picks the cache file.
     """
@@ -234,17 +245,22 @@ def load(source: str, raw: bytes) -> Cycle | None:
         envelope = _unseal(data, expected)
         if envelope is None:
             return None
-        stamp, cached_raw, body = _PlainUnpickler(io.BytesIO(envelope)).load()
+        stamp, cached_raw, body, plain = _PlainUnpickler(io.BytesIO(envelope)).load()
         if cached_raw != raw or stamp != expected:
             return None
         cycle = _RulesUnpickler(io.BytesIO(body)).load()
+        warnings = tuple(
+            Problem(name, message, line, column, key, code, "warning")
+            for message, line, column, key, code in plain
+        )
     except (OSError, *_DAMAGED):
         return None
-    return cycle if isinstance(cycle, Cycle) else None
+    return (cycle, warnings) if isinstance(cycle, Cycle) else None
 
 
-def store(source: str, raw: bytes, cycle: Cycle) -> None:
-    """Keep ``cycle`` for the next run; a folder that cannot be written is left alone."""
+def store(source: str, raw: bytes, cycle: Cycle, warnings: tuple[Problem, ...] = ()) -> None:
+    """Keep ``cycle`` and its ``warnings`` for the next run; a folder that cannot be written is
+    left alone."""
     path = _entry(source)
     if path is None:
         return
@@ -254,7 +270,7 @@ def store(source: str, raw: bytes, cycle: Cycle) -> None:
         stamp = fingerprint()
         if stamp is None:
             return
-        data = seal(stamp, raw, dumps(cycle, protocol=_PROTOCOL))
+        data = seal(stamp, raw, dumps(cycle, protocol=_PROTOCOL), tuple(map(_plain, warnings)))
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".regels-", suffix=".tmp")
         try:

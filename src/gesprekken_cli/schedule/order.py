@@ -66,6 +66,7 @@ def items_of(
                         skip.line,
                         code="overgeslagen-volgens-wens",
                         severity="warning",
+                        subject=(c.pupil_id,) if c.pupil_id else (),
                     )
                 )
                 continue

@@ -171,6 +171,7 @@ def unmet_wishes(conversations: Iterable[Conversation], wishes: Wishes) -> list[
                             wish.line,
                             code="wens-niet-gelukt",
                             severity="warning",
+                            subject=(c.pupil_id,) if c.pupil_id else (),
                         )
                     )
     return out
