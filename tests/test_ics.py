@@ -575,19 +575,3 @@ def test_golden_calendars_for_the_tiny_roster(tiny: Plan) -> None:
     for name, data in files.items():
         expected = (GOLDEN_ICS / name).read_bytes()
         assert _lines(data) == _lines(expected), f"{name}: GESPREKKEN_REGEN=1 to update"
-
-
-def test_two_processes_write_the_same_calendars_as_one(
-    groep5: Plan, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from gesprekken_cli import parallel
-    from gesprekken_cli.render.ics import render_calendar_set
-
-    monkeypatch.setattr(parallel, "MINIMUM", 2)
-    monkeypatch.setenv("GESPREKKEN_PROCESSEN", "2")
-    views = calendar_views(groep5)
-    both = render_calendar_set(groep5, views, now=NOW)
-    monkeypatch.setenv("GESPREKKEN_PROCESSEN", "1")
-    one = render_calendar_set(groep5, views, now=NOW)
-    assert list(both) == list(one) and both == one
-    assert len(one) > 3

@@ -363,32 +363,3 @@ def test_base64_bodies_have_lines_of_76_and_no_empty_line(size: int) -> None:
     parsed = parse(data)
     plain = parsed.get_body(("plain",))
     assert plain is not None and plain.get_content() == text
-
-
-def test_two_processes_write_the_same_bytes_as_one(
-    tiny: Plan, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from gesprekken_cli import parallel
-
-    monkeypatch.setattr(parallel, "MINIMUM", 2)
-    monkeypatch.setenv("GESPREKKEN_PROCESSEN", "2")
-    invitations = build_invitations(tiny)
-    ticks: list[int] = []
-
-    def render() -> InvitationFiles:
-        return render_invitations(
-            tiny,
-            invitations,
-            load_template(None),
-            sender=SENDER,
-            now=NOW,
-            tick=lambda: ticks.append(1),
-        )
-
-    both = render()
-    assert len(ticks) >= len(invitations)  # both halves counted in this process
-    monkeypatch.setenv("GESPREKKEN_PROCESSEN", "1")
-    ticks.clear()
-    one = render()
-    assert len(ticks) == len(invitations)
-    assert both == one

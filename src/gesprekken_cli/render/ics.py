@@ -14,7 +14,7 @@ DTSTAMP at equal SEQUENCE then take a re-export as the newer version.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime, time, timedelta
 from urllib.parse import quote
 
@@ -23,7 +23,6 @@ from gesprekken_cli.calendar import StudyDay
 from gesprekken_cli.expand import AMSTERDAM, Conversation, PrepTask
 from gesprekken_cli.expand.conversation import group_label
 from gesprekken_cli.output import unique_names
-from gesprekken_cli.parallel import split_map
 from gesprekken_cli.plan import Plan
 from gesprekken_cli.recipients import (
     VIEWS,
@@ -102,24 +101,15 @@ def render_views(
     tick: Callable[[], object] | None = None,
     names: Mapping[tuple[str, str], str] | None = None,
 ) -> dict[str, bytes]:
-    """The given calendars as ``{file name: ICS bytes}``; ``tick`` is called after each one.
-
-    Rendered on two cores where there are (``split_map``; each file's bytes depend on its
-    view alone, so the files are the same either way)."""
+    """The given calendars as ``{file name: ICS bytes}``; ``tick`` is called after each one."""
     names = names or file_names(views)
-
-    def work(chunk: Sequence[CalendarView], weight: int) -> list[bytes]:
-        events = _Events(plan, now)
-        out: list[bytes] = []
-        for v in chunk:
-            out.append(render_calendar(v, events))
-            if tick is not None:
-                for _ in range(weight):
-                    tick()
-        return out
-
-    rendered = split_map(work, views)
-    return {names[(v.view, v.key)]: data for v, data in zip(views, rendered, strict=True)}
+    events = _Events(plan, now)
+    out: dict[str, bytes] = {}
+    for v in views:
+        out[names[(v.view, v.key)]] = render_calendar(v, events)
+        if tick is not None:
+            tick()
+    return out
 
 
 def render_calendar(view: CalendarView, events: _Events) -> bytes:

@@ -17,7 +17,6 @@ from typing import Any
 from gesprekken_cli.expand import AMSTERDAM
 from gesprekken_cli.invitations import Invitation, Item, join_nl
 from gesprekken_cli.output import unique_names
-from gesprekken_cli.parallel import split_map
 from gesprekken_cli.plan import Plan
 from gesprekken_cli.render.day_list import day_heading
 from gesprekken_cli.render.excel import excel_csv, family_number
@@ -230,14 +229,13 @@ def render_invitations(
 ) -> InvitationFiles:
     """Every message, letter and the CSV; ``tick`` after each invitation (progress).
 
-    The invitations are rendered one by one, on two cores where there are (``split_map``:
-    each one's bytes depend on it alone, so the files are the same either way).
+    The invitations are rendered one by one (each one's bytes depend on it alone).
     """
     school = plan.cycle.school.naam
     domain = plan.cycle.school.domein
     stems = unique_names({inv.key: inv.key for inv in invitations}, "")
 
-    def work(chunk: Sequence[Invitation], weight: int) -> list[_Made]:
+    def work(chunk: Sequence[Invitation]) -> list[_Made]:
         calendars = render_calendars(plan, [inv.calendar for inv in chunk], now=now)
         known: dict[str, When] = {}  # by conversation: a split family's items are in two
         made: list[_Made] = []
@@ -253,11 +251,10 @@ def render_invitations(
                 _one(inv, whens, rendered, stems[inv.key], data, sender, school, domain, now)
             )
             if tick is not None:
-                for _ in range(weight):
-                    tick()
+                tick()
         return made
 
-    made = split_map(work, invitations)
+    made = work(invitations)
     files = {m.name: m.data for m in made}
     # A family's rows in the order of their first appointment, then household (issue 16).
     rows = [m.row for _, m in sorted(enumerate(made), key=lambda pair: (pair[1].order, pair[0]))]
