@@ -394,8 +394,20 @@ def long_breaks(model, items, mine, used, rules: tuple[int, int, int, int]):
 INSTANCES = (("school", school_instance), ("hard", hard_instance))
 
 
+def _seconds(text: str) -> bool:
+    try:
+        return float(text) >= 0
+    except ValueError:
+        return text == "--vanuit-plan"
+
+
 def main() -> None:
     args = sys.argv[1:]
+    if {"-h", "--help"} & set(args) or (args and not _seconds(args[0])):
+        sys.exit(
+            "gebruik: python benchmarks/quality.py [SECONDEN [school|hard ...]] [--vanuit-plan]\n"
+            "  SECONDEN: tijdslimiet van CP-SAT per instantie (standaard 60; 0 = alleen de tool)"
+        )
     hinted = "--vanuit-plan" in args  # CP-SAT starts from the tool's plan
     args = [a for a in args if a != "--vanuit-plan"]
     seconds = float(args[0]) if args else 60.0
