@@ -165,3 +165,45 @@ def test_a_real_send_without_a_sender_is_refused_before_anything_is_written(
     assert result.exit_code == 2
     assert "--afzender: nodig om echt te versturen" in result.stderr
     assert not out.exists()
+
+
+def test_a_round_written_over_another_names_the_old_files_and_sends_only_its_own(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "u"
+    base = ["uitnodigingen", str(GROEP5), "-r", str(DUIF), "-j", YEAR, "--out", str(out)]
+    first = CliRunner().invoke(app, [*base, "--gesprek", "startgesprek"])
+    assert first.exit_code == 0, first.output
+    again = CliRunner().invoke(app, [*base, "--gesprek", "voortgangsgesprek", "--force"])
+    assert again.exit_code == 0, again.output
+    assert "[oude-uitnodiging]" in again.stderr and "startgesprek" in again.stderr
+    assert "worden niet verstuurd" in again.stderr
+
+
+def test_a_long_list_of_letters_points_to_the_csv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gesprekken_cli.cli import deliver_commands
+
+    monkeypatch.setattr(deliver_commands, "LETTERS_SHOWN", 5)
+    lines = GROEP5.read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    first, second = header.index("e-mail ouder 1"), header.index("e-mail ouder 2")
+    rows = [lines[0]]
+    for line in lines[1:]:
+        cells = line.split(";")
+        cells[first] = cells[second] = ""
+        rows.append(";".join(cells))
+    roster = tmp_path / "zonder.csv"
+    roster.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app,
+        ["uitnodigingen", str(roster), "-r", str(DUIF), "-j", YEAR, "--gesprek",
+         "voortgangsgesprek", "--out", str(tmp_path / "u")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    listed = [n for n in result.stderr.splitlines() if n.startswith("  ") and "brief-" in n]
+    assert len(listed) == 5
+    total = len(list((tmp_path / "u").glob("brief-*.html")))
+    assert total > 5
+    assert f"… en {total - 5} meer: zie de kolom Brief in uitnodigingen.csv" in result.stderr

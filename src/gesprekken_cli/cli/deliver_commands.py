@@ -32,6 +32,8 @@ from gesprekken_cli.errors import GesprekkenError, Problem, read_bytes
 if TYPE_CHECKING:
     from gesprekken_cli.selection import Selection
 
+LETTERS_SHOWN = 30  # a school's letters are listed; a board's list points to the CSV
+
 
 def export_time() -> datetime:
     """The clock, or ``SOURCE_DATE_EPOCH`` for byte-identical re-exports."""
@@ -111,7 +113,7 @@ def uitnodigingen(
     from email.utils import formataddr
 
     from gesprekken_cli.invitations import build_invitations
-    from gesprekken_cli.output import write_files
+    from gesprekken_cli.output import stale_files, write_files
     from gesprekken_cli.render.invitation_files import render_invitations
     from gesprekken_cli.render.mail_template import load_template
     from gesprekken_cli.render.mime import address
@@ -174,9 +176,24 @@ def uitnodigingen(
     )
     if made.letters:
         sys.stderr.write(f"Zonder e-mailadres, brief om mee te geven ({len(made.letters)}):\n")
-        for name in made.letters:
+        for name in made.letters[:LETTERS_SHOWN]:
             sys.stderr.write(f"  {out / name}\n")
-    warn(result.warnings)
+        if len(made.letters) > LETTERS_SHOWN:
+            more = len(made.letters) - LETTERS_SHOWN
+            sys.stderr.write(f"  … en {more} meer: zie de kolom Brief in uitnodigingen.csv\n")
+    problems = result.warnings
+    stale = [*stale_files(out, files, ".eml"), *stale_files(out, files, ".html")]
+    if stale:
+        shown = ", ".join(stale[:5]) + (" …" if len(stale) > 5 else "")
+        count = (
+            "1 ouder bestand hoort" if len(stale) == 1 else f"{len(stale)} oudere bestanden horen"
+        )
+        message = (
+            f"{count} niet bij deze uitnodigingen (bijv. een andere ronde of een leerling die weg "
+            f"is) en worden niet verstuurd: {shown}; verwijder ze als ze niet meer kloppen"
+        )
+        problems += (Problem(str(out), message, code="oude-uitnodiging", severity="warning"),)
+    warn(problems)
     if verstuur:
         _send(made.messages, smtp or "", sender, log, pauze, echt)
 
