@@ -482,9 +482,10 @@ def _roll_back(
     done.clear()
 
 
-def stale_files(folder: Path, written: Collection[str], suffix: str) -> list[str]:
-    """Names of ``suffix`` files in ``folder`` that this run did not write (sorted)."""
-    return sorted(p.name for p in folder.glob("*" + suffix) if p.name not in written)
+def stale_files(folder: Path, written: Collection[str], *suffixes: str) -> list[str]:
+    """Names of files in ``folder`` ending in one of ``suffixes`` that this run did not write
+    (sorted)."""
+    return sorted(p.name for s in suffixes for p in folder.glob("*" + s) if p.name not in written)
 
 
 def check_free(path: Path, *, force: bool = False) -> None:

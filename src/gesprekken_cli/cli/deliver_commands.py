@@ -26,7 +26,13 @@ from gesprekken_cli.cli.options import (
     plan_request,
     warn,
 )
-from gesprekken_cli.cli.views import parse_day, progress, selected, with_selection
+from gesprekken_cli.cli.views import (
+    parse_day,
+    progress,
+    selected,
+    stale_warning,
+    with_selection,
+)
 from gesprekken_cli.errors import GesprekkenError, Problem, read_bytes
 
 if TYPE_CHECKING:
@@ -181,18 +187,15 @@ def uitnodigingen(
         if len(made.letters) > LETTERS_SHOWN:
             more = len(made.letters) - LETTERS_SHOWN
             sys.stderr.write(f"  … en {more} meer: zie de kolom Brief in uitnodigingen.csv\n")
-    problems = result.warnings
-    stale = [*stale_files(out, files, ".eml"), *stale_files(out, files, ".html")]
-    if stale:
-        shown = ", ".join(stale[:5]) + (" …" if len(stale) > 5 else "")
-        count = (
-            "1 ouder bestand hoort" if len(stale) == 1 else f"{len(stale)} oudere bestanden horen"
-        )
-        message = (
-            f"{count} niet bij deze uitnodigingen (bijv. een andere ronde of een leerling die weg "
-            f"is) en worden niet verstuurd: {shown}; verwijder ze als ze niet meer kloppen"
-        )
-        problems += (Problem(str(out), message, code="oude-uitnodiging", severity="warning"),)
+    stale = stale_files(out, files, ".eml", ".html")
+    problems = result.warnings + stale_warning(
+        out,
+        stale,
+        ("1 ouder bestand hoort", "{n} oudere bestanden horen"),
+        "niet bij deze uitnodigingen (bijv. een andere ronde of een leerling die weg is) "
+        "en worden niet verstuurd",
+        "oude-uitnodiging",
+    )
     warn(problems)
     if verstuur:
         _send(made.messages, smtp or "", sender, log, pauze, echt)

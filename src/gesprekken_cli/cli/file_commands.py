@@ -26,7 +26,7 @@ from gesprekken_cli.cli.options import (
     strict_exit,
     warn,
 )
-from gesprekken_cli.cli.views import selected, with_selection
+from gesprekken_cli.cli.views import selected, stale_warning, with_selection
 
 if TYPE_CHECKING:
     from gesprekken_cli.selection import Selection
@@ -146,7 +146,6 @@ def ics(
     from datetime import UTC, datetime
 
     from gesprekken_cli.cli.views import progress
-    from gesprekken_cli.errors import Problem
     from gesprekken_cli.output import stale_files, write_files
     from gesprekken_cli.recipients import unplaced_meetings
     from gesprekken_cli.render.ics import (
@@ -189,15 +188,12 @@ def ics(
     )
     for meeting in unplaced_meetings(result):
         sys.stderr.write(f"bijeenkomst niet ingepland: {meeting}\n")
-    problems = result.warnings
-    stale = stale_files(out, files, ".ics")
-    if stale:
-        shown = ", ".join(stale[:5]) + (" …" if len(stale) > 5 else "")
-        old = "1 oudere agenda hoort" if len(stale) == 1 else f"{len(stale)} oudere agenda's horen"
-        message = (
-            f"{old} niet bij dit plan (bijv. een leerling die "
-            f"weg is): {shown}; verwijder ze als ze niet meer kloppen"
-        )
-        problems += (Problem(str(out), message, code="oude-agenda", severity="warning"),)
+    problems = result.warnings + stale_warning(
+        out,
+        stale_files(out, files, ".ics"),
+        ("1 oudere agenda hoort", "{n} oudere agenda's horen"),
+        "niet bij dit plan (bijv. een leerling die weg is)",
+        "oude-agenda",
+    )
     warn(problems)
     strict_exit(strict, len(problems))

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
@@ -135,3 +136,16 @@ def progress(label: str, total: int) -> Iterator[Callable[[], None]]:
     ) as bar:
         task = bar.add_task(label, total=total)
         yield lambda: bar.advance(task)
+
+
+def stale_warning(
+    out: Path, names: list[str], counted: tuple[str, str], rest: str, code: str
+) -> tuple[Problem, ...]:
+    """The warning that ``names`` in ``out`` were not written this time (none without):
+    ``counted`` words one and many (``{n}``), ``rest`` says why they do not belong."""
+    if not names:
+        return ()
+    shown = ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
+    count = counted[0] if len(names) == 1 else counted[1].format(n=len(names))
+    message = f"{count} {rest}: {shown}; verwijder ze als ze niet meer kloppen"
+    return (Problem(str(out), message, code=code, severity="warning"),)
